@@ -1,0 +1,71 @@
+// Turns raw stack config (from a stack file or from the Pulumi engine) into a validated StackConfig.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, PROJECT_NAMESPACE } from "./errors";
+import { stackConfigSchema, type StackConfig } from "./schema";
+
+/** Raw config values keyed by `namespace:key` (or a bare key, which Pulumi reads as the project's). */
+export type RawConfig = Record<string, unknown>;
+
+/** Validates raw config; `file` is the stack file named in every error. */
+export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
+  const ours: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    const sep = fullKey.indexOf(":");
+    const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
+    if (namespace !== PROJECT_NAMESPACE) continue; // provider config such as nomad:address
+    ours[sep === -1 ? fullKey : fullKey.slice(sep + 1)] = value;
+  }
+  const result = stackConfigSchema.safeParse(ours);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+    const keyPath = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
+    const detail = keys.length > 0 ? "is not a known setting (check the spelling)" : issue.message;
+    throw new ConfigError(file, keyPath.map(toKeyPart), detail);
+  }
+  return result.data;
+}
+
+function toKeyPart(part: PropertyKey): string | number {
+  return typeof part === "symbol" ? String(part) : part;
+}
+
+/** Reads and validates a stack file such as Pulumi.prod.yaml (used by the render CLI). */
+export function loadStackFile(filePath: string): StackConfig {
+  const file = path.basename(filePath);
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, "utf8");
+  } catch {
+    throw new ConfigError(file, [], `cannot read the stack file at ${filePath}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(file, [], `is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const config = (doc as { config?: unknown } | null)?.config ?? {};
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
+  }
+  return parseStackConfig(config as RawConfig, file);
+}
+
+/**
+ * Pulumi hands the program every config value as a string; objects and numbers arrive JSON-encoded.
+ * Decoding each value the way a stack file's YAML would type it keeps both paths on one schema.
+ */
+export function decodeEngineConfig(all: Record<string, string>): RawConfig {
+  const raw: RawConfig = {};
+  for (const [key, value] of Object.entries(all)) {
+    try {
+      raw[key] = JSON.parse(value);
+    } catch {
+      raw[key] = value;
+    }
+  }
+  return raw;
+}

@@ -1,0 +1,158 @@
+// The stack config schema: the only place a config key is defined, with its default and its checks.
+import { z } from "zod";
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const HOST_PORT = /^[A-Za-z0-9][A-Za-z0-9.-]*:[0-9]{1,5}$/;
+// registry[:port]/path/name followed by :tag and/or @sha256:digest
+const IMAGE_REF =
+  /^[a-z0-9][a-z0-9._-]*(?::[0-9]+)?(?:\/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** A name Nomad accepts as a job ID and Consul as a service name (DNS label). */
+export const dnsName = z
+  .string()
+  .regex(DNS_LABEL, "must be 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+
+/** Identifiers that end up in Nomad attributes, Fabio properties and Consul tags. */
+export const safeToken = z
+  .string()
+  .regex(SAFE_TOKEN, "must be letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+export const port = z
+  .number({ error: "must be a port number" })
+  .int("must be a whole number")
+  .min(1, "must be a port between 1 and 65535")
+  .max(65535, "must be a port between 1 and 65535");
+
+/** A container image pinned to a tag other than `latest`, or to a digest. */
+export const pinnedImage = z
+  .string()
+  .regex(IMAGE_REF, "must be an image reference such as fabiolb/fabio:1.6.3")
+  .superRefine((ref, ctx) => {
+    const digest = ref.includes("@sha256:");
+    const lastSegment = ref.split("@")[0]!.split("/").pop()!;
+    const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
+    if (!digest && tag === undefined) ctx.addIssue({ code: "custom", message: `"${ref}" has no tag; pin a version or a digest` });
+    if (!digest && tag === "latest") ctx.addIssue({ code: "custom", message: `"${ref}" is tagged latest; pin a version or a digest` });
+  });
+
+export const resources = z.strictObject({
+  /** MHz of CPU Nomad reserves for the task. */
+  cpu: z.number().int().min(1).default(200),
+  /** MiB of memory Nomad reserves for the task. */
+  memory: z.number().int().min(16).default(128),
+});
+
+const nomad = z.strictObject({
+  /** Nomad region the jobs are submitted to. */
+  region: safeToken.default("global"),
+  /** Datacenters the jobs may be placed in. */
+  datacenters: z.array(safeToken).min(1, "must list at least one datacenter").default(["dc1"]),
+});
+
+/** How NameServer hosts are picked out of the Nomad clients. */
+const nameServerHosts = z.discriminatedUnion("by", [
+  z.strictObject({ by: z.literal("nodeClass"), nodeClass: safeToken }),
+  z.strictObject({ by: z.literal("meta"), key: safeToken, value: safeToken }),
+]);
+
+const consul = z.strictObject({
+  /** Address of the Consul agent Fabio and Prometheus talk to (the local agent on host networking). */
+  address: z.string().regex(HOST_PORT, "must be host:port, e.g. 127.0.0.1:8500").default("127.0.0.1:8500"),
+});
+
+function fabioInstance(defaults: { jobName: string; proxyPort: number; uiPort: number; tagPrefix: string }) {
+  return z
+    .strictObject({
+      /** Nomad job ID, also the Consul service name Nomad registers for this Fabio. */
+      jobName: dnsName.default(defaults.jobName),
+      /** Static host port of the HTTP proxy. */
+      proxyPort: port.default(defaults.proxyPort),
+      /** Static host port of the UI/admin API (/health, /api/routes, /metrics). */
+      uiPort: port.default(defaults.uiPort),
+      /** Consul tag prefix this Fabio builds routes from. */
+      tagPrefix: safeToken.default(defaults.tagPrefix),
+      resources: resources.prefault({}),
+    })
+    .prefault({});
+}
+
+const fabio = z.strictObject({
+  /** Fabio container image, pinned. */
+  image: pinnedImage.default("fabiolb/fabio:1.6.3"),
+  /** The Fabio RocketMQ clients query for NameServer addresses. */
+  nameServerIndex: fabioInstance({
+    jobName: "fabio-nameserver-index",
+    proxyPort: 8080,
+    uiPort: 9998,
+    tagPrefix: "rmq-nsindex-",
+  }),
+  /** The Fabio that fronts Prometheus. */
+  prometheus: fabioInstance({
+    jobName: "fabio-prometheus",
+    proxyPort: 9090,
+    uiPort: 9999,
+    tagPrefix: "rmq-prometheus-",
+  }),
+});
+
+export const stackConfigSchema = z
+  .strictObject({
+    /** Name of the platform cluster, used in `cluster-<name>` tags and the `cluster` metric label. */
+    clusterName: dnsName,
+    nomad: nomad.prefault({}),
+    nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
+    consul: consul.prefault({}),
+    fabio: fabio.prefault({}),
+  })
+  .superRefine(checkFabioPair);
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type FabioInstanceConfig = StackConfig["fabio"]["nameServerIndex"];
+export type NameServerHosts = StackConfig["nameServerHosts"];
+
+type Ctx = z.RefinementCtx;
+
+/** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */
+function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
+  const roles = ["nameServerIndex", "prometheus"] as const;
+  const ports: { path: (string | number)[]; value: number }[] = [];
+  for (const role of roles) {
+    for (const which of ["proxyPort", "uiPort"] as const) {
+      ports.push({ path: ["fabio", role, which], value: cfg.fabio[role][which] });
+    }
+  }
+  ports.forEach((p, i) => {
+    const earlier = ports.slice(0, i).find((q) => q.value === p.value);
+    if (earlier) {
+      ctx.addIssue({
+        code: "custom",
+        path: p.path,
+        message: `port ${p.value} is already used by fabio.${earlier.path.slice(1).join(".")} on the same host`,
+      });
+    }
+  });
+
+  const index = cfg.fabio.nameServerIndex;
+  const prom = cfg.fabio.prometheus;
+  if (index.jobName === prom.jobName) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fabio", "prometheus", "jobName"],
+      message: `"${prom.jobName}" is also the NameServer-index Fabio's job name; each Fabio needs its own`,
+    });
+  }
+  if (prom.tagPrefix.startsWith(index.tagPrefix)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fabio", "prometheus", "tagPrefix"],
+      message: `"${prom.tagPrefix}" starts with the other Fabio's prefix "${index.tagPrefix}", so its routes would leak into the NameServer-index Fabio`,
+    });
+  } else if (index.tagPrefix.startsWith(prom.tagPrefix)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fabio", "nameServerIndex", "tagPrefix"],
+      message: `"${index.tagPrefix}" starts with the other Fabio's prefix "${prom.tagPrefix}", so its routes would leak into the Prometheus Fabio`,
+    });
+  }
+}

@@ -1,0 +1,8 @@
+/** A jobspec ready for Nomad, named by its job ID. */
+export interface RenderedJob {
+  /** Nomad job ID, also the file name `<name>.nomad.hcl`. */
+  name: string;
+  kind: "fabio" | "prometheus";
+  type: "system" | "service";
+  hcl: string;
+}

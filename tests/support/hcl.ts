@@ -1,0 +1,50 @@
+// Parses rendered HCL with HashiCorp's own parser (hcl2json, WASM) for structural assertions.
+import { parse } from "@cdktf/hcl2json";
+
+// hcl2json hands back template sequences in source form; undo the HCL escape to get the real value.
+export function decodeTemplateEscapes(value: string): string {
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
+/** Recursively decodes every string in a parsed document. */
+function decodeAll(value: unknown): unknown {
+  if (typeof value === "string") return decodeTemplateEscapes(value);
+  if (Array.isArray(value)) return value.map(decodeAll);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeAll(v)]));
+  }
+  return value;
+}
+
+export type HclBody = Record<string, unknown>;
+
+export async function parseHcl(text: string, fileName = "rendered.hcl"): Promise<HclBody> {
+  return decodeAll(await parse(fileName, text)) as HclBody;
+}
+
+/** hcl2json represents every block as a list; most of ours occur once. */
+export function only<T = HclBody>(blocks: unknown, what = "block"): T {
+  if (!Array.isArray(blocks) || blocks.length !== 1) {
+    throw new Error(`expected exactly one ${what}, got ${JSON.stringify(blocks)}`);
+  }
+  return blocks[0] as T;
+}
+
+export interface ParsedJob {
+  id: string;
+  job: HclBody;
+  group: HclBody;
+  task: HclBody;
+}
+
+/** The single job, its single group and single task, as most assertions want them. */
+export async function parseJobspec(text: string): Promise<ParsedJob> {
+  const doc = await parseHcl(text);
+  const jobs = doc.job as Record<string, unknown[]>;
+  const [id, blocks] = Object.entries(jobs)[0]!;
+  const job = only(blocks, "job");
+  const [, groupBlocks] = Object.entries(job.group as Record<string, unknown[]>)[0]!;
+  const group = only(groupBlocks, "group");
+  const [, taskBlocks] = Object.entries(group.task as Record<string, unknown[]>)[0]!;
+  return { id, job, group, task: only(taskBlocks, "task") };
+}

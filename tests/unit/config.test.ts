@@ -1,0 +1,197 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadStackFile, type RawConfig } from "../../config";
+import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+
+const NS = "rocketmq-system-jobs";
+
+function fabio(overrides: Record<string, unknown>): RawConfig {
+  return { ...minimalRaw(), [`${NS}:fabio`]: overrides };
+}
+
+function errorOf(raw: RawConfig, file = "Pulumi.prod.yaml"): string {
+  try {
+    parseRaw(raw, file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+  it.each(STACKS)("accepts the committed %s stack file", (stack) => {
+    const cfg = loadStack(stack);
+    expect(cfg.clusterName).toBe(stack);
+    expect(cfg.fabio.nameServerIndex.proxyPort).toBe(8080);
+    expect(cfg.fabio.prometheus.proxyPort).toBe(9090);
+  });
+
+  it("selects NameServer hosts by the nameServer node class in prod", () => {
+    expect(loadStack("prod").nameServerHosts).toEqual({ by: "nodeClass", nodeClass: "nameServer" });
+  });
+
+  it("fills every default from a config that only names the cluster", () => {
+    const cfg = parseRaw(minimalRaw());
+    expect(cfg.nomad).toEqual({ region: "global", datacenters: ["dc1"] });
+    expect(cfg.nameServerHosts).toEqual({ by: "nodeClass", nodeClass: "nameServer" });
+    expect(cfg.consul.address).toBe("127.0.0.1:8500");
+    expect(cfg.fabio.image).toBe("fabiolb/fabio:1.6.3");
+    expect(cfg.fabio.nameServerIndex).toMatchObject({ proxyPort: 8080, uiPort: 9998, tagPrefix: "rmq-nsindex-" });
+    expect(cfg.fabio.prometheus).toMatchObject({ proxyPort: 9090, uiPort: 9999, tagPrefix: "rmq-prometheus-" });
+  });
+
+  it("reads bare keys as the project's own, as Pulumi does", () => {
+    expect(parseRaw({ clusterName: "bare" }).clusterName).toBe("bare");
+  });
+
+  it("ignores other namespaces such as the Nomad provider's address", () => {
+    expect(() => parseRaw({ ...minimalRaw(), "nomad:address": "http://127.0.0.1:4646" })).not.toThrow();
+  });
+
+  it("requires the cluster name", () => {
+    expect(errorOf({})).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: /);
+  });
+
+  it("rejects a cluster name with spaces or quotes", () => {
+    expect(errorOf({ [`${NS}:clusterName`]: 'my "cluster"' })).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: must be 1-63 lower-case letters/,
+    );
+  });
+
+  it("rejects a misspelled key instead of ignoring it", () => {
+    expect(errorOf(fabio({ nameServerIndex: { proxyPrt: 8080 } }))).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.proxyPrt: is not a known setting (check the spelling)",
+    );
+  });
+
+  it("rejects a Prometheus prefix that starts with the index prefix", () => {
+    expect(
+      errorOf(fabio({ nameServerIndex: { tagPrefix: "urlprefix-" }, prometheus: { tagPrefix: "urlprefix-prom-" } })),
+    ).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prom-" starts with the other Fabio\'s prefix "urlprefix-", so its routes would leak into the NameServer-index Fabio',
+    );
+  });
+
+  it("rejects an index prefix that starts with the Prometheus prefix", () => {
+    expect(errorOf(fabio({ nameServerIndex: { tagPrefix: "rmq-x" }, prometheus: { tagPrefix: "rmq-" } }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.nameServerIndex\.tagPrefix: "rmq-x" starts with the other Fabio's prefix "rmq-"/,
+    );
+  });
+
+  it("rejects identical tag prefixes", () => {
+    expect(errorOf(fabio({ nameServerIndex: { tagPrefix: "same-" }, prometheus: { tagPrefix: "same-" } }))).toMatch(
+      /fabio\.prometheus\.tagPrefix: "same-" starts with the other Fabio's prefix "same-"/,
+    );
+  });
+
+  it("rejects an empty tag prefix", () => {
+    expect(errorOf(fabio({ prometheus: { tagPrefix: "" } }))).toMatch(/fabio\.prometheus\.tagPrefix: must be letters/);
+  });
+
+  it("rejects a tag prefix with characters Fabio's properties would interpret", () => {
+    expect(errorOf(fabio({ prometheus: { tagPrefix: "p-${x}" } }))).toMatch(/fabio\.prometheus\.tagPrefix: must be letters/);
+  });
+
+  it.each([
+    [{ prometheus: { proxyPort: 8080 } }, "fabio.prometheus.proxyPort", "port 8080 is already used by fabio.nameServerIndex.proxyPort"],
+    [{ prometheus: { uiPort: 9998 } }, "fabio.prometheus.uiPort", "port 9998 is already used by fabio.nameServerIndex.uiPort"],
+    [{ nameServerIndex: { uiPort: 8080 } }, "fabio.nameServerIndex.uiPort", "port 8080 is already used by fabio.nameServerIndex.proxyPort"],
+    [{ prometheus: { uiPort: 8080 } }, "fabio.prometheus.uiPort", "port 8080 is already used by fabio.nameServerIndex.proxyPort"],
+  ])("rejects a port used twice on the shared host (%o)", (overrides, key, detail) => {
+    expect(errorOf(fabio(overrides))).toBe(`Pulumi.prod.yaml: rocketmq-system-jobs:${key}: ${detail} on the same host`);
+  });
+
+  it.each([0, 65536, -1, 80.5])("rejects port %s outside 1-65535 or not whole", (value) => {
+    expect(errorOf(fabio({ nameServerIndex: { proxyPort: value } }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.nameServerIndex\.proxyPort: must be/,
+    );
+  });
+
+  it("rejects a port given as text", () => {
+    expect(errorOf(fabio({ nameServerIndex: { uiPort: "9998" } }))).toMatch(/fabio\.nameServerIndex\.uiPort: must be a port number/);
+  });
+
+  it("rejects the same job name for both Fabios", () => {
+    expect(errorOf(fabio({ nameServerIndex: { jobName: "fabio" }, prometheus: { jobName: "fabio" } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "fabio" is also the NameServer-index Fabio\'s job name; each Fabio needs its own',
+    );
+  });
+
+  it.each(["Fabio", "fabio_index", "-fabio", "a".repeat(64), "fabio index"])(
+    "rejects job name %j that Nomad or Consul would not accept as a service name",
+    (jobName) => {
+      expect(errorOf(fabio({ prometheus: { jobName } }))).toMatch(/fabio\.prometheus\.jobName: must be 1-63 lower-case/);
+    },
+  );
+
+  it.each([
+    ["fabiolb/fabio:latest", "is tagged latest"],
+    ["fabiolb/fabio", "has no tag"],
+    ["registry.local:5000/fabiolb/fabio", "has no tag"],
+    ["fabiolb/fabio:1.6.3; rm -rf /", "must be an image reference"],
+  ])("rejects image %j", (image, detail) => {
+    expect(errorOf(fabio({ image }))).toContain(`rocketmq-system-jobs:fabio.image: `);
+    expect(errorOf(fabio({ image }))).toContain(detail);
+  });
+
+  it.each([
+    "fabiolb/fabio:1.6.3",
+    "registry.local:5000/fabiolb/fabio:1.6.3",
+    `fabiolb/fabio@sha256:${"a".repeat(64)}`,
+    `fabiolb/fabio:1.6.3@sha256:${"b".repeat(64)}`,
+  ])("accepts pinned image %j", (image) => {
+    expect(parseRaw(fabio({ image })).fabio.image).toBe(image);
+  });
+
+  it("rejects an empty datacenter list", () => {
+    expect(errorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: [] } })).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:nomad.datacenters: must list at least one datacenter",
+    );
+  });
+
+  it("names the index of a bad datacenter", () => {
+    expect(errorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc1", "dc 2"] } })).toMatch(
+      /rocketmq-system-jobs:nomad\.datacenters\[1\]: must be letters/,
+    );
+  });
+
+  it("rejects an unknown host selection", () => {
+    expect(errorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "hostname", value: "ns1" } })).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:nameServerHosts\.by: /,
+    );
+  });
+
+  it("accepts NameServer hosts selected by node metadata", () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "meta", key: "role", value: "nameserver" } });
+    expect(cfg.nameServerHosts).toEqual({ by: "meta", key: "role", value: "nameserver" });
+  });
+
+  it("rejects a Consul address without a port", () => {
+    expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1" } })).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must be host:port, e.g. 127.0.0.1:8500",
+    );
+  });
+});
+
+describe("stack files", () => {
+  const write = (text: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+    const file = path.join(dir, "Pulumi.broken.yaml");
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it("names the stack file when its YAML does not parse", () => {
+    expect(() => loadStackFile(write("config: [unclosed"))).toThrow(/^Pulumi\.broken\.yaml: is not valid YAML/);
+  });
+
+  it("names the stack file and key for a bad value", () => {
+    const file = write(`config:\n  ${NS}:clusterName: ok\n  ${NS}:fabio:\n    image: fabiolb/fabio:latest\n`);
+    expect(() => loadStackFile(file)).toThrow(
+      'Pulumi.broken.yaml: rocketmq-system-jobs:fabio.image: "fabiolb/fabio:latest" is tagged latest; pin a version or a digest',
+    );
+  });
+});

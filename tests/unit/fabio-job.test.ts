@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { fabioProperties, renderFabioJob, renderJobs, type FabioRole } from "../../render";
+import { only, parseJobspec, type HclBody } from "../support/hcl";
+import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+
+/** Reads fabio.properties text back into a map, the way Fabio reads `key = value` lines. */
+function readProperties(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const [key, ...value] = line.split("=");
+        return [key!.trim(), value.join("=").trim()];
+      }),
+  );
+}
+
+describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
+  const cfg = loadStack(stack);
+
+  it.each<[FabioRole, number]>([
+    ["nameServerIndex", 8080],
+    ["prometheus", 9090],
+  ])("%s is a system job on NameServer hosts with its proxy on %i", async (role, proxyPort) => {
+    const instance = cfg.fabio[role];
+    const { id, job, group, task } = await parseJobspec(renderFabioJob(cfg, role, stack).hcl);
+
+    expect(id).toBe(instance.jobName);
+    expect(job.type).toBe("system");
+    expect(job.region).toBe(cfg.nomad.region);
+    expect(job.datacenters).toEqual(cfg.nomad.datacenters);
+    expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value: "nameServer" });
+    expect(only(job.update)).toEqual({ max_parallel: 1, stagger: "30s" });
+
+    const ports = only<HclBody>(group.network).port as Record<string, HclBody[]>;
+    expect(only(ports.proxy)).toEqual({ static: proxyPort });
+    expect(only(ports.ui)).toEqual({ static: instance.uiPort });
+    expect(only(group.restart)).toMatchObject({ mode: "delay" });
+
+    const service = only(group.service);
+    expect(service).toMatchObject({ name: instance.jobName, port: "ui", tags: ["fabio", `cluster-${stack}`] });
+    expect(only(service.check)).toMatchObject({ type: "http", path: "/health" });
+
+    expect(task.driver).toBe("docker");
+    expect(only(task.config)).toEqual({
+      image: "fabiolb/fabio:1.6.3",
+      network_mode: "host",
+      args: ["-cfg", "/local/fabio.properties"],
+    });
+    expect(only(task.resources)).toEqual(instance.resources);
+
+    const template = only(task.template);
+    expect(template.destination).toBe("local/fabio.properties");
+    expect(template.change_mode).toBe("restart");
+    expect(template.data).toBe(fabioProperties(cfg, role));
+  });
+
+  it("gives each Fabio its own ports, prefix, KV path and service name", () => {
+    const index = readProperties(fabioProperties(cfg, "nameServerIndex"));
+    const prom = readProperties(fabioProperties(cfg, "prometheus"));
+    expect(index).toMatchObject({
+      "proxy.addr": ":8080",
+      "ui.addr": `:${cfg.fabio.nameServerIndex.uiPort}`,
+      "registry.consul.tagprefix": cfg.fabio.nameServerIndex.tagPrefix,
+      "registry.consul.addr": cfg.consul.address,
+      "registry.consul.register.enabled": "false",
+      "proxy.matcher": "glob",
+    });
+    expect(prom).toMatchObject({
+      "proxy.addr": ":9090",
+      "registry.consul.tagprefix": cfg.fabio.prometheus.tagPrefix,
+      "registry.consul.register.enabled": "false",
+      "proxy.matcher": "prefix",
+    });
+    for (const key of ["ui.addr", "registry.consul.tagprefix", "registry.consul.kvpath", "registry.consul.noroutehtmlpath"]) {
+      expect(index[key], key).not.toBe(prom[key]);
+    }
+  });
+
+  it("renders byte-identical jobspecs twice from the same config", () => {
+    const first = renderJobs(loadStack(stack), stack).map((job) => job.hcl);
+    const second = renderJobs(loadStack(stack), stack).map((job) => job.hcl);
+    expect(second).toEqual(first);
+  });
+});
+
+describe("NameServer host selection", () => {
+  it("constrains on node metadata when configured so", async () => {
+    const cfg = parseRaw({
+      ...minimalRaw(),
+      "rocketmq-system-jobs:nameServerHosts": { by: "meta", key: "rocketmq_role", value: "nameserver" },
+    });
+    const { job } = await parseJobspec(renderFabioJob(cfg, "nameServerIndex", "test").hcl);
+    expect(only(job.constraint)).toEqual({ attribute: "${meta.rocketmq_role}", value: "nameserver" });
+  });
+
+  it("refuses a metadata key that would break out of the constraint expression", () => {
+    const cfg = parseRaw(minimalRaw());
+    const hostile = { ...cfg, nameServerHosts: { by: "meta" as const, key: 'x}" evil = "', value: "v" } };
+    expect(() => renderFabioJob(hostile, "nameServerIndex", "test")).toThrow(/refusing to write node meta key/);
+  });
+});
