@@ -32,8 +32,10 @@ export const pinnedImage = z
     const digest = ref.includes("@sha256:");
     const lastSegment = ref.split("@")[0]!.split("/").pop()!;
     const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-    if (!digest && tag === undefined) ctx.addIssue({ code: "custom", message: `"${ref}" has no tag; pin a version or a digest` });
-    if (!digest && tag === "latest") ctx.addIssue({ code: "custom", message: `"${ref}" is tagged latest; pin a version or a digest` });
+    if (!digest && tag === undefined)
+      ctx.addIssue({ code: "custom", message: `"${ref}" has no tag; pin a version or a digest` });
+    if (!digest && tag === "latest")
+      ctx.addIssue({ code: "custom", message: `"${ref}" is tagged latest; pin a version or a digest` });
   });
 
 export const resources = z.strictObject({

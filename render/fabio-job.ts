@@ -6,7 +6,8 @@ import { renderTemplate } from "./template";
 import type { RenderedJob } from "./rendered-job";
 
 const DESCRIPTION: Record<FabioRole, string> = {
-  nameServerIndex: "Fabio serving RocketMQ NameServer-index lookups (GET /rocketmq/<subgroup>) on every NameServer host.",
+  nameServerIndex:
+    "Fabio serving RocketMQ NameServer-index lookups (GET /rocketmq/<subgroup>) on every NameServer host.",
   prometheus: "Fabio routing to Prometheus on every NameServer host.",
 };
 

@@ -29,11 +29,17 @@ function templateText(name: string): string {
 export function renderTemplate(name: string, view: TemplateView): string {
   const text = templateText(name);
   const missing = referencedNames(text).filter((key) => !(key in view));
-  if (missing.length > 0) throw new Error(`${name} references ${missing.join(", ")}, which the renderer does not provide`);
-  return Mustache.render(text, view, {}, {
-    tags: TAGS,
-    escape: (value: unknown) => escapeHclString(String(value)),
-  });
+  if (missing.length > 0)
+    throw new Error(`${name} references ${missing.join(", ")}, which the renderer does not provide`);
+  return Mustache.render(
+    text,
+    view,
+    {},
+    {
+      tags: TAGS,
+      escape: (value: unknown) => escapeHclString(String(value)),
+    },
+  );
 }
 
 /** Names a template references; mustache would silently render a missing one as "". */

@@ -92,14 +92,32 @@ describe("stack config", () => {
   });
 
   it("rejects a tag prefix with characters Fabio's properties would interpret", () => {
-    expect(errorOf(fabio({ prometheus: { tagPrefix: "p-${x}" } }))).toMatch(/fabio\.prometheus\.tagPrefix: must be letters/);
+    expect(errorOf(fabio({ prometheus: { tagPrefix: "p-${x}" } }))).toMatch(
+      /fabio\.prometheus\.tagPrefix: must be letters/,
+    );
   });
 
   it.each([
-    [{ prometheus: { proxyPort: 8080 } }, "fabio.prometheus.proxyPort", "port 8080 is already used by fabio.nameServerIndex.proxyPort"],
-    [{ prometheus: { uiPort: 9998 } }, "fabio.prometheus.uiPort", "port 9998 is already used by fabio.nameServerIndex.uiPort"],
-    [{ nameServerIndex: { uiPort: 8080 } }, "fabio.nameServerIndex.uiPort", "port 8080 is already used by fabio.nameServerIndex.proxyPort"],
-    [{ prometheus: { uiPort: 8080 } }, "fabio.prometheus.uiPort", "port 8080 is already used by fabio.nameServerIndex.proxyPort"],
+    [
+      { prometheus: { proxyPort: 8080 } },
+      "fabio.prometheus.proxyPort",
+      "port 8080 is already used by fabio.nameServerIndex.proxyPort",
+    ],
+    [
+      { prometheus: { uiPort: 9998 } },
+      "fabio.prometheus.uiPort",
+      "port 9998 is already used by fabio.nameServerIndex.uiPort",
+    ],
+    [
+      { nameServerIndex: { uiPort: 8080 } },
+      "fabio.nameServerIndex.uiPort",
+      "port 8080 is already used by fabio.nameServerIndex.proxyPort",
+    ],
+    [
+      { prometheus: { uiPort: 8080 } },
+      "fabio.prometheus.uiPort",
+      "port 8080 is already used by fabio.nameServerIndex.proxyPort",
+    ],
   ])("rejects a port used twice on the shared host (%o)", (overrides, key, detail) => {
     expect(errorOf(fabio(overrides))).toBe(`Pulumi.prod.yaml: rocketmq-system-jobs:${key}: ${detail} on the same host`);
   });
@@ -111,7 +129,9 @@ describe("stack config", () => {
   });
 
   it("rejects a port given as text", () => {
-    expect(errorOf(fabio({ nameServerIndex: { uiPort: "9998" } }))).toMatch(/fabio\.nameServerIndex\.uiPort: must be a port number/);
+    expect(errorOf(fabio({ nameServerIndex: { uiPort: "9998" } }))).toMatch(
+      /fabio\.nameServerIndex\.uiPort: must be a port number/,
+    );
   });
 
   it("rejects the same job name for both Fabios", () => {
@@ -123,7 +143,9 @@ describe("stack config", () => {
   it.each(["Fabio", "fabio_index", "-fabio", "a".repeat(64), "fabio index"])(
     "rejects job name %j that Nomad or Consul would not accept as a service name",
     (jobName) => {
-      expect(errorOf(fabio({ prometheus: { jobName } }))).toMatch(/fabio\.prometheus\.jobName: must be 1-63 lower-case/);
+      expect(errorOf(fabio({ prometheus: { jobName } }))).toMatch(
+        /fabio\.prometheus\.jobName: must be 1-63 lower-case/,
+      );
     },
   );
 
@@ -165,7 +187,10 @@ describe("stack config", () => {
   });
 
   it("accepts NameServer hosts selected by node metadata", () => {
-    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "meta", key: "role", value: "nameserver" } });
+    const cfg = parseRaw({
+      ...minimalRaw(),
+      [`${NS}:nameServerHosts`]: { by: "meta", key: "role", value: "nameserver" },
+    });
     expect(cfg.nameServerHosts).toEqual({ by: "meta", key: "role", value: "nameserver" });
   });
 

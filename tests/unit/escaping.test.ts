@@ -9,7 +9,7 @@ const HOSTILE = [
   "back\\slash\\",
   "dollar ${var.x} and $${already}",
   "percent %{ if true }x%{ endif }",
-  "go template {{ env \"HOME\" }} }}",
+  'go template {{ env "HOME" }} }}',
   "multi\nline\r\nvalue\twith tab",
   'closing "\n}\njob "evil" {',
   "EOT",
@@ -57,7 +57,15 @@ describe("jobspec injection safety", () => {
     expect(only(group.service).tags).toEqual(["fabio", `cluster-${value}`]);
     expect(Object.keys(job.group as object)).toEqual(["fabio"]);
     expect(only(task.config).image).toBe(value);
-    expect(Object.keys(job).sort()).toEqual(["constraint", "datacenters", "group", "priority", "region", "type", "update"]);
+    expect(Object.keys(job).sort()).toEqual([
+      "constraint",
+      "datacenters",
+      "group",
+      "priority",
+      "region",
+      "type",
+      "update",
+    ]);
   });
 
   // The job name and tag prefix also reach fabio.properties, which consul-template and Fabio's own

@@ -73,7 +73,12 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
       "registry.consul.register.enabled": "false",
       "proxy.matcher": "prefix",
     });
-    for (const key of ["ui.addr", "registry.consul.tagprefix", "registry.consul.kvpath", "registry.consul.noroutehtmlpath"]) {
+    for (const key of [
+      "ui.addr",
+      "registry.consul.tagprefix",
+      "registry.consul.kvpath",
+      "registry.consul.noroutehtmlpath",
+    ]) {
       expect(index[key], key).not.toBe(prom[key]);
     }
   });

@@ -1,0 +1,61 @@
+// One Fabio as a Nomad system job on every NameServer host.
+import * as pulumi from "@pulumi/pulumi";
+import * as nomad from "@pulumi/nomad";
+import type { StackConfig } from "../config";
+import { renderFabioJob, type FabioRole } from "../render";
+
+export interface FabioSystemJobArgs {
+  /** The validated stack config; the Fabio's ports, prefix and resources come from `fabio.<role>`. */
+  stackConfig: StackConfig;
+  /** Which of the two Fabios this is: `nameServerIndex` (RocketMQ lookups) or `prometheus`. */
+  role: FabioRole;
+  /** Stack name, recorded in the jobspec's header comment. */
+  stackName: string;
+}
+
+export class FabioSystemJob extends pulumi.ComponentResource {
+  /** The Nomad job ID. */
+  readonly jobName: pulumi.Output<string>;
+  /** The Nomad job resource's ID as Nomad reports it. */
+  readonly jobId: pulumi.Output<string>;
+  /** The jobspec submitted to Nomad, for review. */
+  readonly jobspec: string;
+  readonly proxyPort: number;
+  readonly uiPort: number;
+  /** The Consul tag prefix this Fabio builds its routes from. */
+  readonly tagPrefix: string;
+
+  constructor(name: string, args: FabioSystemJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rocketmq:system:FabioSystemJob", name, {}, opts);
+    const instance = args.stackConfig.fabio[args.role];
+    const rendered = renderFabioJob(args.stackConfig, args.role, args.stackName);
+
+    const job = new nomad.Job(
+      name,
+      {
+        jobspec: rendered.hcl,
+        // The provider parses HCL2 itself; the jobspec never reads local files.
+        hcl2: { allowFs: false },
+        // A system job has no deployment to wait for; Nomad's scheduler places it on every host.
+        detach: true,
+        purgeOnDestroy: false,
+        deregisterOnDestroy: true,
+      },
+      { parent: this },
+    );
+
+    this.jobName = job.name;
+    this.jobId = job.id;
+    this.jobspec = rendered.hcl;
+    this.proxyPort = instance.proxyPort;
+    this.uiPort = instance.uiPort;
+    this.tagPrefix = instance.tagPrefix;
+    this.registerOutputs({
+      jobName: this.jobName,
+      jobId: this.jobId,
+      proxyPort: this.proxyPort,
+      uiPort: this.uiPort,
+      tagPrefix: this.tagPrefix,
+    });
+  }
+}

@@ -1,0 +1,81 @@
+// The render CLI's logic, callable in-process: writes every artifact of a stack for review.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, loadStackFile } from "../config";
+import { renderArtifacts } from "../render/artifacts";
+
+export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
+
+  --stack <name>        read Pulumi.<name>.yaml from the project directory
+  --stack-file <path>   read this stack file instead
+  --out <dir>           write jobs/<job>.nomad.hcl (and the other artifacts) under <dir>
+  -h, --help            show this help
+
+Prints each path it writes. On invalid config it exits 1, names the file and key, and writes nothing.`;
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface Console {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+class UsageError extends Error {}
+
+/** Runs the CLI and returns its exit code: 0 done, 1 invalid config, 2 bad usage. */
+export function renderCli(argv: string[], io: Console): number {
+  try {
+    render(argv, io);
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.error(`error: ${err.message}`);
+      return 1;
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function render(argv: string[], io: Console): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: "string" },
+      "stack-file": { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.log(USAGE);
+    return;
+  }
+  if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
+    throw new UsageError("give exactly one of --stack or --stack-file");
+  }
+  if (values.out === undefined) throw new UsageError("--out <dir> is required");
+
+  const stackFile = values["stack-file"] ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
+  const stack = values.stack ?? stackNameOf(stackFile);
+  // Everything is rendered (and so validated) before the first file is written.
+  const artifacts = renderArtifacts(loadStackFile(stackFile), stack);
+
+  for (const artifact of artifacts) {
+    const target = path.join(values.out, ...artifact.path.split("/"));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, artifact.content);
+    io.log(target);
+  }
+}
+
+/** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
+function stackNameOf(file: string): string {
+  const base = path.basename(file);
+  return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+}

@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderArtifacts } from "../../render/artifacts";
+import { renderCli } from "../../scripts/render-cli";
+import { loadStack, stackFile } from "../support/stack";
+
+async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = renderCli(args, { log: (line) => (stdout += `${line}\n`), error: (line) => (stderr += `${line}\n`) });
+  return { code, stdout, stderr };
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+}
+
+function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe("the render CLI", () => {
+  it("writes one jobspec per Nomad job for --stack and prints each path", async () => {
+    const out = tempDir();
+    const result = await render("--stack", "prod", "--out", out);
+    expect(result.code).toBe(0);
+    const expected = renderArtifacts(loadStack("prod"), "prod");
+    expect(filesUnder(out)).toEqual(expected.map((a) => a.path).sort());
+    expect(result.stdout.trim().split("\n")).toEqual(expected.map((a) => path.join(out, a.path)));
+    for (const artifact of expected) {
+      expect(fs.readFileSync(path.join(out, artifact.path), "utf8")).toBe(artifact.content);
+    }
+  });
+
+  it("reads any stack file with --stack-file", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "Pulumi.staging.yaml");
+    fs.copyFileSync(stackFile("dev"), file);
+    const out = path.join(dir, "out");
+    expect((await render("--stack-file", file, "--out", out)).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, "jobs", "fabio-nameserver-index.nomad.hcl"), "utf8")).toContain(
+      "from Pulumi.staging.yaml",
+    );
+  });
+
+  it.each([
+    [
+      "overlapping prefixes",
+      "tagPrefix: rmq-prometheus-",
+      "tagPrefix: rmq-nsindex-prom-",
+      "fabio.prometheus.tagPrefix",
+    ],
+    ["a port used twice", "proxyPort: 9090", "proxyPort: 8080", "fabio.prometheus.proxyPort"],
+    ["an image tagged latest", "image: fabiolb/fabio:1.6.3", "image: fabiolb/fabio:latest", "fabio.image"],
+  ])("rejects %s with a key-named message and writes nothing", async (_what, from, to, key) => {
+    const dir = tempDir();
+    const file = path.join(dir, "Pulumi.bad.yaml");
+    fs.writeFileSync(file, fs.readFileSync(stackFile("prod"), "utf8").replace(from, to));
+    const out = path.join(dir, "out");
+    const result = await render("--stack-file", file, "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(`^error: Pulumi\\.bad\\.yaml: rocketmq-system-jobs:${key.replace(/\./g, "\\.")}: `),
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("explains its usage when --out is missing", async () => {
+    const result = await render("--stack", "prod");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--out <dir> is required");
+  });
+});
