@@ -1,0 +1,153 @@
+// Real binaries for integration tests: found on PATH (or <NAME>_BIN), started on loopback with free
+// ports, polled for readiness with a bound, and always stopped by PID.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export type Tool = "nomad" | "fabio" | "consul" | "prometheus" | "promtool";
+
+/** The binary's path, from `<TOOL>_BIN` or PATH; undefined when absent. */
+export function findTool(tool: Tool): string | undefined {
+  const fromEnv = process.env[`${tool.toUpperCase()}_BIN`];
+  if (fromEnv) return fs.existsSync(fromEnv) ? fromEnv : undefined;
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, tool);
+    if (dir !== "" && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Locally a missing binary skips the tier with one loud line; in CI (CI=true) it is a failure, so a
+ * broken install can never turn into a green run that tested nothing.
+ */
+export function requireTools(...tools: Tool[]): boolean {
+  const missing = tools.filter((tool) => findTool(tool) === undefined);
+  if (missing.length === 0) return true;
+  const message = `missing ${missing.join(", ")} on PATH: run \`export PATH="$(bash scripts/install-test-tools.sh):$PATH"\``;
+  if (process.env.CI === "true") throw new Error(`${message} (CI=true: integration tests may not be skipped)`);
+  console.warn(`\n!!! SKIPPING integration tests: ${message}\n`);
+  return false;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `rsj-${prefix}-`));
+}
+
+export interface Started {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote so far (stdout and stderr), for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<Started>();
+
+/** Starts a binary; its output is kept for diagnostics. Call `stop()` (or `stopAll()`) in afterAll. */
+export function start(tool: Tool, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {
+  const bin = findTool(tool);
+  if (bin === undefined) throw new Error(`${tool} not found on PATH`);
+  const child = spawn(bin, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: "pipe" });
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const started: Started = {
+    name: `${tool} ${args.join(" ")}`,
+    child,
+    output: () => log,
+    stop: () => stopProcess(child).finally(() => running.delete(started)),
+  };
+  running.add(started);
+  return started;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop()));
+}
+
+// A test run killed mid-way must not leave agents behind on the machine.
+process.once("exit", () => {
+  for (const p of running) p.child.kill("SIGKILL");
+});
+
+/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  {
+    timeoutMs = 30_000,
+    intervalMs = 200,
+    process: proc,
+  }: { timeoutMs?: number; intervalMs?: number; process?: Started } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (proc && proc.child.exitCode !== null) {
+      throw new Error(`${proc.name} exited (${proc.child.exitCode}) while waiting for ${what}:\n${proc.output()}`);
+    }
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  const tail = proc ? `\n--- ${proc.name} output ---\n${proc.output().slice(-4000)}` : "";
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}${tail}`,
+  );
+}
+
+/** GET/PUT helper for agent HTTP APIs; returns status and body text. */
+export async function http(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    method: init.method ?? "GET",
+    headers: init.headers,
+    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Runs a CLI to completion (e.g. `nomad job validate`, `promtool check config`). */
+export function runTool(tool: Tool, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; output: string } {
+  const bin = findTool(tool);
+  if (bin === undefined) throw new Error(`${tool} not found on PATH`);
+  const result = spawnSync(bin, args, { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
+  return { code: result.status ?? -1, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
+}
