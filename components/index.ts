@@ -1,1 +1,2 @@
 export * from "./fabio-system-job";
+export * from "./prometheus-job";

@@ -1,3 +1,5 @@
 export * from "./errors";
+export * from "./primitives";
 export * from "./schema";
+export * from "./prometheus-schema";
 export * from "./load";

@@ -1,7 +1,8 @@
 // The Fabio system jobspec for one of the two Fabios.
-import type { NameServerHosts, StackConfig } from "../config";
+import type { StackConfig } from "../config";
 import { fabioProperties, type FabioRole } from "./fabio-properties";
 import { hclHeredoc, hclStringList } from "./hcl";
+import { hostConstraint } from "./placement";
 import { renderTemplate } from "./template";
 import type { RenderedJob } from "./rendered-job";
 
@@ -11,29 +12,9 @@ const DESCRIPTION: Record<FabioRole, string> = {
   prometheus: "Fabio routing to Prometheus on every NameServer host.",
 };
 
-/**
- * The Nomad constraint that picks NameServer hosts. `${node.class}` and `${meta.*}` are Nomad's own
- * runtime attributes: they are written as HCL source on purpose, the value beside them is escaped.
- */
-export function hostConstraintAttribute(hosts: NameServerHosts): { attribute: string; value: string } {
-  switch (hosts.by) {
-    case "nodeClass":
-      return { attribute: "${node.class}", value: hosts.nodeClass };
-    case "meta":
-      if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(hosts.key)) {
-        throw new RangeError(`refusing to write node meta key ${JSON.stringify(hosts.key)} into a constraint`);
-      }
-      return { attribute: `\${meta.${hosts.key}}`, value: hosts.value };
-    default: {
-      const unreachable: never = hosts;
-      throw new Error(`unknown host selection ${JSON.stringify(unreachable)}`);
-    }
-  }
-}
-
 export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string): RenderedJob {
   const instance = cfg.fabio[role];
-  const constraint = hostConstraintAttribute(cfg.nameServerHosts);
+  const constraint = hostConstraint(cfg.nameServerHosts);
   const hcl = renderTemplate("fabio.nomad.hcl.mustache", {
     description: DESCRIPTION[role],
     stack,

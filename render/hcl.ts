@@ -34,6 +34,12 @@ export function hclStringList(values: readonly string[]): string {
   return `[${values.map(hclString).join(", ")}]`;
 }
 
+/** A list with one item per line, as `nomad fmt` leaves long lists; `indent` is the attribute's indent. */
+export function hclStringListMultiline(values: readonly string[], indent: string): string {
+  if (values.length === 0) return "[]";
+  return `[\n${values.map((v) => `${indent}  ${hclString(v)},\n`).join("")}${indent}]`;
+}
+
 /**
  * A heredoc keeps an embedded file readable for the operator. Inside it only `${` and `%{` need
  * escaping; the closing marker is chosen so that no line of the text can end the heredoc early.

@@ -1,15 +1,24 @@
 // Pure rendering: typed stack config in, text out. Never imports Pulumi.
 import type { StackConfig } from "../config";
 import { renderFabioJob } from "./fabio-job";
+import { renderPrometheusJob } from "./prometheus-job";
 import type { RenderedJob } from "./rendered-job";
 
 export * from "./hcl";
 export * from "./nameserver-index";
 export * from "./fabio-properties";
 export * from "./fabio-job";
+export * from "./placement";
+export * from "./prometheus-config";
+export * from "./prometheus-rules";
+export * from "./prometheus-job";
 export * from "./rendered-job";
 
 /** Every Nomad job the stack runs, in a stable order. */
 export function renderJobs(cfg: StackConfig, stack: string): RenderedJob[] {
-  return [renderFabioJob(cfg, "nameServerIndex", stack), renderFabioJob(cfg, "prometheus", stack)];
+  return [
+    renderFabioJob(cfg, "nameServerIndex", stack),
+    renderFabioJob(cfg, "prometheus", stack),
+    renderPrometheusJob(cfg, stack),
+  ];
 }

@@ -220,3 +220,40 @@ describe("stack files", () => {
     );
   });
 });
+
+describe("Prometheus config", () => {
+  const prometheus = (overrides: Record<string, unknown>): RawConfig => ({
+    ...minimalRaw(),
+    [`${NS}:prometheus`]: overrides,
+  });
+
+  it.each(["0s", "0m0s", "ten seconds", "5", "-5s", ""])("rejects scrape interval %j", (scrapeInterval) => {
+    expect(errorOf(prometheus({ scrapeInterval }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.scrapeInterval: must be/,
+    );
+  });
+
+  it("rejects a retention size without a unit", () => {
+    expect(errorOf(prometheus({ retentionSize: "10" }))).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.retentionSize: must be a size such as 512MB or 10GB",
+    );
+  });
+
+  it("rejects a Prometheus job named like one of the Fabios", () => {
+    expect(errorOf(prometheus({ jobName: "fabio-prometheus" }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "fabio-prometheus" is also a Fabio\'s job name; Nomad job IDs and Consul service names must differ',
+    );
+  });
+
+  it("rejects a Prometheus image tagged latest", () => {
+    expect(errorOf(prometheus({ image: "prom/prometheus:latest" }))).toContain(
+      "rocketmq-system-jobs:prometheus.image: ",
+    );
+  });
+
+  it("rejects an unknown storage kind", () => {
+    expect(errorOf(prometheus({ storage: { kind: "nfs" } }))).toMatch(
+      /rocketmq-system-jobs:prometheus\.storage\.kind: /,
+    );
+  });
+});

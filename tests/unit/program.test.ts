@@ -1,26 +1,39 @@
 import { describe, expect, it } from "vitest";
 import { renderJobs } from "../../render";
+import { only, parseJobspec } from "../support/hcl";
 import { runProgram, stackFileConfig } from "../support/pulumi";
 import { loadStack, STACKS } from "../support/stack";
 
 describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
-  it("creates the two Fabio components, each parenting one Nomad job with the rendered jobspec", async () => {
+  it("creates each system job as a component parenting one Nomad job with the rendered jobspec", async () => {
     const { resources, error } = await runProgram(stack, stackFileConfig(stack));
     expect(error).toBeUndefined();
-    const components = resources.filter((r) => r.type === "rocketmq:system:FabioSystemJob");
+    const components = resources.filter((r) => r.type.startsWith("rocketmq:system:"));
     const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
 
-    expect(components.map((c) => c.name)).toEqual(["nameserver-index-fabio", "prometheus-fabio"]);
-    expect(jobs.map((j) => j.name)).toEqual(["nameserver-index-fabio", "prometheus-fabio"]);
-    for (const job of jobs) {
-      expect(job.urn).toContain("::rocketmq:system:FabioSystemJob$nomad:index/job:Job::");
-    }
+    expect(components.map((c) => [c.type, c.name])).toEqual([
+      ["rocketmq:system:FabioSystemJob", "nameserver-index-fabio"],
+      ["rocketmq:system:FabioSystemJob", "prometheus-fabio"],
+      ["rocketmq:system:PrometheusJob", "prometheus"],
+    ]);
+    expect(jobs.map((j) => j.name)).toEqual(["nameserver-index-fabio", "prometheus-fabio", "prometheus"]);
+    jobs.forEach((job, i) => expect(job.urn).toContain(`::${components[i]!.type}$nomad:index/job:Job::${job.name}`));
 
     const expected = renderJobs(loadStack(stack), stack);
     expect(jobs.map((j) => j.inputs.jobspec)).toEqual(expected.map((j) => j.hcl));
-    for (const job of jobs) {
-      expect(job.inputs).toMatchObject({ detach: true, deregisterOnDestroy: true, purgeOnDestroy: false });
-    }
+    for (const job of jobs) expect(job.inputs).toMatchObject({ deregisterOnDestroy: true, purgeOnDestroy: false });
+    // System jobs have no deployment to wait for; the Prometheus deployment is health-gated and waited on.
+    expect(jobs.map((j) => j.inputs.detach)).toEqual([true, true, false]);
+  });
+
+  it("tags the Prometheus service with the Prometheus Fabio's prefix from the same config value", async () => {
+    const config = stackFileConfig(stack);
+    const fabio = config["rocketmq-system-jobs:fabio"] as Record<string, Record<string, unknown>>;
+    fabio.prometheus = { ...fabio.prometheus, tagPrefix: "changed-prefix-" };
+    const { resources } = await runProgram(stack, config);
+    const prometheus = resources.find((r) => r.type === "nomad:index/job:Job" && r.name === "prometheus")!;
+    const { group } = await parseJobspec(String(prometheus.inputs.jobspec));
+    expect(only(group.service).tags).toContain("changed-prefix-/");
   });
 
   it("exports the lookup pattern, job names and tag prefixes", async () => {
@@ -33,6 +46,8 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
       nameServerIndexTagPrefix: cfg.fabio.nameServerIndex.tagPrefix,
       prometheusFabioJob: cfg.fabio.prometheus.jobName,
       prometheusFabioTagPrefix: cfg.fabio.prometheus.tagPrefix,
+      prometheusJob: cfg.prometheus.jobName,
+      prometheusUrlPattern: "http://<nameserver-host>:9090/",
     });
   });
 });

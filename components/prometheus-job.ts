@@ -1,0 +1,45 @@
+// Prometheus as a Nomad service job, reached through the Prometheus Fabio.
+import * as pulumi from "@pulumi/pulumi";
+import * as nomad from "@pulumi/nomad";
+import type { StackConfig } from "../config";
+import { prometheusRouteTag, renderPrometheusJob } from "../render";
+
+export interface PrometheusJobArgs {
+  /** The validated stack config; Prometheus settings come from `prometheus`, its route from `fabio.prometheus`. */
+  stackConfig: StackConfig;
+  /** Stack name, recorded in the jobspec's header comment. */
+  stackName: string;
+}
+
+export class PrometheusJob extends pulumi.ComponentResource {
+  /** The Nomad job ID, also its Consul service name. */
+  readonly jobName: pulumi.Output<string>;
+  /** The Consul tag that makes the Prometheus Fabio route `/` here (derived from its tag prefix). */
+  readonly routeTag: string;
+  /** The jobspec submitted to Nomad, for review. */
+  readonly jobspec: string;
+
+  constructor(name: string, args: PrometheusJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rocketmq:system:PrometheusJob", name, {}, opts);
+    const rendered = renderPrometheusJob(args.stackConfig, args.stackName);
+
+    const job = new nomad.Job(
+      name,
+      {
+        jobspec: rendered.hcl,
+        hcl2: { allowFs: false },
+        // Wait for the health-gated deployment, so `pulumi up` fails when Prometheus does not come up
+        // (Nomad then reverts to the last good version: auto_revert).
+        detach: false,
+        purgeOnDestroy: false,
+        deregisterOnDestroy: true,
+      },
+      { parent: this },
+    );
+
+    this.jobName = job.name;
+    this.routeTag = prometheusRouteTag(args.stackConfig);
+    this.jobspec = rendered.hcl;
+    this.registerOutputs({ jobName: this.jobName, routeTag: this.routeTag });
+  }
+}

@@ -1,0 +1,101 @@
+// prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+
+export interface ConsulSdConfig {
+  server: string;
+  services: string[];
+  token?: string;
+}
+
+export interface RelabelConfig {
+  source_labels?: string[];
+  regex?: string;
+  action?: "keep" | "drop" | "replace";
+  target_label?: string;
+  replacement?: string;
+}
+
+export interface ScrapeConfig {
+  job_name: string;
+  metrics_path: string;
+  params?: Record<string, string[]>;
+  consul_sd_configs: ConsulSdConfig[];
+  relabel_configs: RelabelConfig[];
+}
+
+export interface PrometheusYaml {
+  global: { scrape_interval: string; evaluation_interval: string };
+  rule_files: string[];
+  scrape_configs: ScrapeConfig[];
+}
+
+/** Where the job's template writes the rule files, inside the task's local/ directory. */
+export const RULES_DIR = "/local/rules";
+export const RULE_FILE = "rocketmq-system.rules.yml";
+
+/**
+ * consul_sd talks to the Consul agent on the node the task landed on. NOMAD_IP_http is that node's
+ * address as Nomad sees it; consul-template resolves it when the allocation starts.
+ */
+export function consulSdServer(cfg: StackConfig): string {
+  const consulPort = cfg.consul.address.split(":").pop();
+  return `{{ env "NOMAD_IP_http" }}:${consulPort}`;
+}
+
+/** Scrape job names, also used by the alert rules. */
+export const SCRAPE_JOBS = {
+  nomadServers: "nomad-servers",
+  nomadClients: "nomad-clients",
+  consulServers: "consul-servers",
+  fabio: "fabio",
+  prometheus: "prometheus",
+} as const;
+
+/** Fabio's Prometheus endpoint, on its UI port (metrics.target = prometheus). */
+export const FABIO_METRICS_PATH = "/metrics";
+
+/** The regex Prometheus matches against `__meta_consul_tags` (",tag1,tag2,") to keep one tag. */
+export function tagRegex(tag: string): string {
+  return `.*,${tag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")},.*`;
+}
+
+export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
+  const server = consulSdServer(cfg);
+  const clusterLabel: RelabelConfig = { target_label: "cluster", replacement: cfg.clusterName };
+  const keepTag = (tag: string): RelabelConfig => ({
+    source_labels: ["__meta_consul_tags"],
+    regex: tagRegex(tag),
+    action: "keep",
+  });
+  const job = (
+    name: string,
+    services: string[],
+    metricsPath: string,
+    relabel: RelabelConfig[],
+    prometheusFormat = false,
+  ): ScrapeConfig => ({
+    job_name: name,
+    metrics_path: metricsPath,
+    ...(prometheusFormat ? { params: { format: ["prometheus"] } } : {}),
+    consul_sd_configs: [{ server, services }],
+    relabel_configs: [...relabel, clusterLabel],
+  });
+
+  return {
+    global: { scrape_interval: cfg.prometheus.scrapeInterval, evaluation_interval: cfg.prometheus.evaluationInterval },
+    rule_files: [`${RULES_DIR}/*.yml`],
+    scrape_configs: [
+      // Nomad registers its HTTP, RPC and Serf endpoints as one service with different tags.
+      job(SCRAPE_JOBS.nomadServers, ["nomad"], "/v1/metrics", [keepTag("http")], true),
+      job(SCRAPE_JOBS.nomadClients, ["nomad-client"], "/v1/metrics", [keepTag("http")], true),
+      job(SCRAPE_JOBS.consulServers, ["consul_http"], "/v1/agent/metrics", [keepTag(`cluster-${cfg.clusterName}`)], true),
+      job(SCRAPE_JOBS.fabio, [cfg.fabio.nameServerIndex.jobName, cfg.fabio.prometheus.jobName], FABIO_METRICS_PATH, []),
+      job(SCRAPE_JOBS.prometheus, [cfg.prometheus.jobName], "/metrics", []),
+    ],
+  };
+}
+
+export function prometheusYaml(cfg: StackConfig): string {
+  return stringify(prometheusConfig(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,85 @@
+// Alert rules as typed objects, serialized to the rule file Prometheus loads through rule_files.
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+import { SCRAPE_JOBS } from "./prometheus-config";
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: { severity: "critical" | "warning" };
+  annotations: { summary: string; description: string };
+}
+
+export interface RuleFile {
+  groups: { name: string; rules: AlertRule[] }[];
+}
+
+export function alertRules(cfg: StackConfig): RuleFile {
+  const up = (job: string): string => `up{job="${job}"} == 0`;
+  return {
+    groups: [
+      {
+        name: "rocketmq-system",
+        rules: [
+          {
+            alert: "NomadServerDown",
+            expr: up(SCRAPE_JOBS.nomadServers),
+            for: "1m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: "Nomad server {{ $labels.instance }} is down",
+              description: "Prometheus could not scrape the Nomad server {{ $labels.instance }} for 1 minute.",
+            },
+          },
+          {
+            alert: "ConsulServerDown",
+            expr: up(SCRAPE_JOBS.consulServers),
+            for: "1m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: "Consul server {{ $labels.instance }} is down",
+              description: "Prometheus could not scrape the Consul server {{ $labels.instance }} for 1 minute.",
+            },
+          },
+          {
+            // Consul 1.8 publishes autopilot health from the leader only: no series means no leader.
+            alert: "ConsulNoLeader",
+            expr: `absent(consul_autopilot_healthy{job="${SCRAPE_JOBS.consulServers}"})`,
+            for: "1m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: `Consul cluster ${cfg.clusterName} has no leader`,
+              description: "No Consul server has reported autopilot health for 1 minute: the cluster has no leader.",
+            },
+          },
+          {
+            alert: "FabioDown",
+            expr: up(SCRAPE_JOBS.fabio),
+            for: "1m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: "Fabio {{ $labels.instance }} is down",
+              description:
+                "Fabio {{ $labels.instance }} has not answered for 1 minute: RocketMQ NameServer lookups or Prometheus routing on that host fail.",
+            },
+          },
+          {
+            alert: "TargetDown",
+            expr: "up == 0",
+            for: cfg.prometheus.targetDownFor,
+            labels: { severity: "warning" },
+            annotations: {
+              summary: "Scrape target {{ $labels.instance }} of job {{ $labels.job }} is down",
+              description: `{{ $labels.job }} target {{ $labels.instance }} has been down for ${cfg.prometheus.targetDownFor}.`,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function alertRulesYaml(cfg: StackConfig): string {
+  return stringify(alertRules(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadStack, STACKS } from "../support/stack";
+import { registerService, startConsul, type ConsulAgent } from "../support/consul";
+import { freePort, requireTools, runTool, stopAll } from "../support/processes";
+import {
+  activeTargets,
+  startPrometheus,
+  waitForTarget,
+  writePrometheusFiles,
+  type PrometheusServer,
+} from "../support/prometheus";
+
+const available = requireTools("consul", "prometheus", "promtool");
+
+describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files", (stack) => {
+  const files = writePrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+
+  it("pass promtool check config (which also loads the rule file)", () => {
+    const result = runTool("promtool", ["check", "config", files.configFile]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.code, result.output).toBe(0);
+  });
+
+  it("pass promtool check rules with every alert", () => {
+    const result = runTool("promtool", ["check", "rules", files.ruleFile]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("SUCCESS: 5 rules found");
+  });
+});
+
+describe.runIf(available)("a real Prometheus configured by the rendered file", () => {
+  const cfg = loadStack("prod");
+  let consul: ConsulAgent;
+  let prometheus: PrometheusServer;
+
+  beforeAll(async () => {
+    // Consul with the Prometheus endpoint on (any retention above 0s) and the consul_http service the
+    // images register; the agent-config tests prove those generated files, this test proves the scrape.
+    consul = await startConsul({ extraHcl: 'telemetry {\n  prometheus_retention_time = "10s"\n}\n' });
+    const port = Number(consul.httpAddr.split(":")[1]);
+    await registerService(consul, {
+      id: "consul_http",
+      name: "consul_http",
+      port,
+      tags: [`cluster-${cfg.clusterName}`, "http"],
+      checkUrl: `${consul.url}/v1/status/leader`,
+    });
+    await registerService(consul, {
+      id: "consul_http-other-cluster",
+      name: "consul_http",
+      port,
+      address: "127.0.0.2",
+      tags: ["cluster-someone-else", "http"],
+    });
+    // Registered before Prometheus starts, as Nomad would: discovery then finds it on the first sync.
+    const prometheusPort = await freePort();
+    await registerService(consul, { id: "prometheus", name: cfg.prometheus.jobName, port: prometheusPort, tags: [] });
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), prometheusPort);
+  });
+
+  afterAll(stopAll);
+
+  it("reports the Consul target up, with the cluster label, from the agent's Prometheus endpoint", async () => {
+    const target = await waitForTarget(prometheus, "consul-servers", "up");
+    expect(target.labels.cluster).toBe(cfg.clusterName);
+    expect(target.scrapeUrl).toBe(`http://${consul.httpAddr}/v1/agent/metrics?format=prometheus`);
+  });
+
+  it("keeps only the configured cluster's Consul servers", async () => {
+    await waitForTarget(prometheus, "consul-servers", "up");
+    const consulTargets = (await activeTargets(prometheus)).filter((t) => t.labels.job === "consul-servers");
+    expect(consulTargets.map((t) => t.labels.instance)).toEqual([consul.httpAddr]);
+  });
+
+  it("scrapes itself through its own Consul service, labelled with the cluster", async () => {
+    const target = await waitForTarget(prometheus, "prometheus", "up");
+    expect(target.labels.cluster).toBe(cfg.clusterName);
+  });
+});

@@ -1,0 +1,89 @@
+// A real Prometheus (2.24, with consul_sd) started from the rendered config, for integration tests.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { StackConfig } from "../../config";
+import { alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
+import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+
+export interface PrometheusFiles {
+  dir: string;
+  configFile: string;
+  ruleFile: string;
+}
+
+/**
+ * Writes the rendered prometheus.yml and rule file as a Nomad allocation would see them, with exactly
+ * two substitutions, both of things only known on a real node:
+ *  - the consul-template expression for the node's Consul agent → the test agent's address;
+ *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`.
+ */
+export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
+  const dir = tempDir("prometheus");
+  const rendered = prometheusYaml(cfg);
+  const server = consulSdServer(cfg);
+  if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
+  const rulesDir = path.join(dir, "rules");
+  fs.mkdirSync(rulesDir);
+  const config = rendered.split(server).join(consulAddr).split(`${RULES_DIR}/`).join(`${rulesDir}/`);
+  const configFile = path.join(dir, "prometheus.yml");
+  const ruleFile = path.join(rulesDir, RULE_FILE);
+  fs.writeFileSync(configFile, config);
+  fs.writeFileSync(ruleFile, alertRulesYaml(cfg));
+  return { dir, configFile, ruleFile };
+}
+
+export interface PrometheusServer {
+  readonly process: Started;
+  readonly url: string;
+}
+
+export async function startPrometheus(files: PrometheusFiles, port?: number): Promise<PrometheusServer> {
+  port ??= await freePort();
+  const proc = start("prometheus", [
+    `--config.file=${files.configFile}`,
+    `--storage.tsdb.path=${path.join(files.dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    "Prometheus to be ready",
+    async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined),
+    {
+      process: proc,
+    },
+  );
+  return { process: proc, url };
+}
+
+export interface ActiveTarget {
+  labels: Record<string, string>;
+  scrapePool: string;
+  scrapeUrl: string;
+  health: "up" | "down" | "unknown";
+  lastError: string;
+}
+
+export async function activeTargets(server: PrometheusServer): Promise<ActiveTarget[]> {
+  const { text } = await http(`${server.url}/api/v1/targets?state=active`);
+  return (JSON.parse(text) as { data: { activeTargets: ActiveTarget[] } }).data.activeTargets;
+}
+
+/** Polls until a target of `job` reports `health` (bounded), and returns it. */
+export async function waitForTarget(
+  server: PrometheusServer,
+  job: string,
+  health: ActiveTarget["health"],
+  timeoutMs = 40_000,
+): Promise<ActiveTarget> {
+  return waitFor(
+    `a ${job} target to be ${health}`,
+    async () => (await activeTargets(server)).find((t) => t.labels.job === job && t.health === health),
+    { timeoutMs, intervalMs: 500, process: server.process },
+  );
+}
+
+/** An instant query; returns the result vector. */
+export async function query(server: PrometheusServer, promql: string): Promise<{ metric: Record<string, string> }[]> {
+  const { text } = await http(`${server.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  return (JSON.parse(text) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
+}

@@ -1,0 +1,201 @@
+import { parse as parseYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import {
+  alertRules,
+  alertRulesYaml,
+  prometheusConfig,
+  prometheusYaml,
+  renderPrometheusJob,
+  type ScrapeConfig,
+} from "../../render";
+import { only, parseJobspec, type HclBody } from "../support/hcl";
+import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+
+const NS = "rocketmq-system-jobs";
+
+describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
+  const cfg = loadStack(stack);
+  const parsed = () => parseJobspec(renderPrometheusJob(cfg, stack).hcl);
+
+  it("is a service job on the NameServer hosts with a dynamic port, since 9090 there belongs to Fabio", async () => {
+    const { id, job, group } = await parsed();
+    expect(id).toBe(cfg.prometheus.jobName);
+    expect(job.type).toBe("service");
+    expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value: "nameServer" });
+    const ports = only<HclBody>(group.network).port as Record<string, HclBody[]>;
+    expect(only(ports.http)).toEqual({ to: 9090 });
+  });
+
+  it("registers a service the Prometheus Fabio routes `/` to, checked on /-/healthy and /-/ready", async () => {
+    const { group } = await parsed();
+    const service = only(group.service);
+    expect(service).toMatchObject({ name: cfg.prometheus.jobName, port: "http" });
+    expect(service.tags).toEqual([`${cfg.fabio.prometheus.tagPrefix}/`, `cluster-${stack}`]);
+    expect((service.check as HclBody[]).map((c) => [c.type, c.path])).toEqual([
+      ["http", "/-/healthy"],
+      ["http", "/-/ready"],
+    ]);
+  });
+
+  it("rolls out health-gated and reverts a bad version automatically", async () => {
+    const { job } = await parsed();
+    expect(only(job.update)).toMatchObject({ max_parallel: 1, health_check: "checks", auto_revert: true });
+  });
+
+  it("reloads on config change with SIGHUP and embeds exactly the YAML built in TypeScript", async () => {
+    const { task } = await parsed();
+    const [config, rules] = task.template as HclBody[];
+    expect(config).toMatchObject({
+      destination: "local/prometheus.yml",
+      change_mode: "signal",
+      change_signal: "SIGHUP",
+    });
+    expect(config!.data).toBe(prometheusYaml(cfg));
+    expect(parseYaml(config!.data as string)).toEqual(prometheusConfig(cfg));
+    expect(rules).toMatchObject({ destination: "local/rules/rocketmq-system.rules.yml", change_mode: "signal" });
+    expect(rules!.data).toBe(alertRulesYaml(cfg));
+    expect(parseYaml(rules!.data as string)).toEqual(alertRules(cfg));
+  });
+
+  it("gives consul-template delimiters for the rule file that the rules never contain", async () => {
+    const { task } = await parsed();
+    const rules = (task.template as HclBody[])[1]!;
+    expect(rules.left_delimiter).toBe("[%");
+    expect(rules.right_delimiter).toBe("%]");
+    expect(rules.data).toContain("{{ $labels.instance }}");
+    expect(rules.data).not.toContain("[%");
+  });
+
+  it("passes retention settings and a TSDB path inside persistent storage", async () => {
+    const { group, task } = await parsed();
+    const args = only(task.config).args as string[];
+    expect(args).toContain(`--storage.tsdb.retention.time=${cfg.prometheus.retentionTime}`);
+    expect(args).toContain("--config.file=/local/prometheus.yml");
+    const tsdb = args.find((a) => a.startsWith("--storage.tsdb.path="))!.split("=")[1];
+    const storage = cfg.prometheus.storage;
+    if (storage.kind === "ephemeralDisk") {
+      expect(only(group.ephemeral_disk)).toEqual({ size: storage.sizeMb, sticky: true, migrate: true });
+      expect(tsdb).toBe("/alloc/data/prometheus");
+    } else {
+      expect(only((group.volume as Record<string, unknown>)["prometheus-data"])).toEqual({
+        type: "host",
+        source: storage.volume,
+        read_only: false,
+      });
+      expect(only(task.volume_mount)).toEqual({ volume: "prometheus-data", destination: "/prometheus" });
+      expect(tsdb).toBe("/prometheus");
+    }
+  });
+
+  it("reserves the configured resources", async () => {
+    const { task } = await parsed();
+    expect(only(task.resources)).toEqual(cfg.prometheus.resources);
+  });
+});
+
+describe("prometheus.yml", () => {
+  const cfg = loadStack("prod");
+  const jobs = Object.fromEntries(prometheusConfig(cfg).scrape_configs.map((j) => [j.job_name, j])) as Record<
+    string,
+    ScrapeConfig
+  >;
+
+  it("discovers Nomad servers and clients through Consul and keeps only their HTTP endpoints", () => {
+    for (const [name, service] of [
+      ["nomad-servers", "nomad"],
+      ["nomad-clients", "nomad-client"],
+    ] as const) {
+      expect(jobs[name]).toMatchObject({
+        metrics_path: "/v1/metrics",
+        params: { format: ["prometheus"] },
+        consul_sd_configs: [{ services: [service] }],
+      });
+      expect(jobs[name]!.relabel_configs[0]).toEqual({
+        source_labels: ["__meta_consul_tags"],
+        regex: ".*,http,.*",
+        action: "keep",
+      });
+    }
+  });
+
+  it("scrapes Consul servers' agent metrics, only those tagged with this cluster", () => {
+    expect(jobs["consul-servers"]).toMatchObject({
+      metrics_path: "/v1/agent/metrics",
+      params: { format: ["prometheus"] },
+      consul_sd_configs: [{ services: ["consul_http"] }],
+    });
+    expect(jobs["consul-servers"]!.relabel_configs[0]).toMatchObject({ regex: ".*,cluster-prod,.*", action: "keep" });
+  });
+
+  it("scrapes both Fabios and Prometheus itself", () => {
+    expect(jobs.fabio!.consul_sd_configs[0]!.services).toEqual([
+      cfg.fabio.nameServerIndex.jobName,
+      cfg.fabio.prometheus.jobName,
+    ]);
+    expect(jobs.prometheus!.consul_sd_configs[0]!.services).toEqual([cfg.prometheus.jobName]);
+  });
+
+  it("labels every target with the cluster", () => {
+    for (const job of Object.values(jobs)) {
+      expect(job.relabel_configs.at(-1)).toEqual({ target_label: "cluster", replacement: "prod" });
+    }
+  });
+
+  it("asks the Consul agent on the task's own node, resolved by consul-template", () => {
+    for (const job of Object.values(jobs)) {
+      expect(job.consul_sd_configs[0]!.server).toBe('{{ env "NOMAD_IP_http" }}:8500');
+    }
+  });
+
+  it("uses the stack's scrape and evaluation intervals (the seed scraped every 5 s)", () => {
+    expect(prometheusConfig(cfg).global).toEqual({ scrape_interval: "5s", evaluation_interval: "5s" });
+  });
+
+  it("loads the rule files the job writes", () => {
+    expect(prometheusConfig(cfg).rule_files).toEqual(["/local/rules/*.yml"]);
+  });
+
+  it("is byte-identical across renders and free of YAML aliases", () => {
+    expect(prometheusYaml(loadStack("prod"))).toBe(prometheusYaml(loadStack("prod")));
+    expect(prometheusYaml(cfg)).not.toMatch(/[&*]a\d/);
+  });
+});
+
+describe("alert rules", () => {
+  const rules = alertRules(loadStack("prod")).groups[0]!.rules;
+  const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
+
+  it("covers Nomad server down, Consul down or leaderless, Fabio down and any target down", () => {
+    expect(Object.keys(byName)).toEqual([
+      "NomadServerDown",
+      "ConsulServerDown",
+      "ConsulNoLeader",
+      "FabioDown",
+      "TargetDown",
+    ]);
+    expect(byName.NomadServerDown!.expr).toBe('up{job="nomad-servers"} == 0');
+    expect(byName.FabioDown!.expr).toBe('up{job="fabio"} == 0');
+  });
+
+  it("waits the configured time before calling a target down", () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { targetDownFor: "10m" } });
+    expect(alertRules(cfg).groups[0]!.rules.find((r) => r.alert === "TargetDown")!.for).toBe("10m");
+  });
+});
+
+describe("Prometheus placement", () => {
+  it("drops the constraint when any host may run Prometheus", async () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { placement: { by: "anyHost" } } });
+    const { job } = await parseJobspec(renderPrometheusJob(cfg, "test").hcl);
+    expect(job.constraint).toBeUndefined();
+  });
+
+  it("can use its own node class", async () => {
+    const cfg = parseRaw({
+      ...minimalRaw(),
+      [`${NS}:prometheus`]: { placement: { by: "nodeClass", nodeClass: "monitoring" } },
+    });
+    const { job } = await parseJobspec(renderPrometheusJob(cfg, "test").hcl);
+    expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value: "monitoring" });
+  });
+});
