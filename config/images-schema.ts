@@ -1,0 +1,92 @@
+// Stack config of the Consul and Nomad agent files baked into machine images (packer/).
+// The cluster name, the NameServer host selection, the Nomad region and the Consul address the jobs use
+// are read from the top-level keys; only what exists on the machines alone is defined here.
+import { z } from "zod";
+import { port, safeToken } from "./primitives";
+
+// Go's time.ParseDuration syntax, which Consul and Nomad use for every duration in their agent config.
+const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+// An IP literal, or one go-sockaddr template that the agent evaluates at start, e.g. {{ GetPrivateIP }}.
+const AGENT_ADDRESS = /^(?:[0-9A-Fa-f.:]+|\{\{ [^{}\n\r\\]+ \}\})$/;
+// A host, host:port or a go-discover "provider=… key=value" string (no quotes or backslashes).
+const JOIN_TARGET = /^[A-Za-z0-9[\]][A-Za-z0-9_.:=/@+ [\]-]*$/;
+
+/** A Go duration above zero, such as `10s` or `1m30s`. */
+export const goDuration = z
+  .string()
+  .regex(GO_DURATION, 'must be a duration such as "10s" or "1m30s"')
+  .refine((d) => /[1-9]/.test(d), "must be a duration above zero");
+
+const absolutePath = z.string().regex(ABSOLUTE_PATH, "must be an absolute path such as /opt/consul");
+
+/** Where an agent binds or advertises: an IP, or a go-sockaddr template the agent evaluates at boot. */
+export const agentAddress = z
+  .string()
+  .regex(AGENT_ADDRESS, 'must be an IP address or a go-sockaddr template such as "{{ GetPrivateIP }}"');
+
+const bootstrapExpect = z.number().int("must be a whole number").min(1, "must be at least 1");
+
+const consul = z.strictObject({
+  /** Consul datacenter of every agent in the images. */
+  datacenter: safeToken.default("dc1"),
+  /**
+   * Consul servers every agent joins at boot (`retry_join`): addresses, host names or go-discover
+   * strings. Empty (Consul's own default) leaves joining to an operator's `consul join`.
+   */
+  retryJoin: z.array(z.string().regex(JOIN_TARGET, "must be a host, host:port or go-discover string")).default([]),
+  /** `data_dir` of every Consul agent. */
+  dataDir: absolutePath.default("/opt/consul"),
+  /** Cluster (serf/RPC) address, resolved on the machine at boot. */
+  bindAddr: agentAddress.default("{{ GetPrivateIP }}"),
+});
+
+const consulServer = z.strictObject({
+  /** Number of Consul servers that must join before the first leader election. */
+  bootstrapExpect: bootstrapExpect.default(3),
+  /** Serve the web UI on the HTTP port. */
+  ui: z.boolean().default(true),
+  /**
+   * Addresses the HTTP/DNS APIs listen on (space-separated). Must include 0.0.0.0 or 127.0.0.1: the
+   * consul_http health check calls the agent on loopback.
+   */
+  clientAddr: z
+    .string()
+    .regex(/^[0-9A-Fa-f.:]+(?: [0-9A-Fa-f.:]+)*$/, "must be IP addresses separated by spaces")
+    .refine(
+      (addrs) => addrs.split(" ").some((a) => a === "0.0.0.0" || a === "127.0.0.1"),
+      "must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1",
+    )
+    .default("0.0.0.0"),
+  /** HTTP API port, also the port of the `consul_http` service Prometheus scrapes. */
+  httpPort: port.default(8500),
+  /** How long Consul keeps a metric for /v1/agent/metrics?format=prometheus (unset, that path answers 415). */
+  prometheusRetentionTime: goDuration.default("10s"),
+});
+
+const nomad = z.strictObject({
+  /** Datacenter of the Nomad agents; unset, the first of `nomad.datacenters`. */
+  datacenter: safeToken.optional(),
+  /** `data_dir` of every Nomad agent. */
+  dataDir: absolutePath.default("/opt/nomad"),
+  /** Address the HTTP, RPC and serf listeners bind to. */
+  bindAddr: agentAddress.default("0.0.0.0"),
+  /** Address advertised to the cluster for HTTP, RPC and serf, resolved on the machine at boot. */
+  advertiseAddr: agentAddress.default("{{ GetPrivateIP }}"),
+  /** `telemetry.collection_interval` of servers and clients. */
+  collectionInterval: goDuration.default("1s"),
+});
+
+const nomadServer = z.strictObject({
+  /** Number of Nomad servers that must join (found through Consul) before the first leader election. */
+  bootstrapExpect: bootstrapExpect.default(3),
+});
+
+export const imagesSchema = z.strictObject({
+  consul: consul.prefault({}),
+  consulServer: consulServer.prefault({}),
+  nomad: nomad.prefault({}),
+  nomadServer: nomadServer.prefault({}),
+});
+
+export type ImagesConfig = z.infer<typeof imagesSchema>;

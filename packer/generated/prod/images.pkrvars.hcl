@@ -1,0 +1,9 @@
+# Packer variables for the image builds (image files of stack prod).
+# Generated from Pulumi.prod.yaml by `npm run generate:packer`; do not edit.
+# Build an image (consul-server, nomad-server or nomad-client) from the project directory:
+#   packer build -var-file=packer/generated/prod/images.pkrvars.hcl -var source_image_id=<uimage-id> \
+#     -only='consul-server.*' packer/
+
+stack           = "prod"
+consul_data_dir = "/opt/consul"
+nomad_data_dir  = "/opt/nomad"

@@ -1,0 +1,128 @@
+# What the three image builds in this directory share: the UCloud builder, the variables, and the steps
+# that install the generated agent config. Build one image of one stack from the project directory:
+#
+#   packer init packer/
+#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> \
+#     -only='consul-server.*' packer/            # or nomad-server.*, nomad-client.*
+#
+# UCloud credentials come only from the environment: UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and
+# UCLOUD_PROJECT_ID. The source image must already carry the consul and nomad binaries and their systemd
+# units (agents run with -config-dir=/etc/consul.d and /etc/nomad.d); these builds add the agent config
+# generated into generated/<stack>/ by `npm run generate:packer`.
+
+packer {
+  required_version = ">= 1.7.0"
+  required_plugins {
+    ucloud = {
+      version = ">= 1.0.0"
+      source  = "github.com/hashicorp/ucloud"
+    }
+  }
+}
+
+# Set by generated/<stack>/images.pkrvars.hcl, from the stack's config.
+variable "stack" {
+  type        = string
+  description = "Stack whose generated/<stack>/ files the image carries."
+}
+
+variable "consul_data_dir" {
+  type        = string
+  description = "data_dir of the Consul agent (images.consul.dataDir)."
+}
+
+variable "nomad_data_dir" {
+  type        = string
+  description = "data_dir of the Nomad agent (images.nomad.dataDir)."
+}
+
+# UCloud access, from the environment only.
+variable "ucloud_public_key" {
+  type      = string
+  default   = env("UCLOUD_PUBLIC_KEY")
+  sensitive = true
+}
+
+variable "ucloud_private_key" {
+  type      = string
+  default   = env("UCLOUD_PRIVATE_KEY")
+  sensitive = true
+}
+
+variable "ucloud_project_id" {
+  type    = string
+  default = env("UCLOUD_PROJECT_ID")
+}
+
+# Where and from what the build host runs.
+variable "region" {
+  type    = string
+  default = "cn-bj2"
+}
+
+variable "availability_zone" {
+  type    = string
+  default = "cn-bj2-02"
+}
+
+variable "instance_type" {
+  type    = string
+  default = "n-basic-2"
+}
+
+variable "source_image_id" {
+  type        = string
+  description = "UHost image with consul and nomad (binaries and systemd units) installed."
+}
+
+variable "ssh_username" {
+  type        = string
+  default     = "root"
+  description = "root for CentOS images, ubuntu for Ubuntu images (the ucloud-uhost builder's rule)."
+}
+
+variable "image_name_prefix" {
+  type    = string
+  default = "rocketmq"
+}
+
+locals {
+  generated  = "${path.root}/generated/${var.stack}"
+  build_time = formatdate("YYYYMMDDhhmmss", timestamp())
+  # Uploads land here first: the file provisioner runs as the SSH user, which may not write /etc.
+  staging = "/tmp/rocketmq-image"
+  as_root = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
+
+  # Consul runs as the consul user: root owns its config, the consul group may only read it.
+  install_consul_config = [
+    "set -eu",
+    "command -v consul >/dev/null || { echo 'the source image has no consul binary' >&2; exit 1; }",
+    "id consul >/dev/null 2>&1 || useradd --system --home-dir /etc/consul.d --shell /bin/false consul",
+    "install -d -o root -g consul -m 0750 /etc/consul.d",
+    "install -d -o consul -g consul -m 0750 \"$CONSUL_DATA_DIR\"",
+    "install -o root -g consul -m 0640 -t /etc/consul.d ${local.staging}/consul.d/*",
+    "consul validate /etc/consul.d",
+  ]
+
+  # Nomad clients run as root (they isolate tasks), so Nomad's config and state stay root-only.
+  install_nomad_config = [
+    "set -eu",
+    "command -v nomad >/dev/null || { echo 'the source image has no nomad binary' >&2; exit 1; }",
+    "install -d -o root -g root -m 0750 /etc/nomad.d",
+    "install -d -o root -g root -m 0700 \"$NOMAD_DATA_DIR\"",
+    "install -o root -g root -m 0640 -t /etc/nomad.d ${local.staging}/nomad.d/*",
+  ]
+
+  clean_staging = ["rm -rf ${local.staging}"]
+}
+
+source "ucloud-uhost" "base" {
+  public_key        = var.ucloud_public_key
+  private_key       = var.ucloud_private_key
+  project_id        = var.ucloud_project_id
+  region            = var.region
+  availability_zone = var.availability_zone
+  instance_type     = var.instance_type
+  source_image_id   = var.source_image_id
+  ssh_username      = var.ssh_username
+}

@@ -1,0 +1,28 @@
+# Nomad server image: a Nomad server and the local Consul client agent it joins through.
+build {
+  name = "nomad-server"
+
+  source "source.ucloud-uhost.base" {
+    image_name = "${var.image_name_prefix}-nomad-server-${var.stack}-${local.build_time}"
+  }
+
+  provisioner "shell" {
+    inline = ["mkdir -p ${local.staging}/consul.d ${local.staging}/nomad.d"]
+  }
+
+  provisioner "file" {
+    sources     = ["${local.generated}/consul-client.hcl"]
+    destination = "${local.staging}/consul.d/"
+  }
+
+  provisioner "file" {
+    sources     = ["${local.generated}/nomad-server.hcl"]
+    destination = "${local.staging}/nomad.d/"
+  }
+
+  provisioner "shell" {
+    environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}", "NOMAD_DATA_DIR=${var.nomad_data_dir}"]
+    execute_command  = local.as_root
+    inline           = concat(local.install_consul_config, local.install_nomad_config, local.clean_staging)
+  }
+}

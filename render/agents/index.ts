@@ -1,0 +1,28 @@
+// Files baked into the machine images: Consul and Nomad agent configs, plus packer's variables file.
+import type { StackConfig } from "../../config";
+import { consulClientHcl, consulServerHcl, consulServiceJson } from "./consul";
+import { nomadClientHcl, nomadServerHcl } from "./nomad";
+import { packerVarsHcl } from "./packer-vars";
+
+export * from "./consul";
+export * from "./nomad";
+export * from "./hcl1";
+export * from "./packer-vars";
+
+export interface ImageFile {
+  /** File name, the same under packer/generated/<stack>/, the render CLI's <out>/packer/ and on the image. */
+  name: string;
+  content: string;
+}
+
+/** Every image file of a stack, in a stable order. */
+export function renderImageFiles(cfg: StackConfig, stack: string): ImageFile[] {
+  return [
+    { name: "consul-server.hcl", content: consulServerHcl(cfg, stack) },
+    { name: "consul_service.json", content: consulServiceJson(cfg) },
+    { name: "consul-client.hcl", content: consulClientHcl(cfg, stack) },
+    { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack) },
+    { name: "nomad-client.hcl", content: nomadClientHcl(cfg, stack) },
+    { name: "images.pkrvars.hcl", content: packerVarsHcl(cfg, stack) },
+  ];
+}

@@ -1,0 +1,96 @@
+// Nomad agent configs for the images: servers, and the clients that run on NameServer hosts.
+import type { NameServerHosts, StackConfig } from "../../config";
+import { agentHclString } from "./hcl1";
+import { writeHcl, type HclEntry } from "./hcl-writer";
+import { generatedBy } from "./provenance";
+
+const PER_MACHINE =
+  "Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr\n" +
+  "templates the agent evaluates when it starts. Servers and clients find each other through the local\n" +
+  "Consul agent (consul.server_auto_join / client_auto_join, on by default).";
+
+/** Datacenter of the images' Nomad agents: `images.nomad.datacenter`, else the first job datacenter. */
+export function nomadAgentDatacenter(cfg: StackConfig): string {
+  return cfg.images.nomad.datacenter ?? cfg.nomad.datacenters[0]!;
+}
+
+function agentBasics(cfg: StackConfig): HclEntry[] {
+  const nomad = cfg.images.nomad;
+  return [
+    ["region", cfg.nomad.region],
+    ["datacenter", nomadAgentDatacenter(cfg)],
+    ["data_dir", nomad.dataDir],
+    ["bind_addr", nomad.bindAddr],
+    {
+      block: "advertise",
+      body: [
+        ["http", nomad.advertiseAddr],
+        ["rpc", nomad.advertiseAddr],
+        ["serf", nomad.advertiseAddr],
+      ],
+    },
+  ];
+}
+
+function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
+  return [
+    // The same local agent the jobs' Fabios and Prometheus use.
+    { block: "consul", body: [["address", cfg.consul.address]] },
+    {
+      block: "telemetry",
+      body: [
+        ["collection_interval", cfg.images.nomad.collectionInterval],
+        ["disable_hostname", true],
+        // Serves /v1/metrics?format=prometheus, which Prometheus scrapes.
+        ["prometheus_metrics", true],
+        ["publish_allocation_metrics", true],
+        ["publish_node_metrics", true],
+      ],
+    },
+  ];
+}
+
+export function nomadServerHcl(cfg: StackConfig, stack: string): string {
+  return writeHcl(
+    [
+      ...agentBasics(cfg),
+      {
+        block: "server",
+        body: [
+          ["enabled", true],
+          ["bootstrap_expect", cfg.images.nomadServer.bootstrapExpect],
+        ],
+      },
+      ...consulAndTelemetry(cfg),
+    ],
+    agentHclString,
+    `${generatedBy("Nomad server agent config", stack)}\n${PER_MACHINE}`,
+  );
+}
+
+/** How the client marks itself as a NameServer host: the attribute the Fabio jobs' constraint reads. */
+function nameServerHostMark(hosts: NameServerHosts): HclEntry {
+  switch (hosts.by) {
+    case "nodeClass":
+      return ["node_class", hosts.nodeClass];
+    case "meta":
+      return ["meta", { map: { [hosts.key]: hosts.value } }];
+    default: {
+      const unreachable: never = hosts;
+      throw new Error(`unknown host selection ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** A Nomad client on a NameServer host: selected by the Fabio system jobs through `nameServerHosts`. */
+export function nomadClientHcl(cfg: StackConfig, stack: string): string {
+  return writeHcl(
+    [
+      ...agentBasics(cfg),
+      { block: "client", body: [["enabled", true], nameServerHostMark(cfg.nameServerHosts)] },
+      ...consulAndTelemetry(cfg),
+    ],
+    agentHclString,
+    `${generatedBy("Nomad client agent config for NameServer hosts", stack)}\n${PER_MACHINE}`,
+  );
+}

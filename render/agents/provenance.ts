@@ -1,0 +1,4 @@
+// The first lines of every generated image file: what it is, where it came from, how to regenerate it.
+export function generatedBy(what: string, stack: string): string {
+  return `${what} (image files of stack ${stack}).\nGenerated from Pulumi.${stack}.yaml by \`npm run generate:packer\`; do not edit.`;
+}

@@ -1,0 +1,51 @@
+// `npm run generate:packer`: writes packer/generated/<stack>/ for every Pulumi.<stack>.yaml, from the same
+// renderer as the render CLI's <out>/packer/, and removes files and stack directories it no longer renders.
+// The unit suite fails while the committed files differ from what this writes.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError, loadStackFile } from "../config";
+import { renderImageFiles } from "../render";
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const GENERATED_DIR = path.join(PROJECT_DIR, "packer", "generated");
+
+/** Stack names with a stack file in the project directory, sorted. */
+function stackNames(): string[] {
+  return fs
+    .readdirSync(PROJECT_DIR)
+    .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+function main(): number {
+  // Everything is rendered (and so validated) before the first file is touched.
+  const rendered = stackNames().map((stack) => ({
+    stack,
+    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`)), stack),
+  }));
+  fs.mkdirSync(GENERATED_DIR, { recursive: true });
+  for (const entry of fs.readdirSync(GENERATED_DIR)) {
+    if (!rendered.some((r) => r.stack === entry)) fs.rmSync(path.join(GENERATED_DIR, entry), { recursive: true });
+  }
+  for (const { stack, files } of rendered) {
+    const dir = path.join(GENERATED_DIR, stack);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const stale of fs.readdirSync(dir).filter((name) => !files.some((f) => f.name === name))) {
+      fs.rmSync(path.join(dir, stale), { recursive: true });
+    }
+    for (const file of files) {
+      fs.writeFileSync(path.join(dir, file.name), file.content);
+      console.log(path.relative(PROJECT_DIR, path.join(dir, file.name)));
+    }
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`error: ${err.message}`);
+  process.exitCode = 1;
+}

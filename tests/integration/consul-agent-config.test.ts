@@ -1,0 +1,235 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StackConfig } from "../../config";
+import { agentHclString, renderImageFiles } from "../../render";
+import { writeHcl } from "../../render/agents/hcl-writer";
+import { startConsulServer, startNomadAgent, type Agent } from "../support/agents";
+import { startConsul, type ConsulAgent } from "../support/consul";
+import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
+import { loadStack, PROJECT_DIR, STACKS } from "../support/stack";
+
+const available = requireTools("consul", "nomad");
+const generated = (stack: string, name: string): string => path.join(PROJECT_DIR, "packer", "generated", stack, name);
+const pick = (files: { name: string; content: string }[], ...names: string[]) =>
+  files.filter((f) => names.includes(f.name));
+
+interface CatalogService {
+  ServiceName: string;
+  ServicePort: number;
+  ServiceTags: string[];
+}
+
+interface HealthCheck {
+  CheckID: string;
+  ServiceName: string;
+  Status: string;
+}
+
+interface NomadSelf {
+  config: {
+    Telemetry: Record<string, unknown>;
+    Client: { Enabled: boolean; NodeClass: string; Meta: Record<string, string> };
+    Server: { Enabled: boolean };
+    Region: string;
+    Datacenter: string;
+  };
+}
+
+describe.runIf(available)("the committed Consul configs, as `consul validate` sees them", () => {
+  it.each(STACKS)("the %s Consul server config and consul_http service file are valid together", (stack) => {
+    const { code, output } = runTool("consul", [
+      "validate",
+      generated(stack, "consul-server.hcl"),
+      generated(stack, "consul_service.json"),
+    ]);
+    expect(output).toContain("Configuration is valid!");
+    expect(code).toBe(0);
+  });
+
+  it.each(STACKS)("the %s Consul client config for Nomad hosts is valid", (stack) => {
+    const { code, output } = runTool("consul", ["validate", generated(stack, "consul-client.hcl")]);
+    expect(output).toContain("Configuration is valid!");
+    expect(code).toBe(0);
+  });
+});
+
+interface StackAgents {
+  httpPort: number;
+  files: { name: string; content: string }[];
+  consul: Agent;
+  nomad: Agent;
+}
+
+/**
+ * Renders the stack's image files with one change, documented here: the Consul HTTP port is a free port
+ * instead of 8500 (it appears in the server's ports, the service and its check); a test below proves that
+ * this is the only difference from the committed files. Then starts Consul and Nomad from them.
+ */
+async function startStack(stack: string): Promise<StackAgents> {
+  const cfg = loadStack(stack);
+  const httpPort = await freePort();
+  const withPort: StackConfig = {
+    ...cfg,
+    images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } },
+  };
+  const files = renderImageFiles(withPort, stack);
+  const consul = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
+  const nomad = await startNomadAgent(pick(files, "nomad-server.hcl", "nomad-client.hcl"), `127.0.0.1:${httpPort}`);
+  return { httpPort, files, consul, nomad };
+}
+
+describe.runIf(available)("agents started from the image files", () => {
+  const stacks = new Map<string, StackAgents>();
+
+  // Both stacks at once: the consul_http checks' first runs (staggered by up to 10s) then overlap.
+  beforeAll(async () => {
+    await Promise.all(STACKS.map(async (stack) => stacks.set(stack, await startStack(stack))));
+  });
+
+  afterAll(async () => {
+    await Promise.all([...stacks.values()].flatMap((s) => [s.consul.stop(), s.nomad.stop()]));
+    await stopAll();
+  });
+
+  describe.each(STACKS)("of the %s stack", (stack) => {
+    const cfg = loadStack(stack);
+    const get = (): StackAgents => stacks.get(stack)!;
+
+    it("start from the committed files, changed only in the Consul HTTP port", () => {
+      const { files, httpPort } = get();
+      for (const file of files) {
+        const committed = fs.readFileSync(generated(stack, file.name), "utf8");
+        expect(file.content.replaceAll(String(httpPort), "8500"), file.name).toBe(committed);
+      }
+    });
+
+    it("list consul_http in the catalog with the cluster and http tags", async () => {
+      const { consul, httpPort } = get();
+      const services = await consul.getJson<CatalogService[]>("/v1/catalog/service/consul_http");
+      expect(services.map((s) => ({ name: s.ServiceName, port: s.ServicePort, tags: s.ServiceTags }))).toEqual([
+        { name: "consul_http", port: httpPort, tags: [`cluster-${stack}`, "http"] },
+      ]);
+    });
+
+    it("report consul_http healthy once its check has called the agent's API", async () => {
+      const { consul } = get();
+      // Consul staggers a check's first run by up to its interval (10s).
+      const check = await waitFor(
+        "the consul_http check to pass",
+        async () => {
+          const checks = await consul.getJson<HealthCheck[]>("/v1/health/checks/consul_http");
+          return checks.find((c) => c.Status === "passing");
+        },
+        { timeoutMs: 20_000, process: consul.process },
+      );
+      expect(check).toMatchObject({ CheckID: "consul_http", ServiceName: "consul_http" });
+      const healthy = await consul.getJson<unknown[]>("/v1/health/service/consul_http?passing=true");
+      expect(healthy).toHaveLength(1);
+    });
+
+    it("serve Prometheus text at /v1/agent/metrics?format=prometheus, which needs the telemetry block", async () => {
+      const { consul } = get();
+      const { status, text } = await http(`${consul.url}/v1/agent/metrics?format=prometheus`);
+      expect(status).toBe(200);
+      // With disable_hostname the gauge is not prefixed with the machine's hostname (consul_<host>_runtime_…).
+      expect(text).toMatch(/^# TYPE consul_runtime_alloc_bytes gauge$/m);
+    });
+
+    it("give the Nomad agent the full telemetry block, the node class, the region and the datacenter", async () => {
+      const { nomad } = get();
+      const { config } = await nomad.getJson<NomadSelf>("/v1/agent/self");
+      expect(config.Telemetry).toMatchObject({
+        CollectionInterval: "1s",
+        DisableHostname: true,
+        PrometheusMetrics: true,
+        PublishAllocationMetrics: true,
+        PublishNodeMetrics: true,
+      });
+      expect(config.Client).toMatchObject({ Enabled: true, NodeClass: "nameServer" });
+      expect(config.Server.Enabled).toBe(true);
+      expect(config).toMatchObject({ Region: cfg.nomad.region, Datacenter: "dc1" });
+    });
+
+    it("serve Nomad's runtime and node metrics as Prometheus text at /v1/metrics?format=prometheus", async () => {
+      const { nomad } = get();
+      // Gauges appear after the first collection_interval; node metrics need publish_node_metrics.
+      const text = await waitFor(
+        "Nomad's runtime and node gauges",
+        async () => {
+          const { status, text } = await http(`${nomad.url}/v1/metrics?format=prometheus`);
+          const wanted = [/^# TYPE nomad_runtime_alloc_bytes gauge$/m, /^# TYPE nomad_client_allocated_memory gauge$/m];
+          return status === 200 && wanted.every((re) => re.test(text)) ? text : undefined;
+        },
+        { timeoutMs: 10_000, process: nomad.process },
+      );
+      expect(text).toMatch(/^nomad_client_allocated_memory\{.*node_class="nameServer"/m);
+    });
+
+    it("let Nomad register its server and client services in Consul, where Prometheus finds them", async () => {
+      const { consul, nomad } = get();
+      const names = await waitFor(
+        "Nomad's services in Consul",
+        async () => {
+          const services = await consul.getJson<Record<string, string[]>>("/v1/catalog/services");
+          return "nomad" in services && "nomad-client" in services ? Object.keys(services) : undefined;
+        },
+        { timeoutMs: 20_000, process: nomad.process },
+      );
+      expect(names).toEqual(expect.arrayContaining(["consul_http", "nomad", "nomad-client"]));
+    });
+  });
+});
+
+// Consul 1.8 and Nomad 1.1 read agent config with HCL v1, where the HCL 2 escapes `$${` and `%%{` do not
+// exist. These values go through the same writer and escape as the image files, into the real agents.
+const HOSTILE = ['a "quoted" value', "back\\slash\\", "dollar ${var.x} and $${already}", "percent %{ if }%%{", "✓"];
+
+describe.runIf(available)("hostile values read back by the real agents' HCL v1 parsers", () => {
+  let consul: ConsulAgent | undefined;
+  let nomad: Agent | undefined;
+  let dir: string | undefined;
+
+  afterAll(async () => {
+    await Promise.all([consul?.stop(), nomad?.stop()]);
+    await stopAll();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("come back from Consul exactly as written", async () => {
+    // retry_join is a go-sockaddr template to Consul with whitespace collapsed, so `{{` and line breaks are
+    // left out here; Nomad below gets them.
+    dir = tempDir("consul-hostile");
+    const file = path.join(dir, "hostile.hcl");
+    fs.writeFileSync(file, writeHcl([["retry_join", HOSTILE]], agentHclString));
+    consul = await startConsul({ configFiles: [file] });
+    const self = JSON.parse((await http(`${consul.url}/v1/agent/self`)).text) as {
+      DebugConfig: { RetryJoinLAN: string[] };
+    };
+    expect(self.DebugConfig.RetryJoinLAN).toEqual(HOSTILE);
+  });
+
+  it("come back from Nomad exactly as written", async () => {
+    const value = `${HOSTILE.join(" | ")} | {{ env "HOME" }} | multi\nline\r\n\ttab`;
+    const hostile = {
+      name: "zz-hostile.hcl",
+      content: writeHcl(
+        [
+          {
+            block: "client",
+            body: [
+              ["node_class", value],
+              ["meta", { map: { [value]: value } }],
+            ],
+          },
+        ],
+        agentHclString,
+      ),
+    };
+    const files = renderImageFiles(loadStack("dev"), "dev");
+    nomad = await startNomadAgent([...pick(files, "nomad-server.hcl", "nomad-client.hcl"), hostile], "127.0.0.1:1");
+    const { config } = await nomad.getJson<NomadSelf>("/v1/agent/self");
+    expect(config.Client.NodeClass).toBe(value);
+    expect(config.Client.Meta[value]).toBe(value);
+  });
+});

@@ -1,0 +1,128 @@
+// Real Consul and Nomad agents started from generated image files, plus one small override file that turns a
+// cluster member into a single local node. Everything the override does not set comes from the image files.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
+
+export interface Agent {
+  readonly process: Started;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** GET a JSON API path, failing on any status but 200. */
+  getJson<T>(apiPath: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+function agent(proc: Started, url: string, dir: string): Agent {
+  return {
+    process: proc,
+    url,
+    getJson: async <T>(apiPath: string): Promise<T> => {
+      const { status, text } = await http(`${url}${apiPath}`);
+      if (status !== 200) throw new Error(`GET ${apiPath}: ${status} ${text}`);
+      return JSON.parse(text) as T;
+    },
+    stop: async () => {
+      await proc.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes the image files into a fresh directory, as they would sit in /etc/<agent>.d. */
+function writeFiles(dir: string, files: { name: string; content: string }[]): string[] {
+  return files.map((file) => {
+    const target = path.join(dir, file.name);
+    fs.writeFileSync(target, file.content);
+    return target;
+  });
+}
+
+/**
+ * A Consul server (not -dev: the image's `server`, `bootstrap_expect`, `ui` and telemetry apply as written)
+ * from the image files. `httpPort` must be the one the files were rendered with, since the consul_http check
+ * calls it. The override, the only file not generated:
+ *   data_dir          a temporary directory instead of /opt/consul
+ *   bind_addr         127.0.0.1 instead of {{ GetPrivateIP }}, so the node stays on loopback
+ *   client_addr       127.0.0.1 instead of 0.0.0.0
+ *   bootstrap_expect  1: this single server elects itself (the files' retry_join targets are never reached)
+ *   node_name         a fixed name instead of the hostname
+ *   performance       raft_multiplier = 1 (Consul's dev timing): a lone server elects itself in ~1s, not ~9s
+ *   ports             free ports for DNS, serf and server RPC
+ */
+export async function startConsulServer(files: { name: string; content: string }[], httpPort: number): Promise<Agent> {
+  const [dns, serfLan, serfWan, server] = await freePorts(4);
+  const dir = tempDir("consul-image");
+  const configs = writeFiles(dir, files);
+  const override = path.join(dir, "zz-test-override.hcl");
+  fs.writeFileSync(
+    override,
+    [
+      `data_dir         = "${path.join(dir, "data")}"`,
+      `bind_addr        = "127.0.0.1"`,
+      `client_addr      = "127.0.0.1"`,
+      `bootstrap_expect = 1`,
+      `node_name        = "image-test"`,
+      `performance {
+  raft_multiplier = 1
+}`,
+      `ports {\n  dns      = ${dns}\n  serf_lan = ${serfLan}\n  serf_wan = ${serfWan}\n  server   = ${server}\n}`,
+      "",
+    ].join("\n"),
+  );
+  const proc = start("consul", ["agent", ...[...configs, override].flatMap((f) => ["-config-file", f])]);
+  const url = `http://127.0.0.1:${httpPort}`;
+  await waitFor(
+    "Consul to elect itself leader",
+    async () => {
+      const { status, text } = await http(`${url}/v1/status/leader`);
+      return status === 200 && text.length > 2 ? true : undefined;
+    },
+    { process: proc },
+  );
+  return agent(proc, url, dir);
+}
+
+/**
+ * A Nomad agent from the image's server and client files together (one node is both). The override:
+ *   data_dir           a temporary directory instead of /opt/nomad
+ *   bind_addr          127.0.0.1, and advertise 127.0.0.1 instead of {{ GetPrivateIP }}
+ *   name               a fixed name instead of the hostname; disable_update_check = true
+ *   ports              free ports for HTTP, RPC and serf
+ *   server             bootstrap_expect = 1
+ *   consul.address     the test's Consul instead of the local agent on 8500
+ */
+export async function startNomadAgent(
+  files: { name: string; content: string }[],
+  consulHttpAddr: string,
+): Promise<Agent> {
+  const [httpPort, rpc, serf] = await freePorts(3);
+  const dir = tempDir("nomad-image");
+  const configs = writeFiles(dir, files);
+  const override = path.join(dir, "zz-test-override.hcl");
+  fs.writeFileSync(
+    override,
+    [
+      `data_dir             = "${path.join(dir, "data")}"`,
+      `bind_addr            = "127.0.0.1"`,
+      `name                 = "image-test"`,
+      `disable_update_check = true`,
+      `advertise {\n  http = "127.0.0.1"\n  rpc  = "127.0.0.1"\n  serf = "127.0.0.1"\n}`,
+      `ports {\n  http = ${httpPort}\n  rpc  = ${rpc}\n  serf = ${serf}\n}`,
+      `server {\n  bootstrap_expect = 1\n}`,
+      `consul {\n  address = "${consulHttpAddr}"\n}`,
+      "",
+    ].join("\n"),
+  );
+  const proc = start("nomad", ["agent", ...[...configs, override].map((f) => `-config=${f}`)]);
+  const url = `http://127.0.0.1:${httpPort}`;
+  const started = agent(proc, url, dir);
+  await waitFor(
+    "Nomad's HTTP API",
+    async () => ((await http(`${url}/v1/agent/self`)).status === 200 ? true : undefined),
+    {
+      process: proc,
+    },
+  );
+  return started;
+}

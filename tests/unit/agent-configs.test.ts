@@ -1,0 +1,359 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, type RawConfig, type StackConfig } from "../../config";
+import {
+  agentHclString,
+  consulClientHcl,
+  consulServerHcl,
+  consulServiceJson,
+  hostConstraint,
+  nomadClientHcl,
+  nomadServerHcl,
+  packerVarsHcl,
+  renderImageFiles,
+} from "../../render";
+import { renderArtifacts } from "../../render/artifacts";
+import { decodeTemplateEscapes, only, parseHcl } from "../support/hcl";
+import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+
+const NS = "rocketmq-system-jobs";
+
+const FULL_TELEMETRY = {
+  collection_interval: "1s",
+  disable_hostname: true,
+  prometheus_metrics: true,
+  publish_allocation_metrics: true,
+  publish_node_metrics: true,
+};
+
+function withImages(images: Record<string, unknown>, extra: RawConfig = {}): RawConfig {
+  return { ...minimalRaw(), [`${NS}:images`]: images, ...extra };
+}
+
+function errorOf(raw: RawConfig): string {
+  try {
+    parseRaw(raw, "Pulumi.prod.yaml");
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe.each(STACKS)("the %s stack's image files", (stack) => {
+  const cfg = loadStack(stack);
+
+  it("configure a Consul server that serves Prometheus metrics and joins the listed servers", async () => {
+    const doc = await parseHcl(consulServerHcl(cfg, stack));
+    expect(doc).toEqual({
+      datacenter: cfg.images.consul.datacenter,
+      data_dir: "/opt/consul",
+      server: true,
+      bootstrap_expect: cfg.images.consulServer.bootstrapExpect,
+      retry_join: cfg.images.consul.retryJoin,
+      ui: true,
+      client_addr: "0.0.0.0",
+      bind_addr: "{{ GetPrivateIP }}",
+      ports: [{ http: 8500 }],
+      telemetry: [{ prometheus_retention_time: "10s", disable_hostname: true }],
+    });
+    expect(cfg.images.consul.retryJoin.length).toBeGreaterThan(0);
+  });
+
+  it("define consul_http on port 8500, tagged with the cluster and http, checked against the agent's own API", () => {
+    expect(JSON.parse(consulServiceJson(cfg))).toEqual({
+      service: {
+        name: "consul_http",
+        port: 8500,
+        tags: [`cluster-${stack}`, "http"],
+        check: {
+          id: "consul_http",
+          name: "Consul HTTP API",
+          http: "http://127.0.0.1:8500/v1/status/leader",
+          interval: "10s",
+          timeout: "2s",
+        },
+      },
+    });
+  });
+
+  it("configure the Consul client on Nomad hosts to join the same servers and serve consul.address", async () => {
+    const doc = await parseHcl(consulClientHcl(cfg, stack));
+    expect(doc).toEqual({
+      datacenter: cfg.images.consul.datacenter,
+      data_dir: "/opt/consul",
+      retry_join: cfg.images.consul.retryJoin,
+      bind_addr: "{{ GetPrivateIP }}",
+      // Loopback for Fabio on host networking, the node's address for Prometheus in its container.
+      client_addr: "127.0.0.1 {{ GetPrivateIP }}",
+      ports: [{ http: 8500 }],
+    });
+    expect(cfg.consul.address).toBe("127.0.0.1:8500");
+  });
+
+  it.each([
+    ["server", nomadServerHcl],
+    ["client", nomadClientHcl],
+  ])("give the Nomad %s the full telemetry block and the stack's Consul agent", async (_, render) => {
+    const doc = await parseHcl(render(cfg, stack));
+    expect(only(doc.telemetry)).toEqual(FULL_TELEMETRY);
+    expect(only(doc.consul)).toEqual({ address: cfg.consul.address });
+    expect(doc).toMatchObject({ region: cfg.nomad.region, datacenter: "dc1", data_dir: "/opt/nomad" });
+    expect(only(doc.advertise)).toEqual({
+      http: "{{ GetPrivateIP }}",
+      rpc: "{{ GetPrivateIP }}",
+      serf: "{{ GetPrivateIP }}",
+    });
+  });
+
+  it("make the Nomad server expect the configured number of servers", async () => {
+    const doc = await parseHcl(nomadServerHcl(cfg, stack));
+    expect(only(doc.server)).toEqual({ enabled: true, bootstrap_expect: cfg.images.nomadServer.bootstrapExpect });
+    expect(doc.client).toBeUndefined();
+  });
+
+  it("give the Nomad client the node class the Fabio jobs' constraint selects", async () => {
+    const client = only((await parseHcl(nomadClientHcl(cfg, stack))).client);
+    expect(client).toEqual({ enabled: true, node_class: "nameServer" });
+    expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${node.class}", value: client.node_class });
+  });
+
+  it("are what the render CLI writes under packer/", () => {
+    const packer = renderArtifacts(cfg, stack).filter((a) => a.path.startsWith("packer/"));
+    expect(packer).toEqual(renderImageFiles(cfg, stack).map((f) => ({ path: `packer/${f.name}`, content: f.content })));
+  });
+});
+
+describe("image files from one config value each", () => {
+  it("mark Nomad clients with node meta when NameServer hosts are selected by meta", async () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "meta", key: "role", value: "ns" } });
+    const client = only((await parseHcl(nomadClientHcl(cfg, "test"))).client);
+    expect(client).toEqual({ enabled: true, meta: { role: "ns" } });
+    expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${meta.role}", value: "ns" });
+  });
+
+  it("follow a changed node class in both the client config and the Fabio constraint", async () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "nodeClass", nodeClass: "rmq-ns" } });
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).client).node_class).toBe("rmq-ns");
+    expect(hostConstraint(cfg.nameServerHosts).value).toBe("rmq-ns");
+  });
+
+  it("put a changed HTTP port into the Consul server's ports, the service and its check alike", async () => {
+    const cfg = parseRaw(withImages({ consulServer: { httpPort: 18500 } }));
+    expect(only((await parseHcl(consulServerHcl(cfg, "test"))).ports)).toEqual({ http: 18500 });
+    const { service } = JSON.parse(consulServiceJson(cfg)) as { service: { port: number; check: { http: string } } };
+    expect(service.port).toBe(18500);
+    expect(service.check.http).toBe("http://127.0.0.1:18500/v1/status/leader");
+  });
+
+  it("serve a changed consul.address port from the Consul client and hand the address to Nomad", async () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1:18500" } });
+    expect(only((await parseHcl(consulClientHcl(cfg, "test"))).ports)).toEqual({ http: 18500 });
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).consul)).toEqual({ address: "127.0.0.1:18500" });
+  });
+
+  it("place Nomad agents in the first job datacenter unless images.nomad.datacenter says otherwise", async () => {
+    const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
+    expect((await parseHcl(nomadServerHcl(parseRaw(raw), "test"))).datacenter).toBe("dc7");
+    const pinned = parseRaw({ ...raw, [`${NS}:images`]: { nomad: { datacenter: "dc8" } } });
+    expect((await parseHcl(nomadServerHcl(pinned, "test"))).datacenter).toBe("dc8");
+  });
+
+  it("hand packer the stack and the same data directories the agent configs use", async () => {
+    const cfg = parseRaw(withImages({ consul: { dataDir: "/data/consul" }, nomad: { dataDir: "/data/nomad" } }));
+    expect(await parseHcl(packerVarsHcl(cfg, "test"))).toEqual({
+      stack: "test",
+      consul_data_dir: "/data/consul",
+      nomad_data_dir: "/data/nomad",
+    });
+    expect((await parseHcl(consulServerHcl(cfg, "test"))).data_dir).toBe("/data/consul");
+    expect((await parseHcl(nomadClientHcl(cfg, "test"))).data_dir).toBe("/data/nomad");
+  });
+});
+
+describe("images config", () => {
+  it("fills every default from a config that only names the cluster", () => {
+    expect(parseRaw(minimalRaw()).images).toEqual({
+      consul: { datacenter: "dc1", retryJoin: [], dataDir: "/opt/consul", bindAddr: "{{ GetPrivateIP }}" },
+      consulServer: {
+        bootstrapExpect: 3,
+        ui: true,
+        clientAddr: "0.0.0.0",
+        httpPort: 8500,
+        prometheusRetentionTime: "10s",
+      },
+      nomad: {
+        dataDir: "/opt/nomad",
+        bindAddr: "0.0.0.0",
+        advertiseAddr: "{{ GetPrivateIP }}",
+        collectionInterval: "1s",
+      },
+      nomadServer: { bootstrapExpect: 3 },
+    });
+  });
+
+  it.each(["0s", "0m0s", "0.0s", "ten seconds", "10", "-10s", "10d", ""])(
+    "rejects Prometheus retention %j",
+    (value) => {
+      expect(errorOf(withImages({ consulServer: { prometheusRetentionTime: value } }))).toMatch(
+        /^Pulumi\.prod\.yaml: rocketmq-system-jobs:images\.consulServer\.prometheusRetentionTime: must be a duration/,
+      );
+    },
+  );
+
+  it.each(["500ms", "1m30s", "1.5h"])("accepts Prometheus retention %j", (value) => {
+    const cfg = parseRaw(withImages({ consulServer: { prometheusRetentionTime: value } }));
+    expect(cfg.images.consulServer.prometheusRetentionTime).toBe(value);
+  });
+
+  it.each(["0s", "ten seconds"])("rejects Nomad collection interval %j", (value) => {
+    expect(errorOf(withImages({ nomad: { collectionInterval: value } }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:images\.nomad\.collectionInterval: must be a duration/,
+    );
+  });
+
+  it.each(["my cluster", 'my "cluster"', "cluster\n"])(
+    "rejects cluster name %j, which would end up in the consul_http tag",
+    (clusterName) => {
+      expect(errorOf({ [`${NS}:clusterName`]: clusterName })).toMatch(
+        /^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: must be 1-63 lower-case letters/,
+      );
+    },
+  );
+
+  it("rejects a Consul server client address the consul_http check cannot reach on loopback", () => {
+    expect(errorOf(withImages({ consulServer: { clientAddr: "10.0.0.5" } }))).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1",
+    );
+  });
+
+  it("accepts a Consul server client address list that includes loopback", () => {
+    expect(
+      parseRaw(withImages({ consulServer: { clientAddr: "127.0.0.1 10.0.0.5" } })).images.consulServer,
+    ).toMatchObject({ clientAddr: "127.0.0.1 10.0.0.5" });
+  });
+
+  it.each([
+    [{ consul: { dataDir: "opt/consul" } }, "consul.dataDir", "must be an absolute path"],
+    [{ consul: { bindAddr: "eth0" } }, "consul.bindAddr", "must be an IP address or a go-sockaddr template"],
+    [{ consul: { retryJoin: ['10.0.0.1" ]'] } }, "consul.retryJoin[0]", "must be a host"],
+    [{ consulServer: { bootstrapExpect: 0 } }, "consulServer.bootstrapExpect", "must be at least 1"],
+    [{ consulServer: { httpPort: 0 } }, "consulServer.httpPort", "must be a port"],
+    [{ nomad: { advertiseAddr: "{{ GetPrivateIP }" } }, "nomad.advertiseAddr", "must be an IP address"],
+    [{ nomad: { datacenter: "dc 1" } }, "nomad.datacenter", "must be letters"],
+    [{ consulServer: { retention: "10s" } }, "consulServer.retention", "is not a known setting"],
+  ])("rejects %o naming the key", (images, key, detail) => {
+    expect(errorOf(withImages(images))).toMatch(
+      new RegExp(`^Pulumi\\.prod\\.yaml: rocketmq-system-jobs:images\\.${key.replace(/[.[\]]/g, "\\$&")}: ${detail}`),
+    );
+  });
+});
+
+// Every value a user could write, including ones validation would refuse: the renderer must never let a
+// value change the structure of a file, whatever ran before it.
+const HOSTILE = [
+  'a "quoted" value',
+  "back\\slash\\",
+  "dollar ${var.x} and $${already} and $",
+  "percent %{ if true }x%{ endif } and %%{",
+  'go template {{ env "HOME" }} }}',
+  "multi\nline\r\nvalue\twith tab",
+  'closing "\n}\nserver = false\ntelemetry {',
+  "unicode ✓ ü",
+];
+
+function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): StackConfig {
+  const base = parseRaw(minimalRaw());
+  return {
+    ...base,
+    clusterName: value,
+    nomad: { ...base.nomad, region: value },
+    nameServerHosts: hosts,
+    consul: { ...base.consul, address: `${value}:8500` },
+    images: {
+      consul: { datacenter: value, retryJoin: [value, "10.0.0.1"], dataDir: value, bindAddr: value },
+      consulServer: {
+        bootstrapExpect: 3,
+        ui: true,
+        clientAddr: value,
+        httpPort: 8500,
+        prometheusRetentionTime: value,
+      },
+      nomad: { datacenter: value, dataDir: value, bindAddr: value, advertiseAddr: value, collectionInterval: value },
+      nomadServer: { bootstrapExpect: 3 },
+    },
+  };
+}
+
+describe("hostile values in image files", () => {
+  it.each(HOSTILE)("come back from the Consul configs exactly: %j", async (value) => {
+    const cfg = hostileConfig(value, { by: "nodeClass", nodeClass: value });
+    expect(await parseHcl(consulServerHcl(cfg, value))).toEqual({
+      datacenter: value,
+      data_dir: value,
+      server: true,
+      bootstrap_expect: 3,
+      retry_join: [value, "10.0.0.1"],
+      ui: true,
+      client_addr: value,
+      bind_addr: value,
+      ports: [{ http: 8500 }],
+      telemetry: [{ prometheus_retention_time: value, disable_hostname: true }],
+    });
+    expect(await parseHcl(consulClientHcl(cfg, value))).toEqual({
+      datacenter: value,
+      data_dir: value,
+      retry_join: [value, "10.0.0.1"],
+      bind_addr: value,
+      client_addr: `127.0.0.1 ${value}`,
+      ports: [{ http: 8500 }],
+    });
+    expect(JSON.parse(consulServiceJson(cfg)).service.tags).toEqual([`cluster-${value}`, "http"]);
+  });
+
+  it.each(HOSTILE)("come back from the Nomad configs exactly: %j", async (value) => {
+    const expectedCommon = {
+      region: value,
+      datacenter: value,
+      data_dir: value,
+      bind_addr: value,
+      advertise: [{ http: value, rpc: value, serf: value }],
+      consul: [{ address: `${value}:8500` }],
+      telemetry: [{ ...FULL_TELEMETRY, collection_interval: value }],
+    };
+    const byClass = hostileConfig(value, { by: "nodeClass", nodeClass: value });
+    expect(await parseHcl(nomadServerHcl(byClass, value))).toEqual({
+      ...expectedCommon,
+      server: [{ enabled: true, bootstrap_expect: 3 }],
+    });
+    expect(await parseHcl(nomadClientHcl(byClass, value))).toEqual({
+      ...expectedCommon,
+      client: [{ enabled: true, node_class: value }],
+    });
+    const byMeta = hostileConfig(value, { by: "meta", key: value, value });
+    const doc = await parseHcl(nomadClientHcl(byMeta, value));
+    // parseHcl decodes values only; an object key comes back in source form too.
+    const client = only<{ enabled: boolean; meta: Record<string, string> }>(doc.client);
+    expect(Object.keys(client).sort()).toEqual(["enabled", "meta"]);
+    const meta = client.meta;
+    expect(Object.entries(meta).map(([k, v]) => [decodeTemplateEscapes(k), v])).toEqual([[value, value]]);
+    expect({ ...doc, client: undefined }).toEqual({ ...expectedCommon, client: undefined });
+  });
+
+  it.each(HOSTILE)("come back from packer's variables file exactly: %j", async (value) => {
+    const cfg = hostileConfig(value, { by: "nodeClass", nodeClass: value });
+    expect(await parseHcl(packerVarsHcl(cfg, value))).toEqual({
+      stack: value,
+      consul_data_dir: value,
+      nomad_data_dir: value,
+    });
+  });
+
+  it.each(HOSTILE)("are written without the $${ and %%{ escapes HCL v1 would keep literally: %j", (value) => {
+    const cfg = hostileConfig(value, { by: "meta", key: value, value });
+    for (const text of [consulServerHcl(cfg, "x"), consulClientHcl(cfg, "x"), nomadClientHcl(cfg, "x")]) {
+      expect(text).not.toMatch(/\$\$\{|%%\{/);
+    }
+    expect(agentHclString("${")).toBe('"\\u0024{"');
+    expect(agentHclString("%{")).toBe('"\\u0025{"');
+  });
+});

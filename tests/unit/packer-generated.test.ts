@@ -1,0 +1,133 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderImageFiles } from "../../render";
+import { parseHcl, type HclBody } from "../support/hcl";
+import { loadStack, PROJECT_DIR } from "../support/stack";
+
+const PACKER_DIR = path.join(PROJECT_DIR, "packer");
+const GENERATED_DIR = path.join(PACKER_DIR, "generated");
+const REGENERATE = "run `npm run generate:packer` (tsx scripts/generate-packer.ts) and commit packer/generated/";
+
+/** Every stack with a Pulumi.<stack>.yaml, which is what generate-packer writes a directory for. */
+const STACK_FILES = fs
+  .readdirSync(PROJECT_DIR)
+  .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
+  .filter((stack): stack is string => stack !== undefined)
+  .sort();
+
+/** Which generated files each image carries, and into which agent's config directory. */
+const IMAGES: Record<string, Record<string, "consul.d" | "nomad.d">> = {
+  "consul-server": { "consul-server.hcl": "consul.d", "consul_service.json": "consul.d" },
+  "nomad-server": { "consul-client.hcl": "consul.d", "nomad-server.hcl": "nomad.d" },
+  "nomad-client": { "consul-client.hcl": "consul.d", "nomad-client.hcl": "nomad.d" },
+};
+
+interface Build {
+  name: string;
+  provisioner: { file?: { sources: string[]; destination: string }[] };
+}
+
+async function packerTemplates(): Promise<{ file: string; doc: HclBody }[]> {
+  const files = fs.readdirSync(PACKER_DIR).filter((f) => f.endsWith(".pkr.hcl"));
+  return Promise.all(
+    files.map(async (file) => ({
+      file,
+      doc: await parseHcl(fs.readFileSync(path.join(PACKER_DIR, file), "utf8"), file),
+    })),
+  );
+}
+
+/** The files each build uploads, relative to generated/<stack>/, with the staging directory they go to. */
+function uploads(build: Build): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const step of build.provisioner.file ?? []) {
+    for (const source of step.sources) {
+      const name = /^\$\{local\.generated\}\/([^/]+)$/.exec(source)?.[1];
+      if (name === undefined) throw new Error(`build ${build.name} uploads ${source}, not a generated file`);
+      result[name] = /\/(consul\.d|nomad\.d)\/$/.exec(step.destination)?.[1] ?? step.destination;
+    }
+  }
+  return result;
+}
+
+describe("packer/generated", () => {
+  it("holds one directory per stack file, and nothing else", () => {
+    expect(fs.readdirSync(GENERATED_DIR).sort(), `stale or missing stack directories: ${REGENERATE}`).toEqual(
+      STACK_FILES,
+    );
+  });
+
+  it.each(STACK_FILES)("holds exactly what the renderer writes for the %s stack", (stack) => {
+    const dir = path.join(GENERATED_DIR, stack);
+    const fresh = renderImageFiles(loadStack(stack), stack);
+    expect(fs.readdirSync(dir).sort(), `packer/generated/${stack} has other files: ${REGENERATE}`).toEqual(
+      fresh.map((f) => f.name).sort(),
+    );
+    for (const file of fresh) {
+      const committed = fs.readFileSync(path.join(dir, file.name), "utf8");
+      expect(committed, `packer/generated/${stack}/${file.name} is stale: ${REGENERATE}`).toBe(file.content);
+    }
+  });
+});
+
+describe("packer templates", () => {
+  it("parse with HashiCorp's HCL parser and define the three image builds", async () => {
+    const builds = (await packerTemplates()).flatMap(({ doc }) => (doc.build as Build[] | undefined) ?? []);
+    expect(builds.map((b) => b.name).sort()).toEqual(Object.keys(IMAGES).sort());
+  });
+
+  it.each(Object.entries(IMAGES))(
+    "make the %s image upload its generated files into the right agent's config directory",
+    async (image, expected) => {
+      const builds = (await packerTemplates()).flatMap(({ doc }) => (doc.build as Build[] | undefined) ?? []);
+      const build = builds.find((b) => b.name === image)!;
+      expect(uploads(build)).toEqual(expected);
+      for (const stack of STACK_FILES) {
+        for (const name of Object.keys(expected)) {
+          expect(fs.existsSync(path.join(GENERATED_DIR, stack, name)), `${stack}/${name}`).toBe(true);
+        }
+      }
+    },
+  );
+
+  it("put every generated agent file into some image", () => {
+    const uploaded = new Set(Object.values(IMAGES).flatMap((files) => Object.keys(files)));
+    const agentFiles = renderImageFiles(loadStack("dev"), "dev")
+      .map((f) => f.name)
+      .filter((name) => !name.endsWith(".pkrvars.hcl"));
+    expect(agentFiles.filter((name) => !uploaded.has(name))).toEqual([]);
+  });
+
+  it("get every variable without a default from the generated variables file, except the source image", async () => {
+    const variables = Object.assign(
+      {},
+      ...(await packerTemplates()).map(({ doc }) => (doc.variable as Record<string, HclBody[]> | undefined) ?? {}),
+    ) as Record<string, HclBody[]>;
+    const required = Object.entries(variables)
+      .filter(([, [decl]]) => decl !== undefined && !("default" in decl))
+      .map(([name]) => name);
+    const vars = await parseHcl(
+      renderImageFiles(loadStack("prod"), "prod").find((f) => f.name.endsWith(".pkrvars.hcl"))!.content,
+    );
+    expect(Object.keys(vars).filter((name) => !(name in variables))).toEqual([]);
+    expect(required.filter((name) => !(name in vars)).sort()).toEqual(["source_image_id"]);
+  });
+
+  it("read UCloud credentials only from the environment", async () => {
+    const [images] = (await packerTemplates()).filter(({ file }) => file === "images.pkr.hcl");
+    const variables = images!.doc.variable as Record<string, HclBody[]>;
+    expect(variables.ucloud_public_key).toEqual([
+      { type: "${string}", default: '${env("UCLOUD_PUBLIC_KEY")}', sensitive: true },
+    ]);
+    expect(variables.ucloud_private_key).toEqual([
+      { type: "${string}", default: '${env("UCLOUD_PRIVATE_KEY")}', sensitive: true },
+    ]);
+    const source = (images!.doc.source as Record<string, Record<string, HclBody[]>>)["ucloud-uhost"]!.base![0]!;
+    expect(source).toMatchObject({
+      public_key: "${var.ucloud_public_key}",
+      private_key: "${var.ucloud_private_key}",
+      project_id: "${var.ucloud_project_id}",
+    });
+  });
+});
