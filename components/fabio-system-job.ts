@@ -11,6 +11,8 @@ export interface FabioSystemJobArgs {
   role: FabioRole;
   /** Stack name, recorded in the jobspec's header comment. */
   stackName: string;
+  /** Resources the Nomad job must wait for, e.g. the Nomad Variable holding its Consul token. */
+  waitFor?: pulumi.Resource[];
 }
 
 export class FabioSystemJob extends pulumi.ComponentResource {
@@ -41,7 +43,8 @@ export class FabioSystemJob extends pulumi.ComponentResource {
         purgeOnDestroy: false,
         deregisterOnDestroy: true,
       },
-      { parent: this },
+      // A component's dependsOn does not reach its children, so the job itself waits.
+      { parent: this, dependsOn: args.waitFor ?? [] },
     );
 
     this.jobName = job.name;

@@ -1,2 +1,3 @@
 export * from "./fabio-system-job";
 export * from "./prometheus-job";
+export * from "./consul-access";

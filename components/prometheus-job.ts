@@ -9,6 +9,8 @@ export interface PrometheusJobArgs {
   stackConfig: StackConfig;
   /** Stack name, recorded in the jobspec's header comment. */
   stackName: string;
+  /** Resources the Nomad job must wait for, e.g. the Nomad Variable holding its Consul token. */
+  waitFor?: pulumi.Resource[];
 }
 
 export class PrometheusJob extends pulumi.ComponentResource {
@@ -34,7 +36,8 @@ export class PrometheusJob extends pulumi.ComponentResource {
         purgeOnDestroy: false,
         deregisterOnDestroy: true,
       },
-      { parent: this },
+      // A component's dependsOn does not reach its children, so the job itself waits.
+      { parent: this, dependsOn: args.waitFor ?? [] },
     );
 
     this.jobName = job.name;

@@ -1,15 +1,29 @@
 // Loads the stack config inside the Pulumi program, failing with a clean message (no stack trace).
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./errors";
+import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { decodeEngineConfig, parseStackConfig } from "./load";
 import type { StackConfig } from "./schema";
 
+function stackFileName(): string {
+  return `Pulumi.${pulumi.getStack()}.yaml`;
+}
+
 export function loadProgramConfig(): StackConfig {
-  const file = `Pulumi.${pulumi.getStack()}.yaml`;
   try {
-    return parseStackConfig(decodeEngineConfig(pulumi.runtime.allConfig()), file);
+    return parseStackConfig(decodeEngineConfig(pulumi.runtime.allConfig()), stackFileName());
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
+}
+
+/** The token Pulumi manages Consul ACLs with, as a secret Output; required when ACLs are on. */
+export function loadConsulAclToken(): pulumi.Output<string> {
+  const key = "consulAclToken";
+  const token = new pulumi.Config(PROJECT_NAMESPACE).getSecret(key);
+  if (token === undefined) {
+    const hint = `is required when consul.acl.enabled is true; set it with \`pulumi config set --secret ${key} <token>\``;
+    throw new pulumi.RunError(new ConfigError(stackFileName(), [key], hint).message);
+  }
+  return token;
 }

@@ -8,6 +8,12 @@ import { stackConfigSchema, type StackConfig } from "./schema";
 /** Raw config values keyed by `namespace:key` (or a bare key, which Pulumi reads as the project's). */
 export type RawConfig = Record<string, unknown>;
 
+/**
+ * Keys whose values are secrets. They never enter StackConfig (nothing rendered may depend on them);
+ * the Pulumi program reads them as secret Outputs, see config/from-pulumi.ts.
+ */
+export const SECRET_KEYS = ["consulAclToken"] as const;
+
 /** Validates raw config; `file` is the stack file named in every error. */
 export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
   const ours: Record<string, unknown> = {};
@@ -15,7 +21,8 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
     const sep = fullKey.indexOf(":");
     const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
     if (namespace !== PROJECT_NAMESPACE) continue; // provider config such as nomad:address
-    ours[sep === -1 ? fullKey : fullKey.slice(sep + 1)] = value;
+    const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
+    if (!(SECRET_KEYS as readonly string[]).includes(key)) ours[key] = value;
   }
   const result = stackConfigSchema.safeParse(ours);
   if (!result.success) {
@@ -51,7 +58,25 @@ export function loadStackFile(filePath: string): StackConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
+  requireEncryptedSecrets(config as RawConfig, file);
   return parseStackConfig(config as RawConfig, file);
+}
+
+/** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
+function requireEncryptedSecrets(config: RawConfig, file: string): void {
+  for (const key of SECRET_KEYS) {
+    for (const spelled of [key, `${PROJECT_NAMESPACE}:${key}`]) {
+      const value = config[spelled];
+      const encrypted = typeof value === "object" && value !== null && "secure" in value;
+      if (value !== undefined && !encrypted) {
+        throw new ConfigError(
+          file,
+          [key],
+          `is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``,
+        );
+      }
+    }
+  }
 }
 
 /**

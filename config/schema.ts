@@ -17,9 +17,22 @@ const nameServerHosts = z.discriminatedUnion("by", [
   z.strictObject({ by: z.literal("meta"), key: safeToken, value: safeToken }),
 ]);
 
+/** Consul ACLs: when on, each consumer gets a least-privilege token delivered through a Nomad Variable. */
+const consulAcl = z.strictObject({
+  /** Whether the Consul cluster enforces ACLs (default deny). */
+  enabled: z.boolean().default(false),
+  /** Consul HTTP API that Pulumi manages policies and tokens through (from where `pulumi up` runs). */
+  apiAddress: hostPort.optional(),
+  /** Scheme of that API. */
+  scheme: z.enum(["http", "https"]).default("https"),
+  /** Consul datacenter the policies and tokens are created in; the agent's own when unset. */
+  datacenter: safeToken.optional(),
+});
+
 const consul = z.strictObject({
   /** Address of the Consul agent Fabio and Prometheus talk to (the local agent on host networking). */
   address: hostPort.default("127.0.0.1:8500"),
+  acl: consulAcl.prefault({}),
 });
 
 function fabioInstance(defaults: { jobName: string; proxyPort: number; uiPort: number; tagPrefix: string }) {
@@ -57,20 +70,23 @@ const fabio = z.strictObject({
   }),
 });
 
-export const stackConfigSchema = z
-  .strictObject({
-    /** Name of the platform cluster, used in `cluster-<name>` tags and the `cluster` metric label. */
-    clusterName: dnsName,
-    nomad: nomad.prefault({}),
-    nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
-    consul: consul.prefault({}),
-    fabio: fabio.prefault({}),
-    prometheus: prometheusSchema.prefault({}),
-    images: imagesSchema.prefault({}),
-  })
-  .superRefine(checkFabioPair);
+const stackConfigShape = z.strictObject({
+  /** Name of the platform cluster, used in `cluster-<name>` tags and the `cluster` metric label. */
+  clusterName: dnsName,
+  nomad: nomad.prefault({}),
+  nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
+  consul: consul.prefault({}),
+  fabio: fabio.prefault({}),
+  prometheus: prometheusSchema.prefault({}),
+  images: imagesSchema.prefault({}),
+});
 
-export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type StackConfig = z.infer<typeof stackConfigShape>;
+
+export const stackConfigSchema = stackConfigShape
+  .superRefine(checkFabioPair)
+  .superRefine(checkConsulAcl)
+  .superRefine(checkImages);
 export type FabioInstanceConfig = StackConfig["fabio"]["nameServerIndex"];
 export type NameServerHosts = StackConfig["nameServerHosts"];
 
@@ -124,6 +140,28 @@ function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
       code: "custom",
       path: ["fabio", "nameServerIndex", "tagPrefix"],
       message: `"${index.tagPrefix}" starts with the other Fabio's prefix "${prom.tagPrefix}", so its routes would leak into the Prometheus Fabio`,
+    });
+  }
+}
+
+function checkConsulAcl(cfg: StackConfig, ctx: Ctx): void {
+  if (cfg.consul.acl.enabled && cfg.consul.acl.apiAddress === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["consul", "acl", "apiAddress"],
+      message: "is required when consul.acl.enabled is true (the Consul API Pulumi creates ACL policies through)",
+    });
+  }
+}
+
+/** The Nomad agents baked into images must be in a datacenter the jobs may be placed in. */
+function checkImages(cfg: StackConfig, ctx: Ctx): void {
+  const dc = cfg.images.nomad.datacenter;
+  if (dc !== undefined && !cfg.nomad.datacenters.includes(dc)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["images", "nomad", "datacenter"],
+      message: `"${dc}" is not one of nomad.datacenters, so no job would be placed on these agents`,
     });
   }
 }

@@ -1,8 +1,10 @@
 // Everything the render CLI writes for a stack, as relative paths and file contents.
 import type { StackConfig } from "../config";
-import { renderJobs } from "./index";
+import { renderImageFiles, renderJobs } from "./index";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
+import { alertRuleTestsYaml, RULE_TEST_FILE } from "./prometheus-rule-tests";
+import { aclConsumers } from "./consul-acl";
 
 export interface Artifact {
   /** Path relative to the output directory, with `/` separators. */
@@ -10,11 +12,19 @@ export interface Artifact {
   content: string;
 }
 
+export function jobArtifactPath(jobName: string): string {
+  return `jobs/${jobName}.nomad.hcl`;
+}
+
 export function renderArtifacts(cfg: StackConfig, stack: string): Artifact[] {
   return [
-    ...renderJobs(cfg, stack).map((job) => ({ path: `jobs/${job.name}.nomad.hcl`, content: job.hcl })),
+    ...renderJobs(cfg, stack).map((job) => ({ path: jobArtifactPath(job.name), content: job.hcl })),
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
     { path: "prometheus/prometheus.yml", content: prometheusYaml(cfg) },
     { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(cfg) },
+    // `promtool test rules` cases, beside the rules they test.
+    { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(cfg) },
+    ...aclConsumers(cfg).map((c) => ({ path: `consul-acl/${c.policyName}.hcl`, content: c.rules })),
+    ...renderImageFiles(cfg, stack).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
   ];
 }

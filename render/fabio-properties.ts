@@ -1,5 +1,6 @@
 // fabio.properties for one Fabio: the text the job's template stanza writes, and what tests feed a real Fabio.
 import type { FabioInstanceConfig, StackConfig } from "../config";
+import { tokenTemplateExpression } from "./nomad-variables";
 
 export type FabioRole = "nameServerIndex" | "prometheus";
 
@@ -14,9 +15,12 @@ const INERT_VALUE = /^[A-Za-z0-9._:/-]*$/;
  */
 const MATCHER: Record<FabioRole, "glob" | "prefix"> = { nameServerIndex: "glob", prometheus: "prefix" };
 
-/** Fabio's KV path for manual route overrides; one per Fabio so they never apply each other's. */
-export function fabioKvPath(instance: FabioInstanceConfig): string {
-  return `/fabio/${instance.jobName}/config`;
+/**
+ * The Consul KV prefix a Fabio reads manual route overrides and its no-route page from: one per Fabio
+ * so two Fabios never apply each other's overrides, and an ACL policy can grant exactly this prefix.
+ */
+export function fabioKvPrefix(instance: FabioInstanceConfig): string {
+  return `fabio/${instance.jobName}/`;
 }
 
 export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
@@ -28,14 +32,19 @@ export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
     ["registry.backend", "consul"],
     ["registry.consul.addr", cfg.consul.address],
     ["registry.consul.tagprefix", instance.tagPrefix],
-    ["registry.consul.kvpath", fabioKvPath(instance)],
-    ["registry.consul.noroutehtmlpath", `/fabio/${instance.jobName}/noroute.html`],
+    ["registry.consul.kvpath", `/${fabioKvPrefix(instance)}config`],
+    ["registry.consul.noroutehtmlpath", `/${fabioKvPrefix(instance)}noroute.html`],
     // Nomad registers this Fabio's service (with its health check); self-registration would add a
     // second "fabio" service per host and both Fabios would claim the same name.
     ["registry.consul.register.enabled", "false"],
     ["metrics.target", "prometheus"],
   ];
-  return props.map(([key, value]) => `${key} = ${inert(key, value)}\n`).join("");
+  const lines = props.map(([key, value]) => `${key} = ${inert(key, value)}\n`);
+  if (cfg.consul.acl.enabled) {
+    // Filled in by consul-template from the job's Nomad Variable when the task starts.
+    lines.push(`registry.consul.token = ${tokenTemplateExpression(instance.jobName)}\n`);
+  }
+  return lines.join("");
 }
 
 function inert(key: string, value: string): string {

@@ -9,10 +9,14 @@ export * from "./nameserver-index";
 export * from "./fabio-properties";
 export * from "./fabio-job";
 export * from "./placement";
+export * from "./nomad-variables";
+export * from "./consul-acl";
 export * from "./prometheus-config";
 export * from "./prometheus-rules";
+export * from "./prometheus-rule-tests";
 export * from "./prometheus-job";
 export * from "./rendered-job";
+export * from "./agents";
 
 /** Every Nomad job the stack runs, in a stable order. */
 export function renderJobs(cfg: StackConfig, stack: string): RenderedJob[] {

@@ -1,6 +1,8 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
+import { consulAddressPort, CONSUL_HTTP_SERVICE } from "./agents/consul";
+import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
   server: string;
@@ -19,6 +21,8 @@ export interface RelabelConfig {
 export interface ScrapeConfig {
   job_name: string;
   metrics_path: string;
+  /** Sent as `Authorization: Bearer`, which Consul accepts as its ACL token. */
+  bearer_token?: string;
   params?: Record<string, string[]>;
   consul_sd_configs: ConsulSdConfig[];
   relabel_configs: RelabelConfig[];
@@ -39,8 +43,7 @@ export const RULE_FILE = "rocketmq-system.rules.yml";
  * address as Nomad sees it; consul-template resolves it when the allocation starts.
  */
 export function consulSdServer(cfg: StackConfig): string {
-  const consulPort = cfg.consul.address.split(":").pop();
-  return `{{ env "NOMAD_IP_http" }}:${consulPort}`;
+  return `{{ env "NOMAD_IP_http" }}:${consulAddressPort(cfg)}`;
 }
 
 /** Scrape job names, also used by the alert rules. */
@@ -62,6 +65,7 @@ export function tagRegex(tag: string): string {
 
 export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
   const server = consulSdServer(cfg);
+  const token = cfg.consul.acl.enabled ? tokenTemplateExpression(cfg.prometheus.jobName) : undefined;
   const clusterLabel: RelabelConfig = { target_label: "cluster", replacement: cfg.clusterName };
   const keepTag = (tag: string): RelabelConfig => ({
     source_labels: ["__meta_consul_tags"],
@@ -73,12 +77,13 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     services: string[],
     metricsPath: string,
     relabel: RelabelConfig[],
-    prometheusFormat = false,
+    { prometheusFormat = false, consulAuth = false } = {},
   ): ScrapeConfig => ({
     job_name: name,
     metrics_path: metricsPath,
     ...(prometheusFormat ? { params: { format: ["prometheus"] } } : {}),
-    consul_sd_configs: [{ server, services }],
+    ...(consulAuth && token ? { bearer_token: token } : {}),
+    consul_sd_configs: [{ server, services, ...(token ? { token } : {}) }],
     relabel_configs: [...relabel, clusterLabel],
   });
 
@@ -87,9 +92,18 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     rule_files: [`${RULES_DIR}/*.yml`],
     scrape_configs: [
       // Nomad registers its HTTP, RPC and Serf endpoints as one service with different tags.
-      job(SCRAPE_JOBS.nomadServers, ["nomad"], "/v1/metrics", [keepTag("http")], true),
-      job(SCRAPE_JOBS.nomadClients, ["nomad-client"], "/v1/metrics", [keepTag("http")], true),
-      job(SCRAPE_JOBS.consulServers, ["consul_http"], "/v1/agent/metrics", [keepTag(`cluster-${cfg.clusterName}`)], true),
+      job(SCRAPE_JOBS.nomadServers, ["nomad"], "/v1/metrics", [keepTag("http")], { prometheusFormat: true }),
+      job(SCRAPE_JOBS.nomadClients, ["nomad-client"], "/v1/metrics", [keepTag("http")], { prometheusFormat: true }),
+      job(
+        SCRAPE_JOBS.consulServers,
+        [CONSUL_HTTP_SERVICE],
+        "/v1/agent/metrics",
+        [keepTag(`cluster-${cfg.clusterName}`)],
+        {
+          prometheusFormat: true,
+          consulAuth: true,
+        },
+      ),
       job(SCRAPE_JOBS.fabio, [cfg.fabio.nameServerIndex.jobName, cfg.fabio.prometheus.jobName], FABIO_METRICS_PATH, []),
       job(SCRAPE_JOBS.prometheus, [cfg.prometheus.jobName], "/metrics", []),
     ],

@@ -14,7 +14,8 @@
 #                       consul/bullseye` (1.8.7; bookworm has no consul), from Debian's bullseye suite
 #                       added from the same mirror the machine already uses, pinned low (priority 100) so
 #                       nothing else moves. Needs root (or password-less sudo).
-#   prometheus,         always bullseye's 2.24.1, unpacked with `dpkg -x` from `apt-get download
+#   prometheus,         PROMETHEUS_BIN + PROMTOOL_BIN when both are set; otherwise bullseye's 2.24.1,
+#                       unpacked with `dpkg -x` from `apt-get download
 #   promtool            prometheus/bullseye` into $CACHE/tools (the package is NOT installed: it would
 #                       start a service on :9090). Debian builds Prometheus >= 2.33.5+ds1-4 (bookworm,
 #                       trixie) without Consul service discovery, so a promtool from PATH is never used;
@@ -269,7 +270,15 @@ prom_ok() {
   done
 }
 
-if ! prom_ok; then
+if [[ -n ${PROMETHEUS_BIN:-} || -n ${PROMTOOL_BIN:-} ]]; then
+  # Given explicitly (e.g. upstream's release binaries in CI elsewhere): use them; the consul_sd check
+  # below still has to pass.
+  for b in prometheus promtool; do
+    var=${b^^}_BIN
+    [[ -x ${!var:-} && -f ${!var:-} ]] || die "set both PROMETHEUS_BIN and PROMTOOL_BIN to executables ($var=${!var:-})"
+    ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$b"
+  done
+elif ! prom_ok; then
   shopt -s nullglob
   debs=("$debs_dir"/prometheus_2.24.*.deb)
   if ((${#debs[@]} == 0)) || ! dpkg-deb --info "${debs[-1]}" >/dev/null 2>&1; then

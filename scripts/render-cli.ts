@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
-import { renderArtifacts } from "../render/artifacts";
+import { renderJobs } from "../render";
+import { jobArtifactPath, renderArtifacts } from "../render/artifacts";
+import { renderSummary } from "../render/summary";
 
 export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
 
@@ -12,7 +14,8 @@ export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <p
   --out <dir>           write jobs/<job>.nomad.hcl (and the other artifacts) under <dir>
   -h, --help            show this help
 
-Prints each path it writes. On invalid config it exits 1, names the file and key, and writes nothing.`;
+Prints each path it writes on stdout, then a summary for review on stderr (jobs and their ports, scrape
+jobs, alerts). On invalid config it exits 1, names the file and key, and writes nothing.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -64,14 +67,19 @@ function render(argv: string[], io: Console): void {
   const stackFile = values["stack-file"] ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
   const stack = values.stack ?? stackNameOf(stackFile);
   // Everything is rendered (and so validated) before the first file is written.
-  const artifacts = renderArtifacts(loadStackFile(stackFile), stack);
+  const cfg = loadStackFile(stackFile);
+  const artifacts = renderArtifacts(cfg, stack);
 
+  const written = new Map<string, string>();
   for (const artifact of artifacts) {
     const target = path.join(values.out, ...artifact.path.split("/"));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, artifact.content);
+    written.set(artifact.path, target);
     io.log(target);
   }
+  const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
+  io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack), fileOf)}`);
 }
 
 /** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */

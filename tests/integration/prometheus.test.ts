@@ -1,7 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RULE_FILE, RULE_TEST_FILE } from "../../render";
+import { renderArtifacts } from "../../render/artifacts";
 import { loadStack, STACKS } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
-import { freePort, requireTools, runTool, stopAll } from "../support/processes";
+import { freePort, requireTools, runTool, stopAll, tempDir } from "../support/processes";
 import {
   activeTargets,
   startPrometheus,
@@ -25,6 +29,37 @@ describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files
     const result = runTool("promtool", ["check", "rules", files.ruleFile]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("SUCCESS: 5 rules found");
+  });
+});
+
+describe.runIf(available)("promtool test rules on the rendered rule tests", () => {
+  const renderedPrometheusDir = (stack: string, edit: (rules: string) => string = (r) => r): string => {
+    const dir = tempDir("rules");
+    for (const artifact of renderArtifacts(loadStack(stack), stack).filter((a) => a.path.startsWith("prometheus/"))) {
+      const content = artifact.path.endsWith(RULE_FILE) ? edit(artifact.content) : artifact.content;
+      fs.writeFileSync(path.join(dir, path.basename(artifact.path)), content);
+    }
+    return dir;
+  };
+  const testRules = (dir: string) => runTool("promtool", ["test", "rules", path.join(dir, RULE_TEST_FILE)]);
+
+  it.each(STACKS)(
+    "prove every alert of the %s stack fires after its `for:` and resolves when the target is back",
+    (stack) => {
+      const result = testRules(renderedPrometheusDir(stack));
+      expect(result.output).toContain("SUCCESS");
+      expect(result.code, result.output).toBe(0);
+    },
+  );
+
+  it.each([
+    ["FabioDown", 'up{job="fabio"} == 0', 'up{job="fabio"} == 2'],
+    ["TargetDown", "for: 5m", "for: 30m"],
+    ["NomadServerDown", "Nomad server {{ $labels.instance }} is down", "Nomad server {{ $labels.job }} is down"],
+  ])("fail when %s is broken, so they test something", (alert, from, to) => {
+    const result = testRules(renderedPrometheusDir("prod", (rules) => rules.replace(from, to)));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(`alertname:${alert}`);
   });
 });
 

@@ -11,6 +11,8 @@ export interface RegisteredResource {
   inputs: Record<string, unknown>;
   /** The URN the engine assigned; its type part is the chain of parent types, `Parent$Child`. */
   urn: string;
+  /** URNs the engine was told this resource depends on (dependsOn, expanded to custom resources). */
+  dependencies: string[];
 }
 
 export interface ProgramRun {
@@ -35,13 +37,41 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
 
-/** Imports index.ts afresh under mocks, with `config` as the stack's config, and resolves its outputs. */
-export async function runProgram(stack: string, config: Record<string, unknown>): Promise<ProgramRun> {
+/** What the mocked Consul provider returns as a token's secret ID. */
+export const MOCK_TOKEN_SECRET = "mock-secret-id-7f3a";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Replaces every secret-wrapped value by a marker, so what is left is what would be shown in plain text. */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value !== null && typeof value === "object") {
+    if (SECRET_SIG in value) return "[secret]";
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v)]));
+  }
+  return value;
+}
+
+/** Whether a mock-received input is wrapped as a secret. */
+export function isSecretInput(value: unknown): boolean {
+  return value !== null && typeof value === "object" && SECRET_SIG in value;
+}
+
+/**
+ * Imports index.ts afresh under mocks, with `config` as the stack's config (`secretKeys` marked secret,
+ * as `pulumi config set --secret` does), and resolves its outputs.
+ */
+export async function runProgram(
+  stack: string,
+  config: Record<string, unknown>,
+  secretKeys: string[] = [],
+): Promise<ProgramRun> {
   vi.resetModules();
   const pulumiFresh = await import("@pulumi/pulumi");
-  const registered: Omit<RegisteredResource, "urn">[] = [];
+  const registered: Omit<RegisteredResource, "urn" | "dependencies">[] = [];
+  const dependencies = new Map<string, string[]>();
 
-  pulumiFresh.runtime.setAllConfig(engineConfig(config));
+  pulumiFresh.runtime.setAllConfig(engineConfig(config), secretKeys);
   await pulumiFresh.runtime.setMocks(
     {
       newResource(args) {
@@ -51,6 +81,9 @@ export async function runProgram(stack: string, config: Record<string, unknown>)
         return { id: `${args.name}-id`, state: { ...args.inputs, ...(jobId ? { name: jobId } : {}) } };
       },
       call(args) {
+        if (args.token === "consul:index/getAclTokenSecretId:getAclTokenSecretId") {
+          return { ...args.inputs, secretId: MOCK_TOKEN_SECRET };
+        }
         return args.inputs;
       },
     },
@@ -58,11 +91,21 @@ export async function runProgram(stack: string, config: Record<string, unknown>)
     stack,
     false,
   );
+  // The mock monitor drops dependencies; record them from each registration request on the way in.
+  type Request = { getType(): string; getName(): string; getDependenciesList(): string[] };
+  const monitor = pulumiFresh.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): void };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    dependencies.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
+    register(req, cb);
+  };
+
   const resources = (): RegisteredResource[] => {
     const monitor = pulumiFresh.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
     const urns = [...monitor.getRegisteredResources().keys()];
     return registered.map((r) => ({
       ...r,
+      dependencies: dependencies.get(`${r.type}::${r.name}`) ?? [],
       urn: urns.find((urn) => urn.endsWith(`$${r.type}::${r.name}`) || urn.endsWith(`::${r.type}::${r.name}`)) ?? "",
     }));
   };

@@ -1,14 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { renderJobs } from "../../render";
 import { only, parseJobspec } from "../support/hcl";
-import { runProgram, stackFileConfig } from "../support/pulumi";
+import { isSecretInput, MOCK_TOKEN_SECRET, runProgram, stackFileConfig, withoutSecrets } from "../support/pulumi";
 import { loadStack, STACKS } from "../support/stack";
+
+const TOKEN_KEY = "rocketmq-system-jobs:consulAclToken";
+const MANAGEMENT_TOKEN = "mock-management-token-91c2";
+
+/** A stack's config as `pulumi up` would pass it: prod also has its secret management token. */
+function deployConfig(stack: string): Record<string, unknown> {
+  const config = stackFileConfig(stack);
+  return stack === "prod" ? { ...config, [TOKEN_KEY]: MANAGEMENT_TOKEN } : config;
+}
+
+const unmodified = new Map<string, ReturnType<typeof runProgram>>();
+
+/** Runs the program; runs on a stack's unmodified config are shared, since the program is deterministic. */
+function run(stack: string, config?: Record<string, unknown>) {
+  const secretKeys = stack === "prod" ? [TOKEN_KEY] : [];
+  if (config) return runProgram(stack, config, secretKeys);
+  if (!unmodified.has(stack)) unmodified.set(stack, runProgram(stack, deployConfig(stack), secretKeys));
+  return unmodified.get(stack)!;
+}
 
 describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
   it("creates each system job as a component parenting one Nomad job with the rendered jobspec", async () => {
-    const { resources, error } = await runProgram(stack, stackFileConfig(stack));
+    const { resources, error } = await run(stack);
     expect(error).toBeUndefined();
-    const components = resources.filter((r) => r.type.startsWith("rocketmq:system:"));
+    const components = resources.filter((r) => /^rocketmq:system:(FabioSystemJob|PrometheusJob)$/.test(r.type));
     const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
 
     expect(components.map((c) => [c.type, c.name])).toEqual([
@@ -27,10 +46,10 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
   });
 
   it("tags the Prometheus service with the Prometheus Fabio's prefix from the same config value", async () => {
-    const config = stackFileConfig(stack);
+    const config = deployConfig(stack);
     const fabio = config["rocketmq-system-jobs:fabio"] as Record<string, Record<string, unknown>>;
     fabio.prometheus = { ...fabio.prometheus, tagPrefix: "changed-prefix-" };
-    const { resources } = await runProgram(stack, config);
+    const { resources } = await run(stack, config);
     const prometheus = resources.find((r) => r.type === "nomad:index/job:Job" && r.name === "prometheus")!;
     const { group } = await parseJobspec(String(prometheus.inputs.jobspec));
     expect(only(group.service).tags).toContain("changed-prefix-/");
@@ -38,7 +57,7 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
 
   it("exports the lookup pattern, job names and tag prefixes", async () => {
     const cfg = loadStack(stack);
-    const { outputs } = await runProgram(stack, stackFileConfig(stack));
+    const { outputs } = await run(stack);
     expect(outputs).toEqual({
       nameServerIndexUrlPattern: "http://<nameserver-host>:8080/rocketmq/<subgroup>",
       nameServerIndexServiceTagPattern: `${cfg.fabio.nameServerIndex.tagPrefix}/rocketmq/<subgroup>`,
@@ -48,6 +67,7 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
       prometheusFabioTagPrefix: cfg.fabio.prometheus.tagPrefix,
       prometheusJob: cfg.prometheus.jobName,
       prometheusUrlPattern: "http://<nameserver-host>:9090/",
+      consulAclPolicies: cfg.consul.acl.enabled ? ["fabio-nameserver-index", "fabio-prometheus", "prometheus"] : [],
     });
   });
 });
@@ -62,6 +82,94 @@ describe("the Pulumi program on bad config", () => {
       "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.proxyPort: port 8080 is already used by fabio.nameServerIndex.proxyPort on the same host",
     );
     // RunError is how a Pulumi program reports a user error without a stack trace.
+    expect((error as Error).constructor.name).toBe("RunError");
+    expect(resources).toEqual([]);
+  });
+});
+
+describe("Consul ACLs in the Pulumi program", () => {
+  it("creates nothing ACL-related and reads no token when ACLs are off (dev)", async () => {
+    const { resources, error } = await run("dev");
+    expect(error).toBeUndefined();
+    expect(resources.filter((r) => /consul|Variable|ConsulAccess/.test(r.type))).toEqual([]);
+    for (const job of resources.filter((r) => r.type === "nomad:index/job:Job")) {
+      expect(String(job.inputs.jobspec)).not.toContain("nomadVar");
+    }
+  });
+
+  it("gives each job its own policy, token and Nomad Variable under one ConsulAccess component (prod)", async () => {
+    const { resources, error } = await run("prod");
+    expect(error).toBeUndefined();
+    const access = resources.filter((r) => r.type === "rocketmq:system:ConsulAccess");
+    expect(access.map((a) => a.name)).toEqual([
+      "fabio-nameserver-index-consul-access",
+      "fabio-prometheus-consul-access",
+      "prometheus-consul-access",
+    ]);
+    for (const type of [
+      "consul:index/aclPolicy:AclPolicy",
+      "consul:index/aclToken:AclToken",
+      "nomad:index/variable:Variable",
+    ]) {
+      const children = resources.filter((r) => r.type === type);
+      expect(children.map((c) => c.name)).toEqual(access.map((a) => a.name));
+      for (const child of children) expect(child.urn).toContain(`::rocketmq:system:ConsulAccess$${type}::`);
+    }
+    const policies = resources.filter((r) => r.type === "consul:index/aclPolicy:AclPolicy");
+    expect(policies.map((p) => p.inputs.name)).toEqual(["fabio-nameserver-index", "fabio-prometheus", "prometheus"]);
+    expect(policies[0]!.inputs.rules).toContain('key_prefix "fabio/fabio-nameserver-index/"');
+    const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
+    expect(variables.map((v) => v.inputs.path)).toEqual([
+      "nomad/jobs/fabio-nameserver-index",
+      "nomad/jobs/fabio-prometheus",
+      "nomad/jobs/prometheus",
+    ]);
+  });
+
+  it("keeps the token secret: Variable items and the provider token are secret, nothing else holds either", async () => {
+    const { resources, outputs } = await run("prod");
+    const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
+    for (const variable of variables) expect(isSecretInput(variable.inputs.items)).toBe(true);
+    const provider = resources.find((r) => r.type === "pulumi:providers:consul")!;
+    expect(isSecretInput(provider.inputs.token)).toBe(true);
+
+    const visible = JSON.stringify(withoutSecrets(resources.map((r) => r.inputs))) + JSON.stringify(outputs);
+    expect(visible).not.toContain(MOCK_TOKEN_SECRET);
+    expect(visible).not.toContain(MANAGEMENT_TOKEN);
+  });
+
+  it("reads each job's token from its own Nomad Variable in the jobspec, never the token itself", async () => {
+    const { resources } = await run("prod");
+    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
+    for (const job of jobs) {
+      const jobspec = String(job.inputs.jobspec);
+      const jobId = /^job "([^"]+)"/m.exec(jobspec)![1];
+      expect(jobspec).toContain(`{{ with nomadVar "nomad/jobs/${jobId}" }}{{ .consul_token }}{{ end }}`);
+      expect(jobspec).not.toContain(MOCK_TOKEN_SECRET);
+    }
+  });
+
+  it("manages ACLs through an explicit Consul provider at the configured API", async () => {
+    const { resources } = await run("prod");
+    const provider = resources.find((r) => r.type === "pulumi:providers:consul");
+    expect(provider?.inputs).toMatchObject({ address: "consul.prod.internal:8501", scheme: "https" });
+  });
+
+  it("holds each job back until its own token is in its Nomad Variable", async () => {
+    const { resources } = await run("prod");
+    const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
+    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
+    jobs.forEach((job, i) => {
+      expect(job.dependencies).toContain(variables[i]!.urn);
+      for (const other of variables.filter((_, j) => j !== i)) expect(job.dependencies).not.toContain(other.urn);
+    });
+  });
+
+  it("fails naming the key when ACLs are on and no management token is configured", async () => {
+    const { error, resources } = await runProgram("prod", stackFileConfig("prod"));
+    expect((error as Error).message).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:consulAclToken: is required when consul.acl.enabled is true; set it with `pulumi config set --secret consulAclToken <token>`",
+    );
     expect((error as Error).constructor.name).toBe("RunError");
     expect(resources).toEqual([]);
   });

@@ -38,6 +38,27 @@ describe("the render CLI", () => {
     }
   });
 
+  it("summarises jobs with their ports, scrape jobs, alerts and ACL policies on stderr for review", async () => {
+    const { stderr } = await render("--stack", "prod", "--out", tempDir());
+    const rows = stderr.split("\n").map((line) => line.split(/\s{2,}/));
+    const row = (first: string) => rows.find((r) => r[0] === first || r[1] === first);
+    expect(row("fabio-nameserver-index")).toContain("proxy: 8080, ui: 9998 (static)");
+    expect(row("fabio-prometheus")).toContain("proxy: 9090, ui: 9999 (static)");
+    expect(row("prometheus")?.[2]).toBe("service");
+    expect(row("consul-servers")).toEqual(["consul-servers", "consul_http", "/v1/agent/metrics"]);
+    for (const alert of ["NomadServerDown", "ConsulServerDown", "ConsulNoLeader", "FabioDown", "TargetDown"]) {
+      expect(row(alert), alert).toBeDefined();
+    }
+    expect(stderr).toContain("nomad/jobs/fabio-prometheus");
+  });
+
+  it("documents every flag in --help", async () => {
+    const { stdout, code } = await render("--help");
+    expect(code).toBe(0);
+    for (const flag of ["--stack <name>", "--stack-file <path>", "--out <dir>", "--help"])
+      expect(stdout).toContain(flag);
+  });
+
   it("reads any stack file with --stack-file", async () => {
     const dir = tempDir();
     const file = path.join(dir, "Pulumi.staging.yaml");

@@ -1,0 +1,22 @@
+// Secrets reach jobs through Nomad Variables, read by consul-template at run time, never via the jobspec.
+
+/** The Nomad Variable item that carries a job's Consul token. */
+export const TOKEN_ITEM = "consul_token";
+
+const JOB_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Nomad gives a job's tasks read access to the variables under its own path, and only those. */
+export function nomadVariablePath(jobName: string): string {
+  if (!JOB_NAME.test(jobName)) {
+    throw new RangeError(`refusing to build a Nomad Variable path for job ${JSON.stringify(jobName)}`);
+  }
+  return `nomad/jobs/${jobName}`;
+}
+
+/**
+ * The consul-template expression a job's template reads its Consul token with. The job name is
+ * checked (above) because it lands inside a template action, where escaping would not help.
+ */
+export function tokenTemplateExpression(jobName: string): string {
+  return `{{ with nomadVar "${nomadVariablePath(jobName)}" }}{{ .${TOKEN_ITEM} }}{{ end }}`;
+}

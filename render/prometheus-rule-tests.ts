@@ -1,0 +1,131 @@
+// `promtool test rules` cases for the alert rules: synthetic series in, expected alerts out.
+import { stringify } from "yaml";
+import type { StackConfig } from "../config";
+import { RULE_FILE, SCRAPE_JOBS } from "./prometheus-config";
+
+interface ExpectedAlert {
+  exp_labels: Record<string, string>;
+  exp_annotations?: Record<string, string>;
+}
+
+interface AlertTest {
+  eval_time: string;
+  alertname: string;
+  exp_alerts: ExpectedAlert[];
+}
+
+interface RuleTestCase {
+  interval: string;
+  input_series: { series: string; values: string }[];
+  alert_rule_test: AlertTest[];
+}
+
+export interface RuleTestFile {
+  rule_files: string[];
+  evaluation_interval: string;
+  tests: RuleTestCase[];
+}
+
+export const RULE_TEST_FILE = RULE_FILE.replace(/\.yml$/, ".test.yml");
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds in a Prometheus duration such as `1m30s`. */
+export function durationSeconds(duration: string): number {
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g))
+    total += Number(amount) * UNIT_SECONDS[unit!]!;
+  return total;
+}
+
+/** `values` notation: `n` samples of `value`, one per interval. */
+const repeat = (value: string, n: number): string => Array.from({ length: n }, () => value).join(" ");
+
+/**
+ * One case per "target down" alert: the target is up for 2 minutes, down for `downMinutes`, then up
+ * again. The alert must be silent while up, pending (silent) before its `for:` has passed, firing after
+ * it, and resolved once the target is back.
+ */
+function downCase(
+  alert: string,
+  job: string,
+  forMinutes: number,
+  severity: string,
+  clusterName: string,
+  annotations: (instance: string) => Record<string, string>,
+): RuleTestCase {
+  const downMinutes = forMinutes + 3;
+  const labels = { job, instance: "10.0.0.1:1234", cluster: clusterName };
+  const series = `up{job="${job}",instance="${labels.instance}",cluster="${clusterName}"}`;
+  const firing: ExpectedAlert[] = [
+    { exp_labels: { ...labels, severity }, exp_annotations: annotations(labels.instance) },
+  ];
+  const downAt = 2;
+  const upAgainAt = downAt + downMinutes;
+  return {
+    interval: "1m",
+    input_series: [{ series, values: `${repeat("1", downAt)} ${repeat("0", downMinutes)} ${repeat("1", 5)}` }],
+    alert_rule_test: [
+      { eval_time: "1m", alertname: alert, exp_alerts: [] },
+      { eval_time: `${downAt + forMinutes - 1}m`, alertname: alert, exp_alerts: [] },
+      { eval_time: `${downAt + forMinutes + 1}m`, alertname: alert, exp_alerts: firing },
+      { eval_time: `${upAgainAt + 1}m`, alertname: alert, exp_alerts: [] },
+    ],
+  };
+}
+
+export function alertRuleTests(cfg: StackConfig): RuleTestFile {
+  const cluster = cfg.clusterName;
+  const targetDownMinutes = Math.ceil(durationSeconds(cfg.prometheus.targetDownFor) / 60);
+  const autopilot = `consul_autopilot_healthy{job="${SCRAPE_JOBS.consulServers}",instance="10.0.0.5:8500",cluster="${cluster}"}`;
+  return {
+    rule_files: [RULE_FILE],
+    evaluation_interval: "1m",
+    tests: [
+      downCase("NomadServerDown", SCRAPE_JOBS.nomadServers, 1, "critical", cluster, (instance) => ({
+        summary: `Nomad server ${instance} is down`,
+        description: `Prometheus could not scrape the Nomad server ${instance} for 1 minute.`,
+      })),
+      downCase("ConsulServerDown", SCRAPE_JOBS.consulServers, 1, "critical", cluster, (instance) => ({
+        summary: `Consul server ${instance} is down`,
+        description: `Prometheus could not scrape the Consul server ${instance} for 1 minute.`,
+      })),
+      downCase("FabioDown", SCRAPE_JOBS.fabio, 1, "critical", cluster, (instance) => ({
+        summary: `Fabio ${instance} is down`,
+        description: `Fabio ${instance} has not answered for 1 minute: RocketMQ NameServer lookups or Prometheus routing on that host fail.`,
+      })),
+      downCase("TargetDown", SCRAPE_JOBS.nomadClients, targetDownMinutes, "warning", cluster, (instance) => ({
+        summary: `Scrape target ${instance} of job ${SCRAPE_JOBS.nomadClients} is down`,
+        description: `${SCRAPE_JOBS.nomadClients} target ${instance} has been down for ${cfg.prometheus.targetDownFor}.`,
+      })),
+      {
+        // A leader reports autopilot health for 3 minutes, then no server does. Without samples the old
+        // series counts as present for Prometheus' 5 minute lookback; after that plus `for: 1m`, it fires.
+        interval: "1m",
+        input_series: [{ series: autopilot, values: `${repeat("1", 3)} ${repeat("_", 12)}` }],
+        alert_rule_test: [
+          { eval_time: "2m", alertname: "ConsulNoLeader", exp_alerts: [] },
+          { eval_time: "7m", alertname: "ConsulNoLeader", exp_alerts: [] },
+          {
+            eval_time: "10m",
+            alertname: "ConsulNoLeader",
+            exp_alerts: [
+              {
+                exp_labels: { job: SCRAPE_JOBS.consulServers, severity: "critical" },
+                exp_annotations: {
+                  summary: `Consul cluster ${cluster} has no leader`,
+                  description:
+                    "No Consul server has reported autopilot health for 1 minute: the cluster has no leader.",
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function alertRuleTestsYaml(cfg: StackConfig): string {
+  return stringify(alertRuleTests(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+}
