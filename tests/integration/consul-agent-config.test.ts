@@ -1,12 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StackConfig } from "../../config";
 import { agentHclString, renderImageFiles } from "../../render";
 import { writeHcl } from "../../render/agents/hcl-writer";
-import { startConsulServer, startNomadAgent, type Agent } from "../support/agents";
+import { startImageAgents, startNomadAgent, type Agent, type ImageAgents } from "../support/agents";
 import { startConsul, type ConsulAgent } from "../support/consul";
-import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
+import { http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, PROJECT_DIR, STACKS } from "../support/stack";
 
 const available = requireTools("consul", "nomad");
@@ -54,37 +53,12 @@ describe.runIf(available)("the committed Consul configs, as `consul validate` se
   });
 });
 
-interface StackAgents {
-  httpPort: number;
-  files: { name: string; content: string }[];
-  consul: Agent;
-  nomad: Agent;
-}
-
-/**
- * Renders the stack's image files with one change, documented here: the Consul HTTP port is a free port
- * instead of 8500 (it appears in the server's ports, the service and its check); a test below proves that
- * this is the only difference from the committed files. Then starts Consul and Nomad from them.
- */
-async function startStack(stack: string): Promise<StackAgents> {
-  const cfg = loadStack(stack);
-  const httpPort = await freePort();
-  const withPort: StackConfig = {
-    ...cfg,
-    images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } },
-  };
-  const files = renderImageFiles(withPort, stack);
-  const consul = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
-  const nomad = await startNomadAgent(pick(files, "nomad-server.hcl", "nomad-client.hcl"), `127.0.0.1:${httpPort}`);
-  return { httpPort, files, consul, nomad };
-}
-
 describe.runIf(available)("agents started from the image files", () => {
-  const stacks = new Map<string, StackAgents>();
+  const stacks = new Map<string, ImageAgents>();
 
   // Both stacks at once: the consul_http checks' first runs (staggered by up to 10s) then overlap.
   beforeAll(async () => {
-    await Promise.all(STACKS.map(async (stack) => stacks.set(stack, await startStack(stack))));
+    await Promise.all(STACKS.map(async (stack) => stacks.set(stack, await startImageAgents(loadStack(stack), stack))));
   });
 
   afterAll(async () => {
@@ -94,7 +68,7 @@ describe.runIf(available)("agents started from the image files", () => {
 
   describe.each(STACKS)("of the %s stack", (stack) => {
     const cfg = loadStack(stack);
-    const get = (): StackAgents => stacks.get(stack)!;
+    const get = (): ImageAgents => stacks.get(stack)!;
 
     it("start from the committed files, changed only in the Consul HTTP port", () => {
       const { files, httpPort } = get();

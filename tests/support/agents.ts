@@ -2,7 +2,9 @@
 // cluster member into a single local node. Everything the override does not set comes from the image files.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
+import type { StackConfig } from "../../config";
+import { renderImageFiles } from "../../render";
+import { freePort, freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 export interface Agent {
   readonly process: Started;
@@ -125,4 +127,33 @@ export async function startNomadAgent(
     },
   );
   return started;
+}
+
+export interface ImageAgents {
+  /** The Consul HTTP port the files were rendered with. */
+  httpPort: number;
+  files: { name: string; content: string }[];
+  consul: Agent;
+  nomad: Agent;
+}
+
+const pick = (files: { name: string; content: string }[], ...names: string[]) =>
+  files.filter((f) => names.includes(f.name));
+
+/**
+ * Renders a stack's image files with one change: the Consul HTTP port is a free port instead of 8500 (it
+ * appears in the server's ports, the consul_http service and its check); consul-agent-config.test.ts proves
+ * this is the only difference from the committed files. Then starts a Consul server and a Nomad agent
+ * (server and client in one) from them, Nomad registering its services in that Consul.
+ */
+export async function startImageAgents(cfg: StackConfig, stack: string): Promise<ImageAgents> {
+  const httpPort = await freePort();
+  const withPort: StackConfig = {
+    ...cfg,
+    images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } },
+  };
+  const files = renderImageFiles(withPort, stack);
+  const consul = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
+  const nomad = await startNomadAgent(pick(files, "nomad-server.hcl", "nomad-client.hcl"), `127.0.0.1:${httpPort}`);
+  return { httpPort, files, consul, nomad };
 }

@@ -1,0 +1,101 @@
+// The whole monitoring path on one machine: agents started from the generated image files, discovered
+// through Consul, scraped by a Prometheus running the rendered config and rules.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCRAPE_JOBS } from "../../render";
+import { startImageAgents, type ImageAgents } from "../support/agents";
+import { http, requireTools, stopAll, waitFor } from "../support/processes";
+import {
+  activeTargets,
+  query,
+  startPrometheus,
+  waitForTarget,
+  writePrometheusFiles,
+  type PrometheusServer,
+} from "../support/prometheus";
+import { loadStack } from "../support/stack";
+
+const available = requireTools("consul", "nomad", "prometheus");
+// dev runs without Consul ACLs, so the rendered config carries no token lookups to stand in for; the
+// token path is proven against a default-deny Consul in consul-acl.test.ts.
+const stack = "dev";
+const cfg = loadStack(stack);
+
+describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`, () => {
+  let agents: ImageAgents;
+  let prometheus: PrometheusServer;
+
+  beforeAll(async () => {
+    agents = await startImageAgents(cfg, stack);
+    // Nomad registers `nomad` and `nomad-client` in Consul the way a production agent does.
+    await waitFor(
+      "Nomad's services in Consul",
+      async () => {
+        const services = await agents.consul.getJson<Record<string, string[]>>("/v1/catalog/services");
+        return "nomad" in services && "nomad-client" in services ? true : undefined;
+      },
+      { timeoutMs: 20_000, process: agents.nomad.process },
+    );
+    // writePrometheusFiles documents its only substitutions: the node's Consul agent and the rules directory.
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, `127.0.0.1:${agents.httpPort}`));
+  });
+
+  afterAll(async () => {
+    await Promise.all([agents?.consul.stop(), agents?.nomad.stop()]);
+    await stopAll();
+  });
+
+  it.each([SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients, SCRAPE_JOBS.consulServers])(
+    "reports the %s target up with the cluster label",
+    async (job) => {
+      const target = await waitForTarget(prometheus, job, "up");
+      expect(target.labels.cluster).toBe(cfg.clusterName);
+    },
+  );
+
+  it("scrapes only Nomad's HTTP endpoint, not its RPC or Serf ports", async () => {
+    await waitForTarget(prometheus, SCRAPE_JOBS.nomadServers, "up");
+    const nomadTargets = (await activeTargets(prometheus)).filter((t) => t.labels.job === SCRAPE_JOBS.nomadServers);
+    expect(nomadTargets).toHaveLength(1);
+    expect(nomadTargets[0]!.scrapeUrl).toBe(`${agents.nomad.url}/v1/metrics?format=prometheus`);
+  });
+
+  it("can query node metrics that exist only with the generated telemetry settings", async () => {
+    // publish_node_metrics + prometheus_metrics; node_class comes from the same config as the Fabio constraint.
+    const series = await waitFor(
+      "nomad_client_allocated_memory in Prometheus",
+      async () => {
+        const result = await query(prometheus, `nomad_client_allocated_memory{cluster="${cfg.clusterName}"}`);
+        return result.length > 0 ? result : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000, process: prometheus.process },
+    );
+    expect(series[0]!.metric).toMatchObject({ job: SCRAPE_JOBS.nomadClients, node_class: "nameServer" });
+  });
+
+  it("loads the rendered alert rules", async () => {
+    const { text } = await http(`${prometheus.url}/api/v1/rules`);
+    const names = (JSON.parse(text) as { data: { groups: { rules: { name: string }[] }[] } }).data.groups.flatMap((g) =>
+      g.rules.map((r) => r.name),
+    );
+    expect(names).toEqual(["NomadServerDown", "ConsulServerDown", "ConsulNoLeader", "FabioDown", "TargetDown"]);
+  });
+
+  it("notices when the Nomad agent stops: its targets go down or disappear", async () => {
+    await waitForTarget(prometheus, SCRAPE_JOBS.nomadServers, "up");
+    await agents.nomad.stop();
+    const outcome = await waitFor(
+      "Prometheus to lose the Nomad targets",
+      async () => {
+        const nomad = (await activeTargets(prometheus)).filter((t) =>
+          [SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients].includes(t.labels.job as "nomad-servers"),
+        );
+        if (nomad.length === 0) return "gone";
+        return nomad.every((t) => t.health === "down") ? "down" : undefined;
+      },
+      { timeoutMs: 40_000, intervalMs: 500, process: prometheus.process },
+    );
+    expect(["down", "gone"]).toContain(outcome);
+    // Consul is still there and still scraped.
+    expect((await waitForTarget(prometheus, SCRAPE_JOBS.consulServers, "up")).labels.cluster).toBe(cfg.clusterName);
+  });
+});
