@@ -151,3 +151,32 @@ export function runTool(tool: Tool, args: string[], env: NodeJS.ProcessEnv = {})
   const result = spawnSync(bin, args, { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
   return { code: result.status ?? -1, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
+
+/**
+ * `runTool` without blocking the event loop: agents started with `start` keep having their output drained
+ * while the command runs (a blocked pipe would stall an agent the command is talking to).
+ */
+export function runToolAsync(
+  tool: Tool,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+): Promise<{ code: number; output: string }> {
+  const bin = findTool(tool);
+  if (bin === undefined) return Promise.reject(new Error(`${tool} not found on PATH`));
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}

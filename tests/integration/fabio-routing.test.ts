@@ -1,0 +1,270 @@
+// The rendered Fabio configs, run by a real Fabio 1.6.3 against a real Consul: RocketMQ lookups, the
+// Prometheus route, no leaks between the two Fabios, and the evidence behind the tag-prefix rule.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, loadStackFile, type StackConfig } from "../../config";
+import { nameServerIndexTag, renderJobs, type FabioRole, type RenderedJob } from "../../render";
+import { startBackend, type Backend } from "../support/backend";
+import { registerService } from "../support/consul";
+import {
+  fabioPropertiesOf,
+  proxyGet,
+  startFabio,
+  startStackConsul,
+  type Fabio,
+  type StackConsul,
+} from "../support/fabio";
+import { only, parseJobspec } from "../support/hcl";
+import { jobspecServices } from "../support/nomad";
+import { requireTools, stopAll, tempDir, waitFor } from "../support/processes";
+import { loadStack, stackFile, STACKS } from "../support/stack";
+
+const haveTools = requireTools("fabio", "consul");
+
+const NAME_SERVERS = "10.0.0.1:9876;10.0.0.2:9876";
+const PROMETHEUS_BODY = "prometheus backend";
+const ROUTE_TIMEOUT = { timeoutMs: 15_000, intervalMs: 100 };
+
+function fabioJob(cfg: StackConfig, stack: string, role: FabioRole): RenderedJob {
+  const name = cfg.fabio[role].jobName;
+  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "fabio" && candidate.name === name);
+  if (job === undefined) throw new Error(`renderJobs() has no Fabio job named ${name}`);
+  return job;
+}
+
+/** The Prometheus job's Consul service as rendered: its name and the tag the Prometheus Fabio routes by. */
+async function renderedPrometheusService(cfg: StackConfig, stack: string): Promise<{ name: string; tag: string }> {
+  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "prometheus");
+  if (job === undefined) {
+    throw new Error(
+      'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts), so no service carries the Prometheus Fabio\'s tag',
+    );
+  }
+  const service = only(jobspecServices(await parseJobspec(job.hcl)), `service in ${job.name}`);
+  const tags = (service.tags as string[] | undefined) ?? [];
+  const prefix = cfg.fabio.prometheus.tagPrefix;
+  const routed = tags.filter((tag) => tag.startsWith(prefix));
+  if (routed.length !== 1) {
+    throw new Error(
+      `the Prometheus service's tags ${JSON.stringify(tags)} should hold exactly one starting "${prefix}"`,
+    );
+  }
+  return { name: String(service.name), tag: routed[0]! };
+}
+
+/** Stands in for the Prometheus job's service: the rendered jobspec's name and tag, served by `backend`. */
+async function registerRenderedPrometheus(
+  cfg: StackConfig,
+  stack: string,
+  consul: StackConsul,
+  backend: Backend,
+): Promise<{ name: string; tag: string }> {
+  const service = await renderedPrometheusService(cfg, stack);
+  await registerService(
+    consul.agent,
+    {
+      id: `${service.name}-${stack}`,
+      name: service.name,
+      port: backend.port,
+      tags: [service.tag],
+      checkUrl: `${backend.url}/health`,
+    },
+    consul.managementToken,
+  );
+  return service;
+}
+
+/** Polls until `urlPath` through `fabio` answers 200 (Fabio picks up Consul changes asynchronously). */
+function firstRoutedResponse(fabio: Fabio, urlPath: string): Promise<{ status: number; text: string }> {
+  return waitFor(
+    `a route for ${urlPath} on ${fabio.proxyUrl}`,
+    async () => {
+      const response = await proxyGet(fabio, urlPath);
+      return response.status === 200 ? response : undefined;
+    },
+    { ...ROUTE_TIMEOUT, process: fabio.process },
+  );
+}
+
+async function routedServices(fabio: Fabio): Promise<string[]> {
+  return [...new Set((await fabio.routes()).map((route) => route.service))].sort();
+}
+
+describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fabio 1.6.3 and Consul", (stack) => {
+  const cfg = loadStack(stack);
+  const subgroup = `nsaddr-${stack}-cluster-a`;
+  const indexService = { id: `nameserver-index-${subgroup}`, name: "rocketmq-nameserver-index" };
+  let consul: StackConsul;
+  let index: Fabio;
+  let prometheus: Fabio;
+  let nameServerBackend: Backend;
+  let prometheusBackend: Backend;
+
+  beforeAll(async () => {
+    consul = await startStackConsul(cfg, stack);
+    nameServerBackend = await startBackend({ [`/rocketmq/${subgroup}`]: NAME_SERVERS });
+    prometheusBackend = await startBackend({ "/": PROMETHEUS_BODY });
+    // Each Fabio runs the template data of its rendered jobspec, as Nomad would write it, with one documented
+    // change (forTestMachine): proxy.addr and ui.addr move to free 127.0.0.1 ports and registry.consul.addr
+    // points at this test's Consul. Tag prefix, matcher, KV paths and the rest are byte for byte the rendered ones.
+    const fabioFor = async (role: FabioRole): Promise<Fabio> =>
+      startFabio(await fabioPropertiesOf(fabioJob(cfg, stack, role)), consul.agent, consul.variables);
+    index = await fabioFor("nameServerIndex");
+    prometheus = await fabioFor("prometheus");
+  });
+
+  afterAll(async () => {
+    await stopAll();
+    await Promise.all([nameServerBackend?.close(), prometheusBackend?.close()]);
+  });
+
+  /** A cluster's NameServer-index service, tagged by the project's contract function. */
+  const registerNameServerIndex = (): Promise<void> =>
+    registerService(
+      consul.agent,
+      {
+        ...indexService,
+        port: nameServerBackend.port,
+        tags: [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, subgroup)],
+        checkUrl: `${nameServerBackend.url}/health`,
+      },
+      consul.managementToken,
+    );
+
+  const registerPrometheus = (): Promise<{ name: string; tag: string }> =>
+    registerRenderedPrometheus(cfg, stack, consul, prometheusBackend);
+
+  it("runs the NameServer-index Fabio with whole-path (glob) matching and the Prometheus Fabio with prefix matching", async () => {
+    // Fabio logs its matcher when it sets up the proxy, which may come just after /health answers.
+    const matcherOf = (fabio: Fabio): Promise<string> =>
+      waitFor(
+        "Fabio to log its route matcher",
+        async () => /Using route matching "(\w+)"/.exec(fabio.process.output())?.[1],
+        {
+          ...ROUTE_TIMEOUT,
+          process: fabio.process,
+        },
+      );
+    expect(await matcherOf(index)).toBe("glob");
+    expect(await matcherOf(prometheus)).toBe("prefix");
+  });
+
+  it("answers GET /rocketmq/<subgroup> with the NameServer list of the service tagged nameServerIndexTag(prefix, subgroup)", async () => {
+    await registerNameServerIndex();
+    const response = await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
+    expect(response).toEqual({ status: 200, text: NAME_SERVERS });
+  });
+
+  it("answers 404 for a subgroup without a service, even one that extends or shortens a registered subgroup", async () => {
+    await registerNameServerIndex();
+    await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
+    const before = nameServerBackend.requests.length;
+    for (const urlPath of [
+      `/rocketmq/${subgroup}-other`,
+      `/rocketmq/${subgroup}/more`,
+      `/rocketmq/${subgroup.slice(0, -1)}`,
+      "/rocketmq/",
+    ]) {
+      expect((await proxyGet(index, urlPath)).status, urlPath).toBe(404);
+    }
+    expect(nameServerBackend.requests.slice(before)).toEqual([]);
+  });
+
+  it("routes GET / on the Prometheus Fabio to the service carrying the rendered Prometheus job's tag", async () => {
+    await registerPrometheus();
+    const response = await firstRoutedResponse(prometheus, "/");
+    expect(response).toEqual({ status: 200, text: PROMETHEUS_BODY });
+  });
+
+  it("keeps each Fabio's routing table to its own services, so the index Fabio never reaches Prometheus", async () => {
+    await registerNameServerIndex();
+    const prometheusService = await registerPrometheus();
+    await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
+    await firstRoutedResponse(prometheus, "/");
+
+    expect(await routedServices(index)).toEqual([indexService.name]);
+    expect(await routedServices(prometheus)).toEqual([prometheusService.name]);
+
+    const before = prometheusBackend.requests.length;
+    expect((await proxyGet(index, "/")).status).toBe(404);
+    expect(prometheusBackend.requests.slice(before)).toEqual([]);
+  });
+});
+
+describe("the seed's tag prefixes urlprefix- and urlprefix-prometheus-", () => {
+  const SEED = { nameServerIndex: "urlprefix-", prometheus: "urlprefix-prometheus-" } as const;
+
+  it("are rejected by config validation, naming the stack file and the Prometheus Fabio's tagPrefix", () => {
+    const doc = parseYaml(fs.readFileSync(stackFile("dev"), "utf8")) as {
+      config: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const fabio = doc.config["rocketmq-system-jobs:fabio"]!;
+    fabio.nameServerIndex = { ...fabio.nameServerIndex, tagPrefix: SEED.nameServerIndex };
+    fabio.prometheus = { ...fabio.prometheus, tagPrefix: SEED.prometheus };
+    const dir = tempDir("seed");
+    const file = path.join(dir, "Pulumi.seed.yaml");
+    fs.writeFileSync(file, stringifyYaml(doc));
+    const error = ((): unknown => {
+      try {
+        return loadStackFile(file);
+      } catch (err) {
+        return err;
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      'Pulumi.seed.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prometheus-" starts with the other Fabio\'s prefix "urlprefix-", so its routes would leak into the NameServer-index Fabio',
+    );
+  });
+
+  describe.skipIf(!haveTools)("forced past validation, on a real Fabio 1.6.3 and Consul", () => {
+    // Built by hand from a valid stack, so the renderers see exactly what validation refuses.
+    const valid = loadStack("dev");
+    const seed: StackConfig = {
+      ...valid,
+      fabio: {
+        ...valid.fabio,
+        nameServerIndex: { ...valid.fabio.nameServerIndex, tagPrefix: SEED.nameServerIndex },
+        prometheus: { ...valid.fabio.prometheus, tagPrefix: SEED.prometheus },
+      },
+    };
+    let consul: StackConsul;
+    let prometheusBackend: Backend;
+
+    beforeAll(async () => {
+      consul = await startStackConsul(seed, "seed");
+      prometheusBackend = await startBackend({ "/": PROMETHEUS_BODY });
+    });
+
+    afterAll(async () => {
+      await stopAll();
+      await prometheusBackend?.close();
+    });
+
+    it("make the urlprefix- Fabio route to the Prometheus service as well", async () => {
+      const fabioFor = async (role: FabioRole): Promise<Fabio> =>
+        startFabio(await fabioPropertiesOf(fabioJob(seed, "seed", role)), consul.agent, consul.variables);
+      const index = await fabioFor("nameServerIndex");
+      const prometheus = await fabioFor("prometheus");
+      const service = await registerRenderedPrometheus(seed, "seed", consul, prometheusBackend);
+      expect(service.tag).toBe("urlprefix-prometheus-/");
+
+      // The Prometheus Fabio routes "/" as intended ...
+      expect(await firstRoutedResponse(prometheus, "/")).toEqual({ status: 200, text: PROMETHEUS_BODY });
+      // ... and the urlprefix- Fabio reads the same tag as "prometheus-/": a route for host "prometheus-".
+      const leaked = await waitFor(
+        "the leaked route on the urlprefix- Fabio",
+        async () => (await index.routes()).find((route) => route.service === service.name),
+        { ...ROUTE_TIMEOUT, process: index.process },
+      );
+      expect(leaked).toMatchObject({ host: "prometheus-", path: "/", src: "prometheus-/" });
+      // A request for that host through the NameServer-index Fabio lands on Prometheus.
+      expect(await proxyGet(index, "/", "prometheus-")).toEqual({ status: 200, text: PROMETHEUS_BODY });
+    });
+  });
+});

@@ -1,0 +1,286 @@
+// Every jobspec the render CLI writes, checked by a real Nomad 1.1.2 dev agent: validate, plan, register,
+// and read back what Nomad actually stored.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fabioProperties, renderJobs, type FabioRole, type RenderedJob } from "../../render";
+import { renderArtifacts } from "../../render/artifacts";
+import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
+import {
+  blocks,
+  jobspecServices,
+  labelled,
+  nameServerSelection,
+  nanoseconds,
+  PLAN_ERROR_EXIT,
+  startNomad,
+  type NomadAgent,
+  type NomadJob,
+  type NomadNetwork,
+  type NomadService,
+  type NomadTask,
+  type NomadTaskGroup,
+} from "../support/nomad";
+import { requireTools, stopAll, tempDir } from "../support/processes";
+import { loadStack, STACKS } from "../support/stack";
+
+const haveTools = requireTools("nomad");
+const FABIO_ROLES: FabioRole[] = ["nameServerIndex", "prometheus"];
+
+const byLabel = (a: { Label: string }, b: { Label: string }): number => a.Label.localeCompare(b.Label);
+
+/** The update stanza's attributes and their API field; durations are stored in nanoseconds. */
+const UPDATE_FIELDS: Record<string, { field: string; duration?: true }> = {
+  max_parallel: { field: "MaxParallel" },
+  health_check: { field: "HealthCheck" },
+  auto_revert: { field: "AutoRevert" },
+  auto_promote: { field: "AutoPromote" },
+  canary: { field: "Canary" },
+  stagger: { field: "Stagger", duration: true },
+  min_healthy_time: { field: "MinHealthyTime", duration: true },
+  healthy_deadline: { field: "HealthyDeadline", duration: true },
+  progress_deadline: { field: "ProgressDeadline", duration: true },
+};
+
+function storedUpdate(update: HclBody): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(update).map(([key, value]) => {
+      const known = UPDATE_FIELDS[key];
+      if (known === undefined) throw new Error(`update.${key}: add it to UPDATE_FIELDS so the test checks it`);
+      return [known.field, known.duration ? nanoseconds(String(value)) : value];
+    }),
+  );
+}
+
+/**
+ * What Nomad must store for a jobspec, read from the jobspec itself with HashiCorp's HCL parser: the job
+ * type, constraints, static and dynamic ports, services with their check paths, the update stanza and
+ * every template. A block Nomad ignored, moved or decoded differently shows up as a mismatch.
+ */
+function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, unknown> {
+  const ports = labelled(only(blocks(group, "network"), "network"), "port").sort(([a], [b]) => a.localeCompare(b));
+  const services = jobspecServices({ group, task }).map((service) => ({
+    Name: service.name,
+    PortLabel: service.port,
+    Tags: service.tags,
+    Checks: blocks(service, "check").map((check) => ({ Type: check.type, Path: check.path })),
+  }));
+  const update = only(blocks(job, "update"), "update");
+  return {
+    ID: id,
+    Type: job.type,
+    Region: job.region,
+    Datacenters: job.datacenters,
+    Constraints:
+      blocks(job, "constraint").length === 0
+        ? null
+        : blocks(job, "constraint").map((c) => ({
+            LTarget: c.attribute,
+            RTarget: c.value,
+            Operand: c.operator ?? "=",
+          })),
+    TaskGroups: [
+      {
+        // Nomad keeps only max_parallel and stagger on the job and stores the effective policy per group.
+        Update: storedUpdate(update),
+        Networks: [
+          {
+            ReservedPorts: ports
+              .filter(([, port]) => port.static !== undefined)
+              .map(([label, port]) => ({ Label: label, Value: port.static })),
+            DynamicPorts: ports
+              .filter(([, port]) => port.static === undefined)
+              .map(([label, port]) => ({ Label: label, To: port.to ?? 0 })),
+          },
+        ],
+        Tasks: [
+          {
+            Driver: task.driver,
+            Templates: blocks(task, "template").map((template) => ({
+              DestPath: template.destination,
+              ChangeMode: template.change_mode,
+              ChangeSignal: template.change_signal ?? "",
+              LeftDelim: template.left_delimiter ?? "{{",
+              RightDelim: template.right_delimiter ?? "}}",
+              EmbeddedTmpl: template.data,
+            })),
+          },
+        ],
+      },
+    ],
+    services,
+  };
+}
+
+/** Services Nomad stored on the group and on its tasks. */
+function storedServices(group: NomadTaskGroup): NomadService[] {
+  return [...(group.Services ?? []), ...group.Tasks.flatMap((task) => task.Services ?? [])];
+}
+
+/** The stored job in the shape `expectedStoredJob` describes: ports sorted, services gathered. */
+function storedShape(stored: NomadJob): Record<string, unknown> {
+  const group = only<NomadTaskGroup>(stored.TaskGroups, "task group");
+  const network = only<NomadNetwork>(group.Networks, "network");
+  return {
+    ...stored,
+    TaskGroups: [
+      {
+        ...group,
+        Networks: [
+          {
+            ReservedPorts: [...(network.ReservedPorts ?? [])].sort(byLabel),
+            DynamicPorts: [...(network.DynamicPorts ?? [])].sort(byLabel),
+          },
+        ],
+      },
+    ],
+    services: storedServices(group).map((service) => ({
+      Name: service.Name,
+      PortLabel: service.PortLabel,
+      Tags: service.Tags,
+      Checks: (service.Checks ?? []).map((check) => ({ Type: check.Type, Path: check.Path })),
+    })),
+  };
+}
+
+describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad 1.1.2 dev agent", (stack) => {
+  const cfg = loadStack(stack);
+  const jobs = renderJobs(cfg, stack);
+  const jobFiles = renderArtifacts(cfg, stack).filter((artifact) => artifact.path.startsWith("jobs/"));
+  const selection = nameServerSelection(cfg.nameServerHosts);
+  const registered = new Map<string, Promise<NomadJob>>();
+  let outDir: string;
+  let nomad: NomadAgent;
+
+  beforeAll(async () => {
+    outDir = tempDir(`jobs-${stack}`);
+    // The files exactly as the render CLI writes them, so Nomad reads what an operator would submit.
+    for (const artifact of jobFiles) {
+      fs.mkdirSync(path.dirname(path.join(outDir, artifact.path)), { recursive: true });
+      fs.writeFileSync(path.join(outDir, artifact.path), artifact.content);
+    }
+    nomad = await startNomad(cfg.nameServerHosts);
+  });
+
+  afterAll(async () => {
+    await nomad?.stop();
+    await stopAll();
+    if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  const fileOf = (job: RenderedJob): string => path.join(outDir, "jobs", `${job.name}.nomad.hcl`);
+
+  /** Registers the job once per agent (`nomad job run -detach`) and reads back what Nomad stored. */
+  function storedJob(job: RenderedJob): Promise<NomadJob> {
+    let stored = registered.get(job.name);
+    if (stored === undefined) {
+      stored = nomad.cli(["job", "run", "-detach", fileOf(job)]).then((run) => {
+        if (run.code !== 0) throw new Error(`nomad job run ${job.name} exited ${run.code}:\n${run.output}`);
+        return nomad.job(job.name);
+      });
+      registered.set(job.name, stored);
+    }
+    return stored;
+  }
+
+  it("writes one jobspec file per Nomad job, so every file the render CLI writes is checked here", () => {
+    expect(jobFiles.map((file) => file.path).sort()).toEqual(jobs.map((job) => `jobs/${job.name}.nomad.hcl`).sort());
+    for (const job of jobs) expect(fs.readFileSync(fileOf(job), "utf8")).toBe(job.hcl);
+  });
+
+  it("runs the dev agent's client as a NameServer host of the stack's selection", async () => {
+    const [stub] = await nomad.nodes();
+    const node = await nomad.node(stub!.ID);
+    expect(node.Status).toBe("ready");
+    expect(selection.selects(node)).toBe(true);
+  });
+
+  const byName = jobs.map((job) => [job.name, job] as const);
+
+  it.each(byName)("%s passes `nomad job validate` and `nomad job plan` does not error", async (_name, job) => {
+    const validate = await nomad.cli(["job", "validate", fileOf(job)]);
+    expect(validate.code, validate.output).toBe(0);
+    expect(validate.output).toContain("Job validation successful");
+
+    // 0: no change, 1: allocations would change (also when placement fails for lack of Docker); 255: error.
+    const plan = await nomad.cli(["job", "plan", fileOf(job)]);
+    expect([0, 1], plan.output).toContain(plan.code);
+  });
+
+  it.each(byName)("%s is registered and Nomad stores what the jobspec says", async (_name, job) => {
+    const expected = expectedStoredJob(await parseJobspec(job.hcl));
+    expect(storedShape(await storedJob(job))).toMatchObject(expected);
+  });
+
+  it.each(FABIO_ROLES)(
+    "Nomad stores the %s Fabio as a system job on NameServer hosts, on its static ports, restarted on config change",
+    async (role) => {
+      const instance = cfg.fabio[role];
+      const job = jobs.find((candidate) => candidate.kind === "fabio" && candidate.name === instance.jobName);
+      expect(job, `no rendered Fabio job named ${instance.jobName}`).toBeDefined();
+      const stored = await storedJob(job!);
+
+      expect(stored.Type).toBe("system");
+      expect(stored.Constraints).toEqual([selection.constraint]);
+      const group = only<NomadTaskGroup>(stored.TaskGroups, "task group");
+      // One host at a time, so clients always find a lookup Fabio on the other NameServer hosts.
+      expect(group.Update?.MaxParallel).toBe(1);
+      const network = only<NomadNetwork>(group.Networks, "network");
+      expect([...(network.ReservedPorts ?? [])].sort(byLabel)).toMatchObject([
+        { Label: "proxy", Value: instance.proxyPort },
+        { Label: "ui", Value: instance.uiPort },
+      ]);
+      expect(network.DynamicPorts ?? []).toEqual([]);
+
+      const service = only<NomadService>(group.Services, "group service");
+      expect(service).toMatchObject({ Name: instance.jobName, PortLabel: "ui" });
+      expect(service.Tags).toContain(`cluster-${cfg.clusterName}`);
+      expect(service.Checks).toMatchObject([{ Type: "http", Path: "/health" }]);
+
+      const task = only<NomadTask>(group.Tasks, "task");
+      expect(task.Templates).toMatchObject([
+        {
+          DestPath: "local/fabio.properties",
+          ChangeMode: "restart",
+          EmbeddedTmpl: fabioProperties(cfg, role),
+        },
+      ]);
+    },
+  );
+
+  it("Nomad stores Prometheus as a service job on a dynamic port, tagged for the Prometheus Fabio, reloaded by SIGHUP", async () => {
+    const job = jobs.find((candidate) => candidate.kind === "prometheus");
+    expect(job, 'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts)').toBeDefined();
+    const stored = await storedJob(job!);
+
+    expect(stored.Type).toBe("service");
+    const group = only<NomadTaskGroup>(stored.TaskGroups, "task group");
+    const network = only<NomadNetwork>(group.Networks, "network");
+    // The host's 9090 belongs to the Prometheus Fabio; Prometheus itself takes whatever port Nomad gives it.
+    expect(network.ReservedPorts ?? []).toEqual([]);
+    const service = only<NomadService>(storedServices(group), "Prometheus service");
+    expect((network.DynamicPorts ?? []).map((port) => port.Label)).toContain(service.PortLabel);
+    expect(service.Tags).toContain(`${cfg.fabio.prometheus.tagPrefix}/`);
+
+    const templates = group.Tasks.flatMap((task) => task.Templates ?? []);
+    expect(templates.length).toBeGreaterThan(0);
+    for (const template of templates) {
+      expect(template, template.DestPath).toMatchObject({ ChangeMode: "signal", ChangeSignal: "SIGHUP" });
+    }
+  });
+
+  it("fails with Nomad's own message when a jobspec misspells `static` as `statik`", async () => {
+    const job = jobs.find((candidate) => candidate.kind === "fabio")!;
+    const broken = job.hcl.replace(/\bstatic\b/g, "statik");
+    expect(broken).not.toBe(job.hcl);
+    const file = path.join(outDir, "broken", `${job.name}.nomad.hcl`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, broken);
+
+    const validate = await nomad.cli(["job", "validate", file]);
+    expect(validate.code).not.toBe(0);
+    expect(validate.output).toContain('An argument named "statik" is not expected here. Did you mean "static"?');
+    const plan = await nomad.cli(["job", "plan", file]);
+    expect(plan.code, plan.output).toBe(PLAN_ERROR_EXIT);
+  });
+});

@@ -1,0 +1,252 @@
+// A real Fabio started from a rendered fabio.properties, moved onto loopback ports of the test machine, and
+// the Consul it watches (with the stack's ACLs when it has them).
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as nodeHttp from "node:http";
+import * as path from "node:path";
+import type { StackConfig } from "../../config";
+import { aclConsumers, nomadVariablePath, TOKEN_ITEM, type RenderedJob } from "../../render";
+import { renderArtifacts } from "../../render/artifacts";
+import { startConsul, type ConsulAgent } from "./consul";
+import { only, parseJobspec } from "./hcl";
+import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
+
+/** One entry of Fabio's `/api/routes`. */
+export interface FabioRoute {
+  service: string;
+  host: string;
+  path: string;
+  src: string;
+  dst: string;
+}
+
+export interface Fabio {
+  readonly process: Started;
+  /** `http://127.0.0.1:<port>` of the first `proxy.addr` listener. */
+  readonly proxyUrl: string;
+  /** `http://127.0.0.1:<port>` of `ui.addr` (/health, /api/routes). */
+  readonly uiUrl: string;
+  /** The properties text this Fabio runs with, after the address replacement. */
+  readonly properties: string;
+  routes(): Promise<FabioRoute[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The `data` of a rendered Fabio job's template stanza, read with HashiCorp's HCL parser: the text
+ * consul-template renders into local/fabio.properties (see `renderTemplateActions` for its actions).
+ */
+export async function fabioPropertiesOf(job: RenderedJob): Promise<string> {
+  const { task } = await parseJobspec(job.hcl);
+  const template = only(task.template, `template stanza in ${job.name}`);
+  if (template.destination !== "local/fabio.properties" || typeof template.data !== "string") {
+    throw new Error(`${job.name}: expected a template writing local/fabio.properties, got ${JSON.stringify(template)}`);
+  }
+  return template.data;
+}
+
+/** Nomad Variables by path, each a map of items, as a job's tasks would read them. */
+export type NomadVariables = Record<string, Record<string, string>>;
+
+const NOMAD_VAR_ITEM = /\{\{ with nomadVar "([^"]+)" \}\}\{\{ \.([A-Za-z0-9_]+) \}\}\{\{ end \}\}/g;
+
+/**
+ * Stands in for consul-template on the one action form the project's templates use,
+ * `{{ with nomadVar "<path>" }}{{ .<item> }}{{ end }}` (Nomad 1.4+, so no Nomad here can render it), and
+ * writes the item's value, as the real file would hold it. Any other `{{` fails: the test must never run
+ * a text the real file would not contain.
+ */
+export function renderTemplateActions(text: string, variables: NomadVariables): string {
+  const rendered = text.replace(NOMAD_VAR_ITEM, (_action, varPath: string, item: string) => {
+    const value = variables[varPath]?.[item];
+    if (value === undefined) throw new Error(`the template reads Nomad Variable ${varPath} item ${item}: none given`);
+    return value;
+  });
+  if (rendered.includes("{{")) {
+    throw new Error(`the template holds a consul-template action the test cannot render:\n${rendered}`);
+  }
+  return rendered;
+}
+
+export interface TestAddresses {
+  /** One loopback port per `proxy.addr` listener, in order. */
+  proxyPorts: number[];
+  uiPort: number;
+  /** host:port of the test Consul's HTTP API. */
+  consulAddr: string;
+}
+
+/**
+ * The only difference from the file Nomad would write: addresses that name the production host move to the
+ * test machine. Each `proxy.addr` listener and `ui.addr` get a free `127.0.0.1:<port>` (listener options after
+ * `;` are kept), and `registry.consul.addr` points at the test Consul. Every other line (tag prefix,
+ * matcher, KV path, registration, metrics) is passed through byte for byte. A key that is missing fails
+ * loudly: Fabio would otherwise fall back to its default `:9999` on every interface.
+ */
+export function forTestMachine(properties: string, addresses: TestAddresses): string {
+  const seen = new Set<string>();
+  const lines = properties.split("\n").map((line) => {
+    const match = /^(\s*)([A-Za-z0-9._]+)(\s*=\s*)(.*)$/.exec(line);
+    if (!match) return line;
+    const [, indent = "", key = "", eq = "", value = ""] = match;
+    const replace = (next: string): string => {
+      if (seen.has(key)) throw new Error(`fabio.properties sets ${key} twice`);
+      seen.add(key);
+      return `${indent}${key}${eq}${next}`;
+    };
+    switch (key) {
+      case "proxy.addr": {
+        const listeners = value.split(",");
+        if (listeners.length !== addresses.proxyPorts.length) {
+          throw new Error(
+            `proxy.addr has ${listeners.length} listener(s), ${addresses.proxyPorts.length} port(s) given`,
+          );
+        }
+        return replace(
+          listeners
+            .map((listener, i) => {
+              const options = listener.indexOf(";") === -1 ? "" : listener.slice(listener.indexOf(";"));
+              return `127.0.0.1:${addresses.proxyPorts[i]}${options}`;
+            })
+            .join(","),
+        );
+      }
+      case "ui.addr":
+        return replace(`127.0.0.1:${addresses.uiPort}`);
+      case "registry.consul.addr":
+        return replace(addresses.consulAddr);
+      default:
+        return line;
+    }
+  });
+  for (const key of ["proxy.addr", "ui.addr", "registry.consul.addr"]) {
+    if (!seen.has(key)) throw new Error(`fabio.properties does not set ${key}; refusing to let Fabio pick its default`);
+  }
+  return lines.join("\n");
+}
+
+/** The number of listeners in the text's `proxy.addr`. */
+function listenerCount(properties: string): number {
+  const value = /^\s*proxy\.addr\s*=\s*(.*)$/m.exec(properties)?.[1];
+  return value === undefined ? 0 : value.split(",").length;
+}
+
+/**
+ * Starts `fabio -cfg <file>` with the template data rendered (`renderTemplateActions`) and moved onto
+ * loopback (`forTestMachine`), and waits until /health says OK.
+ */
+export async function startFabio(
+  templateData: string,
+  consul: ConsulAgent,
+  variables: NomadVariables = {},
+): Promise<Fabio> {
+  const properties = renderTemplateActions(templateData, variables);
+  const [uiPort, ...proxyPorts] = await freePorts(1 + Math.max(1, listenerCount(properties)));
+  const text = forTestMachine(properties, { proxyPorts, uiPort: uiPort!, consulAddr: consul.httpAddr });
+  const dir = tempDir("fabio");
+  const file = path.join(dir, "fabio.properties");
+  fs.writeFileSync(file, text);
+  const proc = start("fabio", ["-cfg", file]);
+  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  try {
+    await waitFor(
+      "Fabio's /health to answer OK",
+      async () => {
+        const { status, text: body } = await http(`${uiUrl}/health`);
+        return status === 200 && body.trim() === "OK" ? true : undefined;
+      },
+      { process: proc, timeoutMs: 15_000 },
+    );
+  } finally {
+    // Fabio reads -cfg once at startup; the file (which may hold a token) need not outlive that.
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    process: proc,
+    proxyUrl: `http://127.0.0.1:${proxyPorts[0]}`,
+    uiUrl,
+    properties: text,
+    routes: async () => {
+      const { status, text: body } = await http(`${uiUrl}/api/routes`);
+      if (status !== 200) throw new Error(`GET ${uiUrl}/api/routes: ${status} ${body}`);
+      return (JSON.parse(body) as FabioRoute[] | null) ?? [];
+    },
+    stop: () => proc.stop(),
+  };
+}
+
+/**
+ * GET through a Fabio's proxy listener. Unlike fetch, node:http lets the test set the Host header, which
+ * Fabio matches host-specific routes (`<prefix>host/path` tags) against.
+ */
+export function proxyGet(fabio: Fabio, urlPath: string, host?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = nodeHttp.get(
+      `${fabio.proxyUrl}${urlPath}`,
+      { headers: host === undefined ? {} : { host }, timeout: 10_000 },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on("error", reject);
+      },
+    );
+    request.on("timeout", () => request.destroy(new Error(`GET ${urlPath} via ${fabio.proxyUrl} timed out`)));
+    request.on("error", reject);
+  });
+}
+
+export interface StackConsul {
+  agent: ConsulAgent;
+  /** Registers services when the agent denies anonymous writes. */
+  managementToken?: string;
+  /** What each Fabio's Nomad Variable would hold: its own token, for its template to render. */
+  variables: NomadVariables;
+}
+
+/**
+ * The test Consul for a stack. When the stack runs Consul with ACLs, so does this one (default deny), and
+ * each Fabio gets a token for exactly the policy the render CLI writes for it (consul-acl/<policy>.hcl),
+ * delivered the way production does: as the Nomad Variable item its template reads.
+ */
+export async function startStackConsul(cfg: StackConfig, stack: string): Promise<StackConsul> {
+  if (!cfg.consul.acl.enabled) return { agent: await startConsul(), variables: {} };
+  const management = randomUUID();
+  const agent = await startConsul({
+    extraHcl: [
+      'acl {\n  enabled = true\n  default_policy = "deny"\n  enable_token_persistence = false',
+      `  tokens {\n    master = "${management}"\n    agent = "${management}"\n  }\n}\n`,
+    ].join("\n"),
+  });
+  // The leader creates the master token just after its election, which is all startConsul waits for.
+  await waitFor(
+    "Consul's ACL system to accept the management token",
+    async () => {
+      const self = await http(`${agent.url}/v1/acl/token/self`, { headers: { "X-Consul-Token": management } });
+      return self.status === 200 ? true : undefined;
+    },
+    { process: agent.process, timeoutMs: 15_000 },
+  );
+  const asAdmin = async (route: string, body: unknown): Promise<string> => {
+    const response = await http(`${agent.url}${route}`, {
+      method: "PUT",
+      body,
+      headers: { "X-Consul-Token": management },
+    });
+    if (response.status !== 200) throw new Error(`PUT ${route}: ${response.status} ${response.text}`);
+    return response.text;
+  };
+  const files = new Map(renderArtifacts(cfg, stack).map((artifact) => [artifact.path, artifact.content]));
+  const variables: NomadVariables = {};
+  for (const consumer of aclConsumers(cfg).filter((candidate) => candidate.kind === "fabio")) {
+    const rules = files.get(`consul-acl/${consumer.policyName}.hcl`);
+    if (rules === undefined) throw new Error(`the render CLI writes no consul-acl/${consumer.policyName}.hcl`);
+    await asAdmin("/v1/acl/policy", { Name: consumer.policyName, Rules: rules });
+    const token = await asAdmin("/v1/acl/token", { Policies: [{ Name: consumer.policyName }] });
+    variables[nomadVariablePath(consumer.jobName)] = {
+      [TOKEN_ITEM]: (JSON.parse(token) as { SecretID: string }).SecretID,
+    };
+  }
+  return { agent, managementToken: management, variables };
+}
