@@ -35,15 +35,25 @@ const consul = z.strictObject({
   acl: consulAcl.prefault({}),
 });
 
-function fabioInstance(defaults: { jobName: string; proxyPort: number; uiPort: number; tagPrefix: string }) {
+function fabioInstance(defaults: {
+  jobName: string;
+  proxyPort: number;
+  uiPort: number;
+  metricsPort: number;
+  tagPrefix: string;
+}) {
   return z
     .strictObject({
       /** Nomad job ID, also the Consul service name Nomad registers for this Fabio. */
-      jobName: dnsName.default(defaults.jobName),
+      jobName: dnsName
+        .refine((name) => name.length <= 55, "must be at most 55 characters (its metrics service is <jobName>-metrics)")
+        .default(defaults.jobName),
       /** Static host port of the HTTP proxy. */
       proxyPort: port.default(defaults.proxyPort),
       /** Static host port of the UI/admin API (/health, /api/routes, /metrics). */
       uiPort: port.default(defaults.uiPort),
+      /** Static host port of the Prometheus metrics listener (Fabio serves metrics only on a proxy listener). */
+      metricsPort: port.default(defaults.metricsPort),
       /** Consul tag prefix this Fabio builds routes from. */
       tagPrefix: safeToken.default(defaults.tagPrefix),
       resources: resources.prefault({}),
@@ -59,6 +69,7 @@ const fabio = z.strictObject({
     jobName: "fabio-nameserver-index",
     proxyPort: 8080,
     uiPort: 9998,
+    metricsPort: 9997,
     tagPrefix: "rmq-nsindex-",
   }),
   /** The Fabio that fronts Prometheus. */
@@ -66,6 +77,7 @@ const fabio = z.strictObject({
     jobName: "fabio-prometheus",
     proxyPort: 9090,
     uiPort: 9999,
+    metricsPort: 9996,
     tagPrefix: "rmq-prometheus-",
   }),
 });
@@ -97,7 +109,7 @@ function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
   const roles = ["nameServerIndex", "prometheus"] as const;
   const ports: { path: (string | number)[]; value: number }[] = [];
   for (const role of roles) {
-    for (const which of ["proxyPort", "uiPort"] as const) {
+    for (const which of ["proxyPort", "uiPort", "metricsPort"] as const) {
       ports.push({ path: ["fabio", role, which], value: cfg.fabio[role][which] });
     }
   }

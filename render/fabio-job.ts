@@ -1,6 +1,7 @@
 // The Fabio system jobspec for one of the two Fabios.
 import type { StackConfig } from "../config";
-import { fabioProperties, type FabioRole } from "./fabio-properties";
+import { fabioMetricsService, fabioProperties, type FabioRole } from "./fabio-properties";
+import { consulTokenEnvFile } from "./nomad-variables";
 import { hclHeredoc, hclStringList } from "./hcl";
 import { hostConstraint } from "./placement";
 import { renderTemplate } from "./template";
@@ -25,9 +26,13 @@ export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string)
     constraintValue: constraint.value,
     proxyPort: instance.proxyPort,
     uiPort: instance.uiPort,
+    metricsPort: instance.metricsPort,
+    metricsService: fabioMetricsService(instance),
     serviceTags: hclStringList(["fabio", `cluster-${cfg.clusterName}`]),
     image: cfg.fabio.image,
     properties: hclHeredoc(fabioProperties(cfg, role)),
+    consulAcl: cfg.consul.acl.enabled,
+    consulTokenEnv: cfg.consul.acl.enabled ? hclHeredoc(consulTokenEnvFile(instance.jobName)) : "",
     cpu: instance.resources.cpu,
     memory: instance.resources.memory,
   });

@@ -1,12 +1,12 @@
 // fabio.properties for one Fabio: the text the job's template stanza writes, and what tests feed a real Fabio.
 import type { FabioInstanceConfig, StackConfig } from "../config";
-import { tokenTemplateExpression } from "./nomad-variables";
 
 export type FabioRole = "nameServerIndex" | "prometheus";
 
 // The text passes through consul-template and Fabio's properties parser (which expands `${...}` and
 // treats `\` as an escape), so values are limited to characters that mean nothing to either.
-const INERT_VALUE = /^[A-Za-z0-9._:/-]*$/;
+// (`,` `;` `=` separate proxy listeners and their options.)
+const INERT_VALUE = /^[A-Za-z0-9._:/,;=-]*$/;
 
 /**
  * Route matching per role. The index Fabio matches whole paths (glob without wildcards) so a request
@@ -23,10 +23,20 @@ export function fabioKvPrefix(instance: FabioInstanceConfig): string {
   return `fabio/${instance.jobName}/`;
 }
 
+/** The Consul service Nomad registers for a Fabio's metrics listener, which Prometheus discovers. */
+export function fabioMetricsService(instance: FabioInstanceConfig): string {
+  return `${instance.jobName}-metrics`;
+}
+
+/**
+ * The properties hold no secret: with Consul ACLs on, the token reaches Fabio as CONSUL_HTTP_TOKEN
+ * (see the jobspec), because Fabio prints every property, registry.consul.token included, at startup.
+ */
 export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
   const instance = cfg.fabio[role];
   const props: [string, string][] = [
-    ["proxy.addr", `:${instance.proxyPort}`],
+    // Fabio 1.6 serves Prometheus metrics only on a proxy listener of its own (any path answers).
+    ["proxy.addr", `:${instance.proxyPort},:${instance.metricsPort};proto=prometheus`],
     ["proxy.matcher", MATCHER[role]],
     ["ui.addr", `:${instance.uiPort}`],
     ["registry.backend", "consul"],
@@ -38,13 +48,10 @@ export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
     // second "fabio" service per host and both Fabios would claim the same name.
     ["registry.consul.register.enabled", "false"],
     ["metrics.target", "prometheus"],
+    // Without a prefix Fabio names metrics after the host (<host>_fabio_…), different on every machine.
+    ["metrics.prefix", "fabio"],
   ];
-  const lines = props.map(([key, value]) => `${key} = ${inert(key, value)}\n`);
-  if (cfg.consul.acl.enabled) {
-    // Filled in by consul-template from the job's Nomad Variable when the task starts.
-    lines.push(`registry.consul.token = ${tokenTemplateExpression(instance.jobName)}\n`);
-  }
-  return lines.join("");
+  return props.map(([key, value]) => `${key} = ${inert(key, value)}\n`).join("");
 }
 
 function inert(key: string, value: string): string {

@@ -20,3 +20,11 @@ export function nomadVariablePath(jobName: string): string {
 export function tokenTemplateExpression(jobName: string): string {
   return `{{ with nomadVar "${nomadVariablePath(jobName)}" }}{{ .${TOKEN_ITEM} }}{{ end }}`;
 }
+
+/**
+ * An env-file template body (`env = true`) that gives a task its Consul token as CONSUL_HTTP_TOKEN, for
+ * programs that would log a token passed as configuration.
+ */
+export function consulTokenEnvFile(jobName: string): string {
+  return `CONSUL_HTTP_TOKEN=${tokenTemplateExpression(jobName)}\n`;
+}

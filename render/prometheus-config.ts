@@ -2,6 +2,7 @@
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
 import { consulAddressPort, CONSUL_HTTP_SERVICE } from "./agents/consul";
+import { fabioMetricsService } from "./fabio-properties";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
@@ -55,7 +56,7 @@ export const SCRAPE_JOBS = {
   prometheus: "prometheus",
 } as const;
 
-/** Fabio's Prometheus endpoint, on its UI port (metrics.target = prometheus). */
+/** Fabio's metrics listener answers on any path; this is the conventional one. */
 export const FABIO_METRICS_PATH = "/metrics";
 
 /** The regex Prometheus matches against `__meta_consul_tags` (",tag1,tag2,") to keep one tag. */
@@ -104,7 +105,12 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
           consulAuth: true,
         },
       ),
-      job(SCRAPE_JOBS.fabio, [cfg.fabio.nameServerIndex.jobName, cfg.fabio.prometheus.jobName], FABIO_METRICS_PATH, []),
+      job(
+        SCRAPE_JOBS.fabio,
+        [fabioMetricsService(cfg.fabio.nameServerIndex), fabioMetricsService(cfg.fabio.prometheus)],
+        FABIO_METRICS_PATH,
+        [],
+      ),
       job(SCRAPE_JOBS.prometheus, [cfg.prometheus.jobName], "/metrics", []),
     ],
   };

@@ -10,6 +10,7 @@ import { startBackend, type Backend } from "../support/backend";
 import { registerService } from "../support/consul";
 import {
   fabioPropertiesOf,
+  fabioTaskEnvOf,
   proxyGet,
   startFabio,
   startStackConsul,
@@ -18,7 +19,7 @@ import {
 } from "../support/fabio";
 import { only, parseJobspec } from "../support/hcl";
 import { jobspecServices } from "../support/nomad";
-import { requireTools, stopAll, tempDir, waitFor } from "../support/processes";
+import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, stackFile, STACKS } from "../support/stack";
 
 const haveTools = requireTools("fabio", "consul");
@@ -109,8 +110,12 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
     // Each Fabio runs the template data of its rendered jobspec, as Nomad would write it, with one documented
     // change (forTestMachine): proxy.addr and ui.addr move to free 127.0.0.1 ports and registry.consul.addr
     // points at this test's Consul. Tag prefix, matcher, KV paths and the rest are byte for byte the rendered ones.
-    const fabioFor = async (role: FabioRole): Promise<Fabio> =>
-      startFabio(await fabioPropertiesOf(fabioJob(cfg, stack, role)), consul.agent, consul.variables);
+    // With Consul ACLs on, the token comes from the job's env template as CONSUL_HTTP_TOKEN, as Nomad sets it.
+    const fabioFor = async (role: FabioRole): Promise<Fabio> => {
+      const job = fabioJob(cfg, stack, role);
+      const env = await fabioTaskEnvOf(job, consul.variables);
+      return startFabio(await fabioPropertiesOf(job), consul.agent, consul.variables, env);
+    };
     index = await fabioFor("nameServerIndex");
     prometheus = await fabioFor("prometheus");
   });
@@ -190,6 +195,24 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
     const before = prometheusBackend.requests.length;
     expect((await proxyGet(index, "/")).status).toBe(404);
     expect(prometheusBackend.requests.slice(before)).toEqual([]);
+  });
+
+  it("serves its metrics on the listener the rendered metrics service points at, named fabio_*", async () => {
+    for (const fabio of [index, prometheus]) {
+      const port = /127\.0\.0\.1:(\d+);proto=prometheus/.exec(fabio.properties)?.[1];
+      expect(port, "a proto=prometheus listener in proxy.addr").toBeDefined();
+      const { status, text } = await http(`http://127.0.0.1:${port}/metrics`);
+      expect(status).toBe(200);
+      expect(text).toMatch(/^# TYPE fabio_\w+ /m);
+    }
+  });
+
+  it.runIf(cfg.consul.acl.enabled)("never prints its Consul token, which it gets from the environment", () => {
+    const tokens = Object.values(consul.variables).flatMap((items) => Object.values(items));
+    expect(tokens.length).toBe(2);
+    for (const fabio of [index, prometheus]) {
+      for (const token of tokens) expect(fabio.process.output()).not.toContain(token);
+    }
   });
 });
 

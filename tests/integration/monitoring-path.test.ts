@@ -1,8 +1,10 @@
 // The whole monitoring path on one machine: agents started from the generated image files, discovered
 // through Consul, scraped by a Prometheus running the rendered config and rules.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCRAPE_JOBS } from "../../render";
+import { fabioMetricsService, renderJobs, SCRAPE_JOBS } from "../../render";
 import { startImageAgents, type ImageAgents } from "../support/agents";
+import { registerService } from "../support/consul";
+import { fabioPropertiesOf, startFabio } from "../support/fabio";
 import { http, requireTools, stopAll, waitFor } from "../support/processes";
 import {
   activeTargets,
@@ -14,7 +16,7 @@ import {
 } from "../support/prometheus";
 import { loadStack } from "../support/stack";
 
-const available = requireTools("consul", "nomad", "prometheus");
+const available = requireTools("consul", "nomad", "prometheus", "fabio");
 // dev runs without Consul ACLs, so the rendered config carries no token lookups to stand in for; the
 // token path is proven against a default-deny Consul in consul-acl.test.ts.
 const stack = "dev";
@@ -35,8 +37,18 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
       },
       { timeoutMs: 20_000, process: agents.nomad.process },
     );
+    // The NameServer-index Fabio from its rendered properties (addresses moved to loopback, see forTestMachine),
+    // with the metrics service its jobspec declares registered the way Nomad would.
+    const consulAddr = `127.0.0.1:${agents.httpPort}`;
+    const indexJob = renderJobs(cfg, stack).find((job) => job.name === cfg.fabio.nameServerIndex.jobName)!;
+    const fabio = await startFabio(await fabioPropertiesOf(indexJob), { httpAddr: consulAddr });
+    const metricsPort = Number(/127\.0\.0\.1:(\d+);proto=prometheus/.exec(fabio.properties)![1]);
+    await registerService(
+      { url: agents.consul.url },
+      { id: "fabio-metrics", name: fabioMetricsService(cfg.fabio.nameServerIndex), port: metricsPort, tags: ["fabio"] },
+    );
     // writePrometheusFiles documents its only substitutions: the node's Consul agent and the rules directory.
-    prometheus = await startPrometheus(writePrometheusFiles(cfg, `127.0.0.1:${agents.httpPort}`));
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr));
   });
 
   afterAll(async () => {
@@ -44,7 +56,7 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
     await stopAll();
   });
 
-  it.each([SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients, SCRAPE_JOBS.consulServers])(
+  it.each([SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients, SCRAPE_JOBS.consulServers, SCRAPE_JOBS.fabio])(
     "reports the %s target up with the cluster label",
     async (job) => {
       const target = await waitForTarget(prometheus, job, "up");

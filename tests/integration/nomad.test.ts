@@ -227,24 +227,29 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       expect(group.Update?.MaxParallel).toBe(1);
       const network = only<NomadNetwork>(group.Networks, "network");
       expect([...(network.ReservedPorts ?? [])].sort(byLabel)).toMatchObject([
+        { Label: "metrics", Value: instance.metricsPort },
         { Label: "proxy", Value: instance.proxyPort },
         { Label: "ui", Value: instance.uiPort },
       ]);
       expect(network.DynamicPorts ?? []).toEqual([]);
 
-      const service = only<NomadService>(group.Services, "group service");
+      const [service, metrics] = group.Services ?? [];
       expect(service).toMatchObject({ Name: instance.jobName, PortLabel: "ui" });
-      expect(service.Tags).toContain(`cluster-${cfg.clusterName}`);
-      expect(service.Checks).toMatchObject([{ Type: "http", Path: "/health" }]);
+      expect(service!.Tags).toContain(`cluster-${cfg.clusterName}`);
+      expect(service!.Checks).toMatchObject([{ Type: "http", Path: "/health" }]);
+      // What Prometheus' fabio scrape job discovers: Fabio's proto=prometheus listener.
+      expect(metrics).toMatchObject({ Name: `${instance.jobName}-metrics`, PortLabel: "metrics" });
 
       const task = only<NomadTask>(group.Tasks, "task");
-      expect(task.Templates).toMatchObject([
-        {
-          DestPath: "local/fabio.properties",
-          ChangeMode: "restart",
-          EmbeddedTmpl: fabioProperties(cfg, role),
-        },
-      ]);
+      expect(task.Templates?.[0]).toMatchObject({
+        DestPath: "local/fabio.properties",
+        ChangeMode: "restart",
+        EmbeddedTmpl: fabioProperties(cfg, role),
+      });
+      // With Consul ACLs the token arrives as CONSUL_HTTP_TOKEN from a secrets/ env file, not in the properties.
+      expect(task.Templates?.slice(1)).toMatchObject(
+        cfg.consul.acl.enabled ? [{ DestPath: "secrets/consul-token.env", Envvars: true, ChangeMode: "restart" }] : [],
+      );
     },
   );
 

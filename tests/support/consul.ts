@@ -53,7 +53,7 @@ export async function startConsul(options: { configFiles?: string[]; extraHcl?: 
 
 /** Registers a service with the local agent (optionally with an HTTP check). */
 export async function registerService(
-  agent: ConsulAgent,
+  agent: Pick<ConsulAgent, "url">,
   service: { id: string; name: string; port: number; tags: string[]; checkUrl?: string; address?: string },
   token?: string,
 ): Promise<void> {

@@ -8,7 +8,7 @@ import type { StackConfig } from "../../config";
 import { aclConsumers, nomadVariablePath, TOKEN_ITEM, type RenderedJob } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { startConsul, type ConsulAgent } from "./consul";
-import { only, parseJobspec } from "./hcl";
+import { parseJobspec, type HclBody } from "./hcl";
 import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 /** One entry of Fabio's `/api/routes`. */
@@ -38,11 +38,30 @@ export interface Fabio {
  */
 export async function fabioPropertiesOf(job: RenderedJob): Promise<string> {
   const { task } = await parseJobspec(job.hcl);
-  const template = only(task.template, `template stanza in ${job.name}`);
-  if (template.destination !== "local/fabio.properties" || typeof template.data !== "string") {
-    throw new Error(`${job.name}: expected a template writing local/fabio.properties, got ${JSON.stringify(template)}`);
+  const templates = (task.template ?? []) as HclBody[];
+  const template = templates.find((t) => t.destination === "local/fabio.properties");
+  if (template === undefined || typeof template.data !== "string") {
+    throw new Error(
+      `${job.name}: expected a template writing local/fabio.properties, got ${JSON.stringify(templates)}`,
+    );
   }
   return template.data;
+}
+
+/**
+ * The environment Nomad would give the task from its `env = true` templates (with Consul ACLs on: the
+ * token as CONSUL_HTTP_TOKEN), rendered like the real file would be.
+ */
+export async function fabioTaskEnvOf(job: RenderedJob, variables: NomadVariables): Promise<Record<string, string>> {
+  const { task } = await parseJobspec(job.hcl);
+  const env: Record<string, string> = {};
+  for (const template of ((task.template ?? []) as HclBody[]).filter((t) => t.env === true)) {
+    for (const line of renderTemplateActions(String(template.data), variables).split("\n")) {
+      const eq = line.indexOf("=");
+      if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+  }
+  return env;
 }
 
 /** Nomad Variables by path, each a map of items, as a job's tasks would read them. */
@@ -137,8 +156,9 @@ function listenerCount(properties: string): number {
  */
 export async function startFabio(
   templateData: string,
-  consul: ConsulAgent,
+  consul: Pick<ConsulAgent, "httpAddr">,
   variables: NomadVariables = {},
+  env: Record<string, string> = {},
 ): Promise<Fabio> {
   const properties = renderTemplateActions(templateData, variables);
   const [uiPort, ...proxyPorts] = await freePorts(1 + Math.max(1, listenerCount(properties)));
@@ -146,7 +166,8 @@ export async function startFabio(
   const dir = tempDir("fabio");
   const file = path.join(dir, "fabio.properties");
   fs.writeFileSync(file, text);
-  const proc = start("fabio", ["-cfg", file]);
+  // Only the task's own environment: a CONSUL_HTTP_TOKEN inherited from the developer's shell must not count.
+  const proc = start("fabio", ["-cfg", file], { env: { CONSUL_HTTP_TOKEN: "", ...env } });
   const uiUrl = `http://127.0.0.1:${uiPort}`;
   try {
     await waitFor(

@@ -13,7 +13,7 @@ import {
   tokenTemplateExpression,
 } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
-import { parseHcl } from "../support/hcl";
+import { parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, stackFile } from "../support/stack";
 
 const prod = loadStack("prod");
@@ -65,13 +65,20 @@ describe("Consul ACL policies", () => {
 });
 
 describe("token delivery", () => {
-  it("makes each Fabio read registry.consul.token from its own Nomad Variable", () => {
+  it("gives each Fabio its own token as CONSUL_HTTP_TOKEN, never in fabio.properties, which Fabio logs", async () => {
     for (const role of ["nameServerIndex", "prometheus"] as const) {
       const job = prod.fabio[role].jobName;
-      expect(fabioProperties(prod, role)).toContain(
-        `registry.consul.token = {{ with nomadVar "nomad/jobs/${job}" }}{{ .consul_token }}{{ end }}\n`,
-      );
-      expect(fabioProperties(dev, role)).not.toContain("registry.consul.token");
+      const rendered = renderJobs(prod, "prod").find((j) => j.name === job)!;
+      const { task } = await parseJobspec(rendered.hcl);
+      const [properties, tokenEnv] = task.template as HclBody[];
+      expect(properties!.data).not.toMatch(/token|nomadVar/);
+      expect(tokenEnv).toEqual({
+        destination: "secrets/consul-token.env",
+        env: true,
+        change_mode: "restart",
+        data: `CONSUL_HTTP_TOKEN={{ with nomadVar "nomad/jobs/${job}" }}{{ .consul_token }}{{ end }}\n`,
+      });
+      expect(fabioProperties(dev, role)).not.toContain("token");
     }
   });
 

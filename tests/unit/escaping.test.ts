@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StackConfig } from "../../config";
 import { escapeHclString, fabioProperties, hclHeredoc, hclString, hclStringList, renderFabioJob } from "../../render";
-import { only, parseHcl, parseJobspec } from "../support/hcl";
+import { only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { minimalRaw, parseRaw } from "../support/stack";
 
 const HOSTILE = [
@@ -54,7 +54,7 @@ describe("jobspec injection safety", () => {
     expect(job.region).toBe(value);
     expect(job.datacenters).toEqual([value, "dc1"]);
     expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value });
-    expect(only(group.service).tags).toEqual(["fabio", `cluster-${value}`]);
+    for (const service of group.service as HclBody[]) expect(service.tags).toEqual(["fabio", `cluster-${value}`]);
     expect(Object.keys(job.group as object)).toEqual(["fabio"]);
     expect(only(task.config).image).toBe(value);
     expect(Object.keys(job).sort()).toEqual([

@@ -36,11 +36,15 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
     const ports = only<HclBody>(group.network).port as Record<string, HclBody[]>;
     expect(only(ports.proxy)).toEqual({ static: proxyPort });
     expect(only(ports.ui)).toEqual({ static: instance.uiPort });
+    expect(only(ports.metrics)).toEqual({ static: instance.metricsPort });
     expect(only(group.restart)).toMatchObject({ mode: "delay" });
 
-    const service = only(group.service);
+    const [service, metrics] = group.service as HclBody[];
     expect(service).toMatchObject({ name: instance.jobName, port: "ui", tags: ["fabio", `cluster-${stack}`] });
-    expect(only(service.check)).toMatchObject({ type: "http", path: "/health" });
+    expect(only(service!.check)).toMatchObject({ type: "http", path: "/health" });
+    // Prometheus discovers the metrics listener through its own service.
+    expect(metrics).toMatchObject({ name: `${instance.jobName}-metrics`, port: "metrics" });
+    expect(only(metrics!.check)).toMatchObject({ type: "http", path: "/metrics" });
 
     expect(task.driver).toBe("docker");
     expect(only(task.config)).toEqual({
@@ -50,17 +54,20 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
     });
     expect(only(task.resources)).toEqual(instance.resources);
 
-    const template = only(task.template);
-    expect(template.destination).toBe("local/fabio.properties");
-    expect(template.change_mode).toBe("restart");
-    expect(template.data).toBe(fabioProperties(cfg, role));
+    const [template, tokenEnv] = task.template as HclBody[];
+    expect(tokenEnv === undefined).toBe(!cfg.consul.acl.enabled);
+    expect(template!.destination).toBe("local/fabio.properties");
+    expect(template!.change_mode).toBe("restart");
+    expect(template!.data).toBe(fabioProperties(cfg, role));
   });
 
   it("gives each Fabio its own ports, prefix, KV path and service name", () => {
     const index = readProperties(fabioProperties(cfg, "nameServerIndex"));
     const prom = readProperties(fabioProperties(cfg, "prometheus"));
     expect(index).toMatchObject({
-      "proxy.addr": ":8080",
+      "proxy.addr": `:8080,:${cfg.fabio.nameServerIndex.metricsPort};proto=prometheus`,
+      "metrics.target": "prometheus",
+      "metrics.prefix": "fabio",
       "ui.addr": `:${cfg.fabio.nameServerIndex.uiPort}`,
       "registry.consul.tagprefix": cfg.fabio.nameServerIndex.tagPrefix,
       "registry.consul.addr": cfg.consul.address,
@@ -68,7 +75,7 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
       "proxy.matcher": "glob",
     });
     expect(prom).toMatchObject({
-      "proxy.addr": ":9090",
+      "proxy.addr": `:9090,:${cfg.fabio.prometheus.metricsPort};proto=prometheus`,
       "registry.consul.tagprefix": cfg.fabio.prometheus.tagPrefix,
       "registry.consul.register.enabled": "false",
       "proxy.matcher": "prefix",

@@ -129,8 +129,8 @@ describe("prometheus.yml", () => {
 
   it("scrapes both Fabios and Prometheus itself", () => {
     expect(jobs.fabio!.consul_sd_configs[0]!.services).toEqual([
-      cfg.fabio.nameServerIndex.jobName,
-      cfg.fabio.prometheus.jobName,
+      `${cfg.fabio.nameServerIndex.jobName}-metrics`,
+      `${cfg.fabio.prometheus.jobName}-metrics`,
     ]);
     expect(jobs.prometheus!.consul_sd_configs[0]!.services).toEqual([cfg.prometheus.jobName]);
   });

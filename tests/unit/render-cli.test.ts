@@ -42,8 +42,8 @@ describe("the render CLI", () => {
     const { stderr } = await render("--stack", "prod", "--out", tempDir());
     const rows = stderr.split("\n").map((line) => line.split(/\s{2,}/));
     const row = (first: string) => rows.find((r) => r[0] === first || r[1] === first);
-    expect(row("fabio-nameserver-index")).toContain("proxy: 8080, ui: 9998 (static)");
-    expect(row("fabio-prometheus")).toContain("proxy: 9090, ui: 9999 (static)");
+    expect(row("fabio-nameserver-index")).toContain("proxy: 8080, ui: 9998, metrics: 9997 (static)");
+    expect(row("fabio-prometheus")).toContain("proxy: 9090, ui: 9999, metrics: 9996 (static)");
     expect(row("prometheus")?.[2]).toBe("service");
     expect(row("consul-servers")).toEqual(["consul-servers", "consul_http", "/v1/agent/metrics"]);
     for (const alert of ["NomadServerDown", "ConsulServerDown", "ConsulNoLeader", "FabioDown", "TargetDown"]) {
