@@ -4,5 +4,10 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts"],
     testTimeout: 10_000,
+    // The unit files share heavy, side-effect-free imports (HCL parser WASM, zod, Pulumi SDK); one module
+    // graph per worker instead of per file keeps the suite at a few seconds. program.test.ts resets the
+    // module registry itself before each run of the Pulumi program.
+    pool: "threads",
+    isolate: false,
   },
 });
