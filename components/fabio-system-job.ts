@@ -1,6 +1,6 @@
 // One Fabio as a Nomad system job on every NameServer host.
 import * as pulumi from "@pulumi/pulumi";
-import * as nomad from "@pulumi/nomad";
+import { registerJob } from "./nomad-job";
 import type { StackConfig } from "../config";
 import { renderFabioJob, type FabioRole } from "../render";
 
@@ -32,20 +32,7 @@ export class FabioSystemJob extends pulumi.ComponentResource {
     const instance = args.stackConfig.fabio[args.role];
     const rendered = renderFabioJob(args.stackConfig, args.role, args.stackName);
 
-    const job = new nomad.Job(
-      name,
-      {
-        jobspec: rendered.hcl,
-        // The provider parses HCL2 itself; the jobspec never reads local files.
-        hcl2: { allowFs: false },
-        // A system job has no deployment to wait for; Nomad's scheduler places it on every host.
-        detach: true,
-        purgeOnDestroy: false,
-        deregisterOnDestroy: true,
-      },
-      // A component's dependsOn does not reach its children, so the job itself waits.
-      { parent: this, dependsOn: args.waitFor ?? [] },
-    );
+    const job = registerJob(name, rendered, this, args.waitFor);
 
     this.jobName = job.name;
     this.jobId = job.id;

@@ -1,6 +1,6 @@
 // Prometheus as a Nomad service job, reached through the Prometheus Fabio.
 import * as pulumi from "@pulumi/pulumi";
-import * as nomad from "@pulumi/nomad";
+import { registerJob } from "./nomad-job";
 import type { StackConfig } from "../config";
 import { prometheusRouteTag, renderPrometheusJob } from "../render";
 
@@ -25,20 +25,7 @@ export class PrometheusJob extends pulumi.ComponentResource {
     super("rocketmq:system:PrometheusJob", name, {}, opts);
     const rendered = renderPrometheusJob(args.stackConfig, args.stackName);
 
-    const job = new nomad.Job(
-      name,
-      {
-        jobspec: rendered.hcl,
-        hcl2: { allowFs: false },
-        // Wait for the health-gated deployment, so `pulumi up` fails when Prometheus does not come up
-        // (Nomad then reverts to the last good version: auto_revert).
-        detach: false,
-        purgeOnDestroy: false,
-        deregisterOnDestroy: true,
-      },
-      // A component's dependsOn does not reach its children, so the job itself waits.
-      { parent: this, dependsOn: args.waitFor ?? [] },
-    );
+    const job = registerJob(name, rendered, this, args.waitFor);
 
     this.jobName = job.name;
     this.routeTag = prometheusRouteTag(args.stackConfig);

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { renderImageFiles } from "../../render";
+import { waitForConsulLeader } from "./consul";
 import { freePort, freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 export interface Agent {
@@ -31,13 +32,24 @@ function agent(proc: Started, url: string, dir: string): Agent {
   };
 }
 
-/** Writes the image files into a fresh directory, as they would sit in /etc/<agent>.d. */
-function writeFiles(dir: string, files: { name: string; content: string }[]): string[] {
-  return files.map((file) => {
-    const target = path.join(dir, file.name);
-    fs.writeFileSync(target, file.content);
-    return target;
-  });
+/**
+ * Writes the image files into a fresh directory, as they would sit in /etc/<agent>.d, plus the test's
+ * override file last (so it wins). `override` gets the directory, for a data_dir inside it.
+ */
+function writeConfigDir(
+  prefix: string,
+  files: { name: string; content: string }[],
+  override: (dir: string) => string[],
+): { dir: string; configs: string[] } {
+  const dir = tempDir(prefix);
+  const configs = [...files, { name: "zz-test-override.hcl", content: [...override(dir), ""].join("\n") }].map(
+    (file) => {
+      const target = path.join(dir, file.name);
+      fs.writeFileSync(target, file.content);
+      return target;
+    },
+  );
+  return { dir, configs };
 }
 
 /**
@@ -54,34 +66,20 @@ function writeFiles(dir: string, files: { name: string; content: string }[]): st
  */
 export async function startConsulServer(files: { name: string; content: string }[], httpPort: number): Promise<Agent> {
   const [dns, serfLan, serfWan, server] = await freePorts(4);
-  const dir = tempDir("consul-image");
-  const configs = writeFiles(dir, files);
-  const override = path.join(dir, "zz-test-override.hcl");
-  fs.writeFileSync(
-    override,
-    [
-      `data_dir         = "${path.join(dir, "data")}"`,
-      `bind_addr        = "127.0.0.1"`,
-      `client_addr      = "127.0.0.1"`,
-      `bootstrap_expect = 1`,
-      `node_name        = "image-test"`,
-      `performance {
+  const { dir, configs } = writeConfigDir("consul-image", files, (dir) => [
+    `data_dir         = "${path.join(dir, "data")}"`,
+    `bind_addr        = "127.0.0.1"`,
+    `client_addr      = "127.0.0.1"`,
+    `bootstrap_expect = 1`,
+    `node_name        = "image-test"`,
+    `performance {
   raft_multiplier = 1
 }`,
-      `ports {\n  dns      = ${dns}\n  serf_lan = ${serfLan}\n  serf_wan = ${serfWan}\n  server   = ${server}\n}`,
-      "",
-    ].join("\n"),
-  );
-  const proc = start("consul", ["agent", ...[...configs, override].flatMap((f) => ["-config-file", f])]);
+    `ports {\n  dns      = ${dns}\n  serf_lan = ${serfLan}\n  serf_wan = ${serfWan}\n  server   = ${server}\n}`,
+  ]);
+  const proc = start("consul", ["agent", ...configs.flatMap((f) => ["-config-file", f])]);
   const url = `http://127.0.0.1:${httpPort}`;
-  await waitFor(
-    "Consul to elect itself leader",
-    async () => {
-      const { status, text } = await http(`${url}/v1/status/leader`);
-      return status === 200 && text.length > 2 ? true : undefined;
-    },
-    { process: proc },
-  );
+  await waitForConsulLeader(url, proc);
   return agent(proc, url, dir);
 }
 
@@ -99,24 +97,17 @@ export async function startNomadAgent(
   consulHttpAddr: string,
 ): Promise<Agent> {
   const [httpPort, rpc, serf] = await freePorts(3);
-  const dir = tempDir("nomad-image");
-  const configs = writeFiles(dir, files);
-  const override = path.join(dir, "zz-test-override.hcl");
-  fs.writeFileSync(
-    override,
-    [
-      `data_dir             = "${path.join(dir, "data")}"`,
-      `bind_addr            = "127.0.0.1"`,
-      `name                 = "image-test"`,
-      `disable_update_check = true`,
-      `advertise {\n  http = "127.0.0.1"\n  rpc  = "127.0.0.1"\n  serf = "127.0.0.1"\n}`,
-      `ports {\n  http = ${httpPort}\n  rpc  = ${rpc}\n  serf = ${serf}\n}`,
-      `server {\n  bootstrap_expect = 1\n}`,
-      `consul {\n  address = "${consulHttpAddr}"\n}`,
-      "",
-    ].join("\n"),
-  );
-  const proc = start("nomad", ["agent", ...[...configs, override].map((f) => `-config=${f}`)]);
+  const { dir, configs } = writeConfigDir("nomad-image", files, (dir) => [
+    `data_dir             = "${path.join(dir, "data")}"`,
+    `bind_addr            = "127.0.0.1"`,
+    `name                 = "image-test"`,
+    `disable_update_check = true`,
+    `advertise {\n  http = "127.0.0.1"\n  rpc  = "127.0.0.1"\n  serf = "127.0.0.1"\n}`,
+    `ports {\n  http = ${httpPort}\n  rpc  = ${rpc}\n  serf = ${serf}\n}`,
+    `server {\n  bootstrap_expect = 1\n}`,
+    `consul {\n  address = "${consulHttpAddr}"\n}`,
+  ]);
+  const proc = start("nomad", ["agent", ...configs.map((f) => `-config=${f}`)]);
   const url = `http://127.0.0.1:${httpPort}`;
   const started = agent(proc, url, dir);
   await waitFor(

@@ -40,6 +40,12 @@ export async function startConsul(options: { configFiles?: string[]; extraHcl?: 
     ...files.flatMap((f) => ["-config-file", f]),
   ]);
   const url = `http://127.0.0.1:${httpPort}`;
+  await waitForConsulLeader(url, proc);
+  return { process: proc, httpAddr: `127.0.0.1:${httpPort}`, url, stop: () => proc.stop() };
+}
+
+/** Waits (bounded) until the agent at `url` knows a leader: before that, catalog writes fail. */
+export async function waitForConsulLeader(url: string, proc: Started): Promise<void> {
   await waitFor(
     "Consul to elect itself leader",
     async () => {
@@ -48,7 +54,6 @@ export async function startConsul(options: { configFiles?: string[]; extraHcl?: 
     },
     { process: proc },
   );
-  return { process: proc, httpAddr: `127.0.0.1:${httpPort}`, url, stop: () => proc.stop() };
 }
 
 /** Registers a service with the local agent (optionally with an HTTP check). */
