@@ -59,7 +59,8 @@ export function loadStackFile(filePath: string): StackConfig {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
   requireEncryptedSecrets(config as RawConfig, file);
-  return parseStackConfig(config as RawConfig, file);
+  // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
+  return parseStackConfig(decodeEngineConfig(encodeAsEngine(config as RawConfig)), file);
 }
 
 /** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
@@ -80,17 +81,34 @@ function requireEncryptedSecrets(config: RawConfig, file: string): void {
 }
 
 /**
- * Pulumi hands the program every config value as a string; objects and numbers arrive JSON-encoded.
- * Decoding each value the way a stack file's YAML would type it keeps both paths on one schema.
+ * What the Pulumi engine hands the program for a stack file's `config:`: one string per key. A mapping or
+ * list arrives as JSON; a scalar arrives as its text, and a YAML number, boolean or null as its JSON text
+ * (`2024` → "2024", `1e3` → "1000", `true` → "true", `null` → "null"). The program cannot tell `2024` from
+ * `"2024"`, so neither can the render CLI.
+ */
+export function encodeAsEngine(config: RawConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+}
+
+/**
+ * The inverse for the program: JSON mappings and lists are decoded, every top-level scalar stays a string.
+ * Hence every top-level scalar key of the schema is a string (`clusterName`); numbers and booleans live
+ * inside mappings, where JSON keeps their type.
  */
 export function decodeEngineConfig(all: Record<string, string>): RawConfig {
   const raw: RawConfig = {};
   for (const [key, value] of Object.entries(all)) {
-    try {
-      raw[key] = JSON.parse(value);
-    } catch {
-      raw[key] = value;
-    }
+    raw[key] = value.startsWith("{") || value.startsWith("[") ? parseJsonOr(value) : value;
   }
   return raw;
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // the schema then names the key: it expected a mapping or a list
+  }
 }

@@ -3,6 +3,9 @@ import { z } from "zod";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// Dot-separated HCL identifiers: Nomad parses `${meta.<key>}` as an HCL traversal, one identifier per segment.
+const NODE_META_KEY = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const HOST_PORT = /^([A-Za-z0-9][A-Za-z0-9.-]*):([0-9]+)$/;
 // registry[:port]/path/name followed by :tag and/or @sha256:digest
 const IMAGE_REF =
   /^[a-z0-9][a-z0-9._-]*(?::[0-9]+)?(?:\/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -16,6 +19,23 @@ export const dnsName = z
 export const safeToken = z
   .string()
   .regex(SAFE_TOKEN, "must be letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+/**
+ * Whether `key` can stand in `${meta.<key>}`: every dot-separated segment an HCL identifier (a letter or '_',
+ * then letters, digits, '_' or '-'). Anything else makes Nomad refuse the whole jobspec ("Extra characters
+ * after interpolation expression"). The config checks it and the renderer refuses it again.
+ */
+export function isNodeMetaKey(key: string): boolean {
+  return NODE_META_KEY.test(key);
+}
+
+/** A Nomad client `meta` key a constraint can select on, e.g. `rack` or `rocketmq.role`. */
+export const nodeMetaKey = z
+  .string()
+  .refine(
+    isNodeMetaKey,
+    "must be dot-separated names, each starting with a letter or '_' followed by letters, digits, '_' or '-' (Nomad reads it as ${meta.<key>})",
+  );
 
 export const port = z
   .number({ error: "must be a port number" })
@@ -44,7 +64,12 @@ export const resources = z.strictObject({
   memory: z.number().int().min(16).default(128),
 });
 
-/** host:port of an agent's HTTP API. */
-export const hostPort = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*:[0-9]{1,5}$/, "must be host:port, e.g. 127.0.0.1:8500");
+/** host:port of an agent's HTTP API, with a port Nomad and Consul can listen on. */
+export const hostPort = z.string().superRefine((address, ctx) => {
+  const match = HOST_PORT.exec(address);
+  if (match === null) {
+    ctx.addIssue({ code: "custom", message: "must be host:port, e.g. 127.0.0.1:8500" });
+  } else if (!(Number(match[2]) >= 1 && Number(match[2]) <= 65535)) {
+    ctx.addIssue({ code: "custom", message: `must have a port between 1 and 65535, not ${match[2]}` });
+  }
+});

@@ -1,6 +1,6 @@
 // Stack config of the Prometheus service job.
 import { z } from "zod";
-import { dnsName, pinnedImage, safeToken } from "./primitives";
+import { dnsName, nodeMetaKey, pinnedImage, safeToken } from "./primitives";
 
 // Prometheus' own duration syntax (units largest first), which also feeds its command-line flags.
 const PROM_DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
@@ -15,7 +15,7 @@ export const promDuration = z
 const placement = z.discriminatedUnion("by", [
   z.strictObject({ by: z.literal("nameServerHosts") }),
   z.strictObject({ by: z.literal("nodeClass"), nodeClass: safeToken }),
-  z.strictObject({ by: z.literal("meta"), key: safeToken, value: safeToken }),
+  z.strictObject({ by: z.literal("meta"), key: nodeMetaKey, value: safeToken }),
   z.strictObject({ by: z.literal("anyHost") }),
 ]);
 
@@ -45,6 +45,11 @@ export const prometheusSchema = z.strictObject({
     .optional(),
   placement: placement.default({ by: "nameServerHosts" }),
   storage: storage.default({ kind: "ephemeralDisk", sizeMb: 2048 }),
+  /**
+   * Consul service name of the Alertmanager(s) to send alerts to. Unset, alerts are only visible in
+   * Prometheus itself (/alerts).
+   */
+  alertmanagerService: dnsName.optional(),
   /** How long a scrape target must stay down before the TargetDown alert fires. */
   targetDownFor: promDuration.default("5m"),
   resources: z

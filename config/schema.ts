@@ -1,6 +1,6 @@
 // The stack config schema: the only place a config key is defined, with its default and its checks.
 import { z } from "zod";
-import { dnsName, hostPort, pinnedImage, port, resources, safeToken } from "./primitives";
+import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
 
@@ -14,7 +14,7 @@ const nomad = z.strictObject({
 /** How NameServer hosts are picked out of the Nomad clients. */
 const nameServerHosts = z.discriminatedUnion("by", [
   z.strictObject({ by: z.literal("nodeClass"), nodeClass: safeToken }),
-  z.strictObject({ by: z.literal("meta"), key: safeToken, value: safeToken }),
+  z.strictObject({ by: z.literal("meta"), key: nodeMetaKey, value: safeToken }),
 ]);
 
 /** Consul ACLs: when on, each consumer gets a least-privilege token delivered through a Nomad Variable. */
@@ -84,7 +84,10 @@ const fabio = z.strictObject({
 
 const stackConfigShape = z.strictObject({
   /** Name of the platform cluster, used in `cluster-<name>` tags and the `cluster` metric label. */
-  clusterName: dnsName,
+  clusterName: dnsName.refine(
+    (name) => name !== "null",
+    'is empty: Pulumi passes an empty or null value as the text "null"; name the cluster',
+  ),
   nomad: nomad.prefault({}),
   nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
   consul: consul.prefault({}),
@@ -98,7 +101,8 @@ export type StackConfig = z.infer<typeof stackConfigShape>;
 export const stackConfigSchema = stackConfigShape
   .superRefine(checkFabioPair)
   .superRefine(checkConsulAcl)
-  .superRefine(checkImages);
+  .superRefine(checkImages)
+  .superRefine(checkPrometheusHostVolume);
 export type FabioInstanceConfig = StackConfig["fabio"]["nameServerIndex"];
 export type NameServerHosts = StackConfig["nameServerHosts"];
 
@@ -164,6 +168,17 @@ function checkConsulAcl(cfg: StackConfig, ctx: Ctx): void {
       message: "is required when consul.acl.enabled is true (the Consul API Pulumi creates ACL policies through)",
     });
   }
+  // Policies are named rocketmq-<clusterName>_<jobName> (render/consul-acl.ts); Consul takes at most 128 characters.
+  const jobs = [cfg.fabio.nameServerIndex.jobName, cfg.fabio.prometheus.jobName, cfg.prometheus.jobName];
+  const longest = jobs.reduce((a, b) => (b.length > a.length ? b : a));
+  const policyLength = "rocketmq-".length + cfg.clusterName.length + 1 + longest.length;
+  if (cfg.consul.acl.enabled && policyLength > 128) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["clusterName"],
+      message: `is too long with Consul ACLs on: the ACL policy for job "${longest}" would have a ${policyLength}-character name, and Consul allows 128`,
+    });
+  }
 }
 
 /** The Nomad agents baked into images must be in a datacenter the jobs may be placed in. */
@@ -174,6 +189,29 @@ function checkImages(cfg: StackConfig, ctx: Ctx): void {
       code: "custom",
       path: ["images", "nomad", "datacenter"],
       message: `"${dc}" is not one of nomad.datacenters, so no job would be placed on these agents`,
+    });
+  }
+}
+
+/**
+ * A Prometheus host volume exists only where the images declare it: the NameServer hosts' Nomad client
+ * config (render/agents/nomad.ts). Placed on other hosts, Prometheus would find none ("missing compatible
+ * host volumes"). Any host is fine: Nomad then picks one that has the volume.
+ */
+function checkPrometheusHostVolume(cfg: StackConfig, ctx: Ctx): void {
+  const { storage, placement } = cfg.prometheus;
+  if (storage.kind !== "hostVolume") return;
+  const hosts = cfg.nameServerHosts;
+  const onImageHosts =
+    placement.by === "nameServerHosts" ||
+    placement.by === "anyHost" ||
+    (placement.by === "nodeClass" && hosts.by === "nodeClass" && placement.nodeClass === hosts.nodeClass) ||
+    (placement.by === "meta" && hosts.by === "meta" && placement.key === hosts.key && placement.value === hosts.value);
+  if (!onImageHosts) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["prometheus", "placement"],
+      message: `selects hosts other than the NameServer hosts, but only their Nomad client image declares the host volume "${storage.volume}" (prometheus.storage); place Prometheus by nameServerHosts or anyHost, or use ephemeralDisk storage`,
     });
   }
 }

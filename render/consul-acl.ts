@@ -9,7 +9,7 @@ export interface AclConsumer {
   kind: AclConsumerKind;
   /** The Nomad job that uses the token; its Nomad Variable lives at `nomad/jobs/<jobName>`. */
   jobName: string;
-  /** Consul ACL policy name, also the file name under `<out>/consul-acl/`. */
+  /** Consul ACL policy name (`aclPolicyName`), also the file name under `<out>/consul-acl/`. */
   policyName: string;
   /** Consul ACL rules (HCL). */
   rules: string;
@@ -33,8 +33,16 @@ export function prometheusPolicyRules(): string {
   return discoveryRules().join("\n");
 }
 
-function policyName(kind: AclConsumerKind, jobName: string): string {
-  return jobName.includes(kind) ? jobName : `${kind}-${jobName}`;
+/**
+ * Policy names are global to a Consul datacenter, which several stacks may share, so each names its cluster.
+ * `_` separates cluster and job because neither may contain it (both are DNS labels): with `-`, cluster "a" +
+ * job "b-x" and cluster "a-b" + job "x" would share a name. Within a stack the job name alone tells the
+ * consumers apart (the config keeps the three job names distinct); adding a kind only to job names that
+ * lack it, as before, gave Fabio "prometheus-x" and Prometheus "fabio-prometheus-x" one policy. Consul
+ * allows at most 128 characters, which the config checks (`consul.acl` in config/schema.ts).
+ */
+export function aclPolicyName(clusterName: string, jobName: string): string {
+  return `rocketmq-${clusterName}_${jobName}`;
 }
 
 /** Every consumer of a Consul token, empty when the cluster runs without ACLs. */
@@ -45,14 +53,14 @@ export function aclConsumers(cfg: StackConfig): AclConsumer[] {
     return {
       kind: "fabio",
       jobName: instance.jobName,
-      policyName: policyName("fabio", instance.jobName),
+      policyName: aclPolicyName(cfg.clusterName, instance.jobName),
       rules: fabioPolicyRules(fabioKvPrefix(instance)),
     };
   });
   const prometheus: AclConsumer = {
     kind: "prometheus",
     jobName: cfg.prometheus.jobName,
-    policyName: policyName("prometheus", cfg.prometheus.jobName),
+    policyName: aclPolicyName(cfg.clusterName, cfg.prometheus.jobName),
     rules: prometheusPolicyRules(),
   };
   return [...fabios, prometheus];

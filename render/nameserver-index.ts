@@ -1,5 +1,11 @@
 // The NameServer-index contract RocketMQ clusters rely on: which Consul tag makes Fabio answer
 // `GET http://<domain>:<port>/rocketmq/<subgroup>` with that cluster's `ip:9876;ip:9876` list.
+// Other repositories import it as `rocketmq-system-jobs/contract` (contract.ts): keep this file free of imports.
+//
+// A client with a unit name (`ClientConfig#setUnitName`) requests `/rocketmq/<subgroup>-<unit>?nofix=1`
+// instead: RocketMQ's TopAddressing appends "-<unit>?nofix=1". Fabio's glob matcher matches the whole path
+// and ignores the query string, so such clients need a tag of their own,
+// `nameServerIndexTag(prefix, "<subgroup>-<unit>")`; the plain subgroup's tag never answers them.
 
 /** RocketMQ clients use this subgroup when `rocketmq.namesrv.domain.subgroup` is not set. */
 export const DEFAULT_SUBGROUP = "nsaddr";

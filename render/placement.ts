@@ -1,5 +1,6 @@
 // Nomad constraints that pick hosts for a job.
 import type { NameServerHosts, StackConfig } from "../config";
+import { isNodeMetaKey } from "../config/primitives";
 
 export interface Constraint {
   /** HCL source of the attribute, e.g. `${node.class}`: Nomad resolves it per node at scheduling time. */
@@ -7,19 +8,18 @@ export interface Constraint {
   value: string;
 }
 
-const META_KEY = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-
 /**
  * `${node.class}` and `${meta.*}` are Nomad's own runtime attributes, written as HCL source on purpose;
  * the value beside them goes through the normal escape. A meta key becomes part of that source, so
- * anything but a plain identifier is refused here, whatever validation ran before.
+ * anything the config's rule (`isNodeMetaKey`: HCL identifiers joined by dots) rejects is refused here too,
+ * whatever validation ran before.
  */
 export function hostConstraint(hosts: NameServerHosts): Constraint {
   switch (hosts.by) {
     case "nodeClass":
       return { attribute: "${node.class}", value: hosts.nodeClass };
     case "meta":
-      if (!META_KEY.test(hosts.key)) {
+      if (!isNodeMetaKey(hosts.key)) {
         throw new RangeError(`refusing to write node meta key ${JSON.stringify(hosts.key)} into a constraint`);
       }
       return { attribute: `\${meta.${hosts.key}}`, value: hosts.value };

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
 import { renderJobs } from "../render";
-import { jobArtifactPath, renderArtifacts } from "../render/artifacts";
+import { jobArtifactPath, renderArtifacts, type Artifact } from "../render/artifacts";
 import { renderSummary } from "../render/summary";
 
 export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
@@ -15,7 +15,12 @@ export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <p
   -h, --help            show this help
 
 Prints each path it writes on stdout, then a summary for review on stderr (jobs and their ports, scrape
-jobs, alerts). On invalid config it exits 1, names the file and key, and writes nothing.`;
+jobs, alerts). It replaces jobs/, prometheus/, consul-acl/ and packer/ under <dir> as a whole, so no file
+of an earlier render is left behind; anything else under <dir> is left alone. On invalid config it exits 1,
+names the file and key, and writes nothing; when <dir> cannot be written it exits 1 naming the path.`;
+
+/** The subdirectories of --out the CLI owns: each is replaced as a whole on every render. */
+export const OWNED_DIRS = ["jobs", "prometheus", "consul-acl", "packer"] as const;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -26,13 +31,16 @@ export interface Console {
 
 class UsageError extends Error {}
 
-/** Runs the CLI and returns its exit code: 0 done, 1 invalid config, 2 bad usage. */
+/** The output directory could not be written; the message names the path. */
+class OutputError extends Error {}
+
+/** Runs the CLI and returns its exit code: 0 done, 1 invalid config or unwritable output, 2 bad usage. */
 export function renderCli(argv: string[], io: Console): number {
   try {
     render(argv, io);
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof OutputError) {
       io.error(`error: ${err.message}`);
       return 1;
     }
@@ -70,14 +78,10 @@ function render(argv: string[], io: Console): void {
   const cfg = loadStackFile(stackFile);
   const artifacts = renderArtifacts(cfg, stack);
 
-  const written = new Map<string, string>();
-  for (const artifact of artifacts) {
-    const target = path.join(values.out, ...artifact.path.split("/"));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, artifact.content);
-    written.set(artifact.path, target);
-    io.log(target);
-  }
+  const out = values.out;
+  writeArtifacts(out, artifacts);
+  const written = new Map(artifacts.map((a) => [a.path, path.join(out, ...a.path.split("/"))]));
+  for (const target of written.values()) io.log(target);
   const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
   io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack), fileOf)}`);
 }
@@ -86,4 +90,44 @@ function render(argv: string[], io: Console): void {
 function stackNameOf(file: string): string {
   const base = path.basename(file);
   return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+}
+
+/**
+ * Writes every artifact into a staging directory inside `out`, then swaps each owned subdirectory in, so a
+ * file a previous render wrote (an ACL policy of a stack that has since turned ACLs off, a renamed job) does
+ * not linger beside the new ones. A filesystem error becomes one line naming the path; the staging
+ * directory is removed either way.
+ */
+function writeArtifacts(out: string, artifacts: Artifact[]): void {
+  for (const artifact of artifacts) {
+    const top = artifact.path.split("/")[0]!;
+    if (!(OWNED_DIRS as readonly string[]).includes(top)) {
+      throw new Error(`artifact ${artifact.path} is outside the directories the render CLI owns`);
+    }
+  }
+  let staging: string | undefined;
+  try {
+    fs.mkdirSync(out, { recursive: true });
+    staging = fs.mkdtempSync(path.join(out, ".render-"));
+    for (const artifact of artifacts) {
+      const target = path.join(staging, ...artifact.path.split("/"));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, artifact.content);
+    }
+    for (const dir of OWNED_DIRS) {
+      fs.rmSync(path.join(out, dir), { recursive: true, force: true });
+      if (fs.existsSync(path.join(staging, dir))) fs.renameSync(path.join(staging, dir), path.join(out, dir));
+    }
+  } catch (err) {
+    throw ioError(err, out);
+  } finally {
+    if (staging !== undefined) fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** `ENOTDIR: not a directory, mkdir '/dev/null/x'` → one line naming --out; anything else is a bug. */
+function ioError(err: unknown, out: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code !== "string") return err;
+  return new OutputError(`cannot write the output directory ${out}: ${(err as Error).message}`);
 }

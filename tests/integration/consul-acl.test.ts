@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aclConsumers, type AclConsumer } from "../../render";
+import { aclConsumers, aclPolicyName, type AclConsumer } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { http, requireTools, stopAll } from "../support/processes";
@@ -53,6 +53,14 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
     const { text } = await call(undefined, "GET", "/v1/catalog/services");
     expect(Object.keys(JSON.parse(text) as object)).not.toContain("rocketmq-nsindex");
     expect((await call(undefined, "GET", "/v1/agent/self")).status).toBe(403);
+  });
+
+  it("accepts a policy name of the 128 characters the config allows, and refuses one more", async () => {
+    const longest = aclPolicyName("c".repeat(55), "m".repeat(63));
+    expect(longest).toHaveLength(128);
+    expect((await call(MANAGEMENT, "PUT", "/v1/acl/policy", { Name: longest, Rules: "" })).status).toBe(200);
+    const tooLong = await call(MANAGEMENT, "PUT", "/v1/acl/policy", { Name: `${longest}x`, Rules: "" });
+    expect(tooLong.status).not.toBe(200);
   });
 
   describe.each(aclConsumers(cfg).map((c) => [c.policyName, c] as [string, AclConsumer]))(

@@ -38,4 +38,18 @@ describe("npm run render, as a user runs it", () => {
     expect(failure?.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
   });
+
+  it("exits 1 with one line naming an --out it cannot write, without a stack trace", async () => {
+    const failure = await run("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--out", "/dev/null/x"], {
+      cwd: PROJECT_DIR,
+    }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failure?.code).toBe(1);
+    const errors = failure?.stderr.split("\n").filter((l) => l.startsWith("error:"));
+    expect(errors).toHaveLength(1);
+    expect(errors?.[0]).toMatch(/^error: cannot write the output directory \/dev\/null\/x: ENOTDIR: /);
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  });
 });

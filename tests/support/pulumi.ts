@@ -22,15 +22,25 @@ export interface ProgramRun {
   error?: unknown;
 }
 
-/** Pulumi passes config to the program as strings; objects travel JSON-encoded, as the CLI sends them. */
+/**
+ * Pulumi passes config to the program as one string per key: a string as it is, anything else as its JSON
+ * (objects and lists, and also YAML numbers, booleans and null: Plaintext.marshalText in Pulumi's config
+ * package). Kept apart from config/load.ts on purpose: it is the model the CLI's encoding is checked against.
+ */
 function engineConfig(config: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
   );
 }
 
+/** The `config:` mapping of any stack file, as YAML types it. */
+export function readStackFileConfig(file: string): Record<string, unknown> {
+  return (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+}
+
+/** The `config:` mapping of a committed stack file. */
 export function stackFileConfig(stack: string): Record<string, unknown> {
-  return (parseYaml(fs.readFileSync(stackFile(stack), "utf8")) as { config: Record<string, unknown> }).config;
+  return readStackFileConfig(stackFile(stack));
 }
 
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {

@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackFile, type RawConfig } from "../../config";
+import { ConfigError, loadStackFile, stackConfigSchema, type RawConfig } from "../../config";
+import { hostConstraint, renderJobs } from "../../render";
+import { only, parseHcl, parseJobspec } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
@@ -41,6 +43,19 @@ describe("stack config", () => {
     expect(cfg.fabio.image).toBe("fabiolb/fabio:1.6.3");
     expect(cfg.fabio.nameServerIndex).toMatchObject({ proxyPort: 8080, uiPort: 9998, tagPrefix: "rmq-nsindex-" });
     expect(cfg.fabio.prometheus).toMatchObject({ proxyPort: 9090, uiPort: 9999, tagPrefix: "rmq-prometheus-" });
+  });
+
+  it("keeps every top-level key a mapping or a string, the only scalar Pulumi hands a program", () => {
+    type Def = { type: string; innerType?: { _zod: { def: Def } } };
+    const typeOf = (schema: unknown): string => {
+      let def = (schema as { _zod: { def: Def } })._zod.def;
+      while (def.innerType !== undefined && ["default", "prefault", "optional"].includes(def.type)) {
+        def = def.innerType._zod.def;
+      }
+      return def.type;
+    };
+    const types = Object.values(stackConfigSchema.shape).map(typeOf);
+    expect(types.filter((type) => !["object", "union", "string"].includes(type))).toEqual([]);
   });
 
   it("reads bare keys as the project's own, as Pulumi does", () => {
@@ -198,6 +213,62 @@ describe("stack config", () => {
     expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1" } })).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must be host:port, e.g. 127.0.0.1:8500",
     );
+  });
+
+  it.each(["127.0.0.1:99999", "127.0.0.1:65536", "127.0.0.1:0", "consul.local:000"])(
+    "rejects Consul address %j, whose port is outside 1-65535",
+    (address) => {
+      const port = address.split(":")[1];
+      expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address } })).toBe(
+        `Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must have a port between 1 and 65535, not ${port}`,
+      );
+      expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { acl: { enabled: true, apiAddress: address } } })).toMatch(
+        /rocketmq-system-jobs:consul\.acl\.apiAddress: must have a port between 1 and 65535/,
+      );
+    },
+  );
+
+  it.each(["127.0.0.1:1", "consul.prod.internal:8501", "localhost:65535"])("accepts Consul address %j", (address) => {
+    expect(parseRaw({ ...minimalRaw(), [`${NS}:consul`]: { address } }).consul.address).toBe(address);
+  });
+});
+
+describe("node meta keys", () => {
+  const NOT_HCL = ["1rack", "rack..x", "rack.1x", "-rack", "rack.", ".rack", "rack x"];
+  const HCL = ["rack", "rack.zone-a", "_rack", "rocketmq_role", "a.b-1.c_2"];
+  const byMeta = (key: string) => ({ by: "meta", key, value: "ns" });
+  /** Whether HashiCorp's HCL parser (the one Nomad uses) reads `${meta.<key>}` in a string. */
+  const hclReads = (key: string) =>
+    parseHcl(`a = "\${meta.${key}}"\n`).then(
+      () => true,
+      () => false,
+    );
+
+  it.each(NOT_HCL)("rejects %j, which HCL cannot read in ${meta.<key>}, naming the key", async (key) => {
+    expect(await hclReads(key)).toBe(false);
+    expect(errorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: byMeta(key) })).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:nameServerHosts.key: must be dot-separated names, each starting with a letter or '_' followed by letters, digits, '_' or '-' (Nomad reads it as ${meta.<key>})",
+    );
+    expect(errorOf({ ...minimalRaw(), [`${NS}:prometheus`]: { placement: byMeta(key) } })).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.placement\.key: must be dot-separated names/,
+    );
+  });
+
+  it.each(NOT_HCL)("are refused again by the renderer when validation is bypassed (%j)", (key) => {
+    expect(() => hostConstraint({ by: "meta", key, value: "ns" })).toThrow(/refusing to write node meta key/);
+  });
+
+  it.each(HCL)("accepts %j and renders a constraint HashiCorp's parser reads back", async (key) => {
+    expect(await hclReads(key)).toBe(true);
+    const cfg = parseRaw({
+      ...minimalRaw(),
+      [`${NS}:nameServerHosts`]: byMeta(key),
+      [`${NS}:prometheus`]: { placement: byMeta(key) },
+    });
+    for (const rendered of renderJobs(cfg, "test")) {
+      const { job } = await parseJobspec(rendered.hcl);
+      expect(only(job.constraint)).toEqual({ attribute: `\${meta.${key}}`, value: "ns" });
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadStackFile } from "../../config";
 import {
   aclConsumers,
+  aclPolicyName,
   fabioProperties,
   prometheusConfig,
   prometheusYaml,
@@ -14,19 +15,71 @@ import {
 } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { parseHcl, parseJobspec, type HclBody } from "../support/hcl";
-import { loadStack, stackFile } from "../support/stack";
+import { loadStack, parseRaw, stackFile } from "../support/stack";
+import { readStackFileConfig } from "../support/pulumi";
 
 const prod = loadStack("prod");
 const dev = loadStack("dev");
 
+/** The prod stack file's raw config with other job names. */
+function rawOf(jobs: { index: string; prom: string; prometheus: string }): Record<string, unknown> {
+  const raw = readStackFileConfig(stackFile("prod"));
+  const fabio = raw["rocketmq-system-jobs:fabio"] as Record<string, Record<string, unknown>>;
+  return {
+    ...raw,
+    "rocketmq-system-jobs:fabio": {
+      ...fabio,
+      nameServerIndex: { ...fabio.nameServerIndex, jobName: jobs.index },
+      prometheus: { ...fabio.prometheus, jobName: jobs.prom },
+    },
+    "rocketmq-system-jobs:prometheus": {
+      ...(raw["rocketmq-system-jobs:prometheus"] as Record<string, unknown>),
+      jobName: jobs.prometheus,
+    },
+  };
+}
+
+function withJobs(jobs: { index: string; prom: string; prometheus: string }) {
+  return parseRaw(rawOf(jobs));
+}
+
 describe("Consul ACL policies", () => {
   it("exist for both Fabios and Prometheus when ACLs are on, and not at all when off", () => {
     expect(aclConsumers(prod).map((c) => [c.kind, c.jobName, c.policyName])).toEqual([
-      ["fabio", "fabio-nameserver-index", "fabio-nameserver-index"],
-      ["fabio", "fabio-prometheus", "fabio-prometheus"],
-      ["prometheus", "prometheus", "prometheus"],
+      ["fabio", "fabio-nameserver-index", "rocketmq-prod_fabio-nameserver-index"],
+      ["fabio", "fabio-prometheus", "rocketmq-prod_fabio-prometheus"],
+      ["prometheus", "prometheus", "rocketmq-prod_prometheus"],
     ]);
     expect(aclConsumers(dev)).toEqual([]);
+  });
+
+  it("are named per cluster, so stacks sharing one Consul never share a policy", () => {
+    const staging = { ...prod, clusterName: "staging" };
+    const names = [prod, staging].flatMap((cfg) => aclConsumers(cfg).map((c) => c.policyName));
+    expect(new Set(names).size).toBe(6);
+  });
+
+  it("are named apart for a Fabio job prometheus-x and a Prometheus job fabio-prometheus-x", () => {
+    const cfg = withJobs({ index: "prometheus-x", prom: "fabio-y", prometheus: "fabio-prometheus-x" });
+    expect(aclConsumers(cfg).map((c) => c.policyName)).toEqual([
+      "rocketmq-prod_prometheus-x",
+      "rocketmq-prod_fabio-y",
+      "rocketmq-prod_fabio-prometheus-x",
+    ]);
+  });
+
+  it("cannot be confused across clusters whose name and job name split differently at a '-'", () => {
+    expect(aclPolicyName("a", "b-prometheus")).not.toBe(aclPolicyName("a-b", "prometheus"));
+  });
+
+  it("fit Consul's 128-character policy names, or the config names the cluster as too long", () => {
+    const longest = { index: "i".repeat(55), prom: "p".repeat(55), prometheus: "m".repeat(63) };
+    expect(() => parseRaw({ ...rawOf(longest), "rocketmq-system-jobs:clusterName": "c".repeat(55) })).not.toThrow();
+    expect(() => parseRaw({ ...rawOf(longest), "rocketmq-system-jobs:clusterName": "c".repeat(56) })).toThrow(
+      'Pulumi.test.yaml: rocketmq-system-jobs:clusterName: is too long with Consul ACLs on: the ACL policy for job "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm" would have a 129-character name, and Consul allows 128',
+    );
+    const name = aclPolicyName("c".repeat(55), "m".repeat(63));
+    expect(name).toMatch(/^[A-Za-z0-9_-]{1,128}$/); // Consul's own rule for policy names
   });
 
   it("let a Fabio read services, nodes, the agent and only its own KV prefix", async () => {
@@ -56,9 +109,9 @@ describe("Consul ACL policies", () => {
         .map((a) => a.path)
         .filter((p) => p.startsWith("consul-acl/"));
     expect(aclFiles(prod, "prod")).toEqual([
-      "consul-acl/fabio-nameserver-index.hcl",
-      "consul-acl/fabio-prometheus.hcl",
-      "consul-acl/prometheus.hcl",
+      "consul-acl/rocketmq-prod_fabio-nameserver-index.hcl",
+      "consul-acl/rocketmq-prod_fabio-prometheus.hcl",
+      "consul-acl/rocketmq-prod_prometheus.hcl",
     ]);
     expect(aclFiles(dev, "dev")).toEqual([]);
   });

@@ -1,5 +1,12 @@
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as contract from "../../contract";
+import * as render from "../../render";
 import { DEFAULT_SUBGROUP, nameServerIndexPatterns, nameServerIndexTag, nameServerIndexUrl } from "../../render";
+import { PROJECT_DIR } from "../support/stack";
 
 describe("the NameServer-index tag contract", () => {
   it("tags a cluster's index service with the Fabio prefix and RocketMQ's lookup path", () => {
@@ -26,10 +33,66 @@ describe("the NameServer-index tag contract", () => {
     expect(() => nameServerIndexTag(prefix)).toThrow(/invalid Fabio tag prefix/);
   });
 
+  it("gives a client with a unit name, which asks for <subgroup>-<unit>?nofix=1, a tag of its own", () => {
+    expect(nameServerIndexTag("rmq-nsindex-", `${DEFAULT_SUBGROUP}-unit1`)).toBe("rmq-nsindex-/rocketmq/nsaddr-unit1");
+  });
+
   it("describes the lookup with placeholders for stack outputs", () => {
     expect(nameServerIndexPatterns("rmq-nsindex-", 8080)).toEqual({
       url: "http://<nameserver-host>:8080/rocketmq/<subgroup>",
       serviceTag: "rmq-nsindex-/rocketmq/<subgroup>",
     });
+  });
+});
+
+describe("the contract entry point for other repositories", () => {
+  const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as {
+    main: string;
+    exports: Record<string, string>;
+  };
+
+  /** Resolves `specifier` the way Node does from a repository that depends on this package. */
+  const resolveFromConsumer = (specifier: string): string => {
+    const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "contract-consumer-"));
+    fs.mkdirSync(path.join(consumer, "node_modules"));
+    fs.symlinkSync(PROJECT_DIR, path.join(consumer, "node_modules", "rocketmq-system-jobs"), "dir");
+    try {
+      return createRequire(path.join(consumer, "index.js")).resolve(specifier); // Node resolves to the real path
+    } finally {
+      fs.rmSync(consumer, { recursive: true, force: true });
+    }
+  };
+
+  it("resolves rocketmq-system-jobs/contract to contract.ts, which exports the tag, path and URL builders", async () => {
+    const resolved = resolveFromConsumer("rocketmq-system-jobs/contract");
+    expect(fs.realpathSync(resolved)).toBe(fs.realpathSync(path.join(PROJECT_DIR, "contract.ts")));
+    const loaded = (await import(resolved)) as Record<string, unknown>;
+    expect({ ...loaded }).toEqual({ ...contract });
+    expect(Object.keys(loaded).sort()).toEqual([
+      "DEFAULT_SUBGROUP",
+      "nameServerIndexPath",
+      "nameServerIndexTag",
+      "nameServerIndexUrl",
+    ]);
+    for (const [name, value] of Object.entries(loaded)) expect(value).toBe((render as Record<string, unknown>)[name]);
+  });
+
+  it("needs no dependency: contract.ts imports only the NameServer-index module, which imports nothing", () => {
+    const specifiers = (file: string) =>
+      [
+        ...fs
+          .readFileSync(path.join(PROJECT_DIR, file), "utf8")
+          .matchAll(/\b(?:from|import)\s+"([^"]+)"|\b(?:require|import)\("([^"]+)"\)/g),
+      ].map((m) => m[1] ?? m[2]);
+    expect(specifiers("contract.ts")).toEqual(["./render/nameserver-index"]);
+    expect(specifiers("render/nameserver-index.ts")).toEqual([]);
+  });
+
+  it("still loads the Pulumi program from index.ts, by main for Node and by exports['.'] for Pulumi", () => {
+    expect(packageJson.exports["."]).toBe(`./${packageJson.main}`);
+    expect(createRequire(path.join(PROJECT_DIR, "x.js")).resolve(PROJECT_DIR)).toBe(path.join(PROJECT_DIR, "index.ts"));
+    expect(fs.realpathSync(resolveFromConsumer("rocketmq-system-jobs"))).toBe(
+      fs.realpathSync(path.join(PROJECT_DIR, "index.ts")),
+    );
   });
 });

@@ -1,8 +1,19 @@
-import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { loadStackFile } from "../../config";
 import { renderJobs } from "../../render";
 import { only, parseJobspec } from "../support/hcl";
-import { isSecretInput, MOCK_TOKEN_SECRET, runProgram, stackFileConfig, withoutSecrets } from "../support/pulumi";
-import { loadStack, STACKS } from "../support/stack";
+import {
+  isSecretInput,
+  MOCK_TOKEN_SECRET,
+  readStackFileConfig,
+  runProgram,
+  stackFileConfig,
+  withoutSecrets,
+} from "../support/pulumi";
+import { loadStack, stackFile, STACKS } from "../support/stack";
 
 const TOKEN_KEY = "rocketmq-system-jobs:consulAclToken";
 const MANAGEMENT_TOKEN = "mock-management-token-91c2";
@@ -67,7 +78,13 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
       prometheusFabioTagPrefix: cfg.fabio.prometheus.tagPrefix,
       prometheusJob: cfg.prometheus.jobName,
       prometheusUrlPattern: "http://<nameserver-host>:9090/",
-      consulAclPolicies: cfg.consul.acl.enabled ? ["fabio-nameserver-index", "fabio-prometheus", "prometheus"] : [],
+      consulAclPolicies: cfg.consul.acl.enabled
+        ? [
+            `rocketmq-${stack}_fabio-nameserver-index`,
+            `rocketmq-${stack}_fabio-prometheus`,
+            `rocketmq-${stack}_prometheus`,
+          ]
+        : [],
     });
   });
 });
@@ -84,6 +101,68 @@ describe("the Pulumi program on bad config", () => {
     // RunError is how a Pulumi program reports a user error without a stack trace.
     expect((error as Error).constructor.name).toBe("RunError");
     expect(resources).toEqual([]);
+  });
+});
+
+describe("one stack file, read by the render CLI and by the Pulumi program", () => {
+  /** What a config leads to: the error message, or the jobspecs that would be deployed. */
+  type Outcome = { error: string } | { jobspecs: string[] };
+
+  const viaCli = (file: string): Outcome => {
+    try {
+      return { jobspecs: renderJobs(loadStackFile(file), "dev").map((job) => job.hcl) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  const viaProgram = async (file: string): Promise<Outcome> => {
+    const { error, resources } = await runProgram("dev", readStackFileConfig(file));
+    if (error !== undefined) return { error: (error as Error).message };
+    return { jobspecs: resources.filter((r) => r.type === "nomad:index/job:Job").map((r) => String(r.inputs.jobspec)) };
+  };
+  const devWith = (from: string, to: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "both-paths-"));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    const text = fs.readFileSync(stackFile("dev"), "utf8");
+    expect(text).toContain(from);
+    fs.writeFileSync(file, text.replace(from, to));
+    return file;
+  };
+
+  // Pulumi hands a top-level scalar to the program as text (a YAML number or boolean as its JSON), so
+  // `clusterName: 2024` and `clusterName: "2024"` are the same name; an empty value arrives as "null".
+  it.each([
+    ['"2024"', "2024"],
+    ["2024", "2024"],
+    ['"true"', "true"],
+    ["true", "true"],
+    ['"1e3"', "1e3"],
+    ["1e3", "1000"],
+    ["null", undefined],
+    ['"null"', undefined],
+    ["", undefined],
+  ])("gives the same outcome for clusterName: %s", async (yamlValue, clusterName) => {
+    const file = devWith("rocketmq-system-jobs:clusterName: dev", `rocketmq-system-jobs:clusterName: ${yamlValue}`);
+    const cli = viaCli(file);
+    expect(await viaProgram(file)).toEqual(cli);
+    if (clusterName === undefined) {
+      expect(cli).toEqual({
+        error: expect.stringMatching(/^Pulumi\.dev\.yaml: rocketmq-system-jobs:clusterName: is empty/),
+      });
+    } else {
+      expect(loadStackFile(file).clusterName).toBe(clusterName);
+    }
+  });
+
+  it.each([
+    ["a nested boolean given as text", "enabled: false", 'enabled: "false"'],
+    ["a nested port given as text", "proxyPort: 8080", 'proxyPort: "8080"'],
+  ])("rejects %s in both", async (_what, from, to) => {
+    const file = devWith(from, to);
+    const cli = viaCli(file);
+    expect(cli).toHaveProperty("error");
+    expect(await viaProgram(file)).toEqual(cli);
   });
 });
 
@@ -116,7 +195,11 @@ describe("Consul ACLs in the Pulumi program", () => {
       for (const child of children) expect(child.urn).toContain(`::rocketmq:system:ConsulAccess$${type}::`);
     }
     const policies = resources.filter((r) => r.type === "consul:index/aclPolicy:AclPolicy");
-    expect(policies.map((p) => p.inputs.name)).toEqual(["fabio-nameserver-index", "fabio-prometheus", "prometheus"]);
+    expect(policies.map((p) => p.inputs.name)).toEqual([
+      "rocketmq-prod_fabio-nameserver-index",
+      "rocketmq-prod_fabio-prometheus",
+      "rocketmq-prod_prometheus",
+    ]);
     expect(policies[0]!.inputs.rules).toContain('key_prefix "fabio/fabio-nameserver-index/"');
     const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
     expect(variables.map((v) => v.inputs.path)).toEqual([

@@ -39,37 +39,101 @@ function keyPaths(schema: z.ZodType, prefix = ""): string[] {
   }
 }
 
+/** A row of the config reference: the keys its first cell documents. */
+interface Row {
+  line: string;
+  cell: string;
+  keys: string[];
+}
+
+const KEY = String.raw`[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*`;
+/** `a.b.c`, optionally followed by siblings: `a.b.c` / `.d` documents a.b.c and a.b.d. */
+const KEY_CELL = new RegExp(String.raw`^\`(${KEY})\`((?: / \`\.[A-Za-z][A-Za-z0-9]*\`)*)$`);
+/** `a.b.*` with type "as above": every key below a.b, mirroring the sibling object the row above documents. */
+const MIRROR_CELL = new RegExp(String.raw`^\`(${KEY})\.\*\`$`);
+
+/**
+ * The keys each row documents, exactly: a row is one key, one key and its siblings, or an "as above" row
+ * that repeats, for a sibling object, the keys documented for the object in the rows above it. Any other
+ * shape is refused, so a key can only count as documented by a row that names it.
+ */
+function parseRows(reference: string): Row[] {
+  const rows: Row[] = [];
+  for (const line of reference.split("\n").filter((l) => l.startsWith("| `"))) {
+    const [cell = "", type = ""] = line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const plain = KEY_CELL.exec(cell);
+    const mirror = MIRROR_CELL.exec(cell);
+    if (plain) {
+      const [, first = "", siblings = ""] = plain;
+      const parent = first.slice(0, first.lastIndexOf(".") + 1);
+      const rest = [...siblings.matchAll(/`\.([A-Za-z0-9]+)`/g)].map((m) => `${parent}${m[1]}`);
+      rows.push({ line, cell, keys: [first, ...rest] });
+    } else if (mirror && type === "as above") {
+      const prefix = mirror[1]!;
+      const parent = prefix.slice(0, prefix.lastIndexOf(".") + 1);
+      const above = rows.at(-1)?.keys[0] ?? "";
+      const sibling = parent + above.slice(parent.length).split(".")[0];
+      if (!above.startsWith(parent) || sibling === prefix) throw new Error(`row ${cell}: nothing above to mirror`);
+      const mirrored = rows.flatMap((r) => r.keys).filter((key) => key.startsWith(`${sibling}.`));
+      rows.push({ line, cell, keys: mirrored.map((key) => prefix + key.slice(sibling.length)) });
+    } else {
+      throw new Error(
+        `config reference row ${JSON.stringify(cell)} is not \`key\`, \`key\` / \`.sibling\` or \`prefix.*\` "as above"`,
+      );
+    }
+  }
+  return rows;
+}
+
+/** Schema keys no row documents. */
+function undocumented(rows: Row[], schemaKeys: string[]): string[] {
+  const documented = new Set(rows.flatMap((row) => row.keys));
+  return schemaKeys.filter((key) => !documented.has(key));
+}
+
 describe("the README's config reference", () => {
   const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
   const reference = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## Stack outputs"));
-  const documented = [...reference.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]!);
+  const rows = parseRows(reference);
+  const schemaKeys = keyPaths(stackConfigSchema);
+  const secret = (row: Row) => row.keys.every((key) => (SECRET_KEYS as readonly string[]).includes(key));
 
-  /** `fabio.prometheus.*` documents every key below `fabio.prometheus`; `a.cpu` / `.memory` both keys. */
-  const covers = (key: string): boolean =>
-    documented.some((doc) => doc === key || (doc.endsWith(".*") && key.startsWith(doc.slice(0, -1)))) ||
-    reference.includes(`\`${key.slice(0, key.lastIndexOf(".") + 1)}${key.split(".").pop()}\``) ||
-    reference.includes(`\`.${key.split(".").pop()}\``);
-
-  it("lists every key the schema accepts", () => {
-    const keys = keyPaths(stackConfigSchema);
-    expect(keys.length).toBeGreaterThan(30);
-    const missing = keys.filter((key) => !covers(key));
-    expect(missing).toEqual([]);
+  it("lists every key the schema accepts in a row of its own", () => {
+    expect(schemaKeys.length).toBeGreaterThan(30);
+    expect(undocumented(rows, schemaKeys)).toEqual([]);
   });
 
   it("lists the secret keys kept out of the schema", () => {
-    for (const key of SECRET_KEYS) expect(documented).toContain(key);
+    for (const key of SECRET_KEYS) expect(rows.flatMap((row) => row.keys)).toContain(key);
   });
 
   it("lists no key the schema does not accept", () => {
-    const keys = new Set(keyPaths(stackConfigSchema));
-    const unknown = documented.filter(
-      (doc) =>
-        !(SECRET_KEYS as readonly string[]).includes(doc) &&
-        !keys.has(doc) &&
-        ![...keys].some((key) => doc.endsWith(".*") && key.startsWith(doc.slice(0, -1))) &&
-        ![...keys].some((key) => key.startsWith(`${doc}.`)),
+    const accepted = new Set<string>([...schemaKeys, ...SECRET_KEYS]);
+    expect(rows.flatMap((row) => row.keys).filter((key) => !accepted.has(key))).toEqual([]);
+  });
+
+  it("misses a key as soon as the row naming it is deleted", () => {
+    for (const [i, row] of rows.entries()) {
+      if (secret(row)) continue;
+      const without = parseRows(reference.replace(`${row.line}\n`, ""));
+      expect(without).toHaveLength(rows.length - 1);
+      expect(undocumented(without, schemaKeys), `row ${i}: ${row.cell}`).toEqual(expect.arrayContaining(row.keys));
+    }
+  });
+
+  it("counts a nested key as documented only by a row that names it", () => {
+    const reference = ["| `prometheus.resources.cpu` / `.memory` | MHz / MiB |", "| `fabio.image` | image ref |"].join(
+      "\n",
     );
-    expect(unknown).toEqual([]);
+    const keys = ["prometheus.resources.cpu", "prometheus.resources.memory", "fabio.nameServerIndex.resources.memory"];
+    expect(undocumented(parseRows(reference), keys)).toEqual(["fabio.nameServerIndex.resources.memory"]);
+  });
+
+  it("refuses a row it cannot read instead of guessing what it documents", () => {
+    expect(() => parseRows("| `fabio.*` | see the Fabio section |")).toThrow(/is not `key`/);
+    expect(() => parseRows("| `a.b`, `c.d` | string |")).toThrow(/is not `key`/);
   });
 });
