@@ -25,6 +25,14 @@ export const agentAddress = z
   .string()
   .regex(AGENT_ADDRESS, 'must be an IP address or a go-sockaddr template such as "{{ GetPrivateIP }}"');
 
+/**
+ * Whether an agent address is the unspecified address of IPv4 or IPv6 (`0.0.0.0`, `::`, `::0`, …), on which a
+ * listener covers every local address. A go-sockaddr template is never one here: it is evaluated at boot.
+ */
+export function isWildcardAddress(address: string): boolean {
+  return /^[0.:]+$/.test(address) && /0|::/.test(address);
+}
+
 const bootstrapExpect = z.number().int("must be a whole number").min(1, "must be at least 1");
 
 const consul = z.strictObject({
@@ -57,6 +65,16 @@ const consulServer = z.strictObject({
       (addrs) => addrs.split(" ").some((a) => a === "0.0.0.0" || a === "127.0.0.1"),
       "must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1",
     )
+    // Consul binds every listed address: a wildcard already covers the others, so listing both makes the
+    // second bind fail with "address already in use" and the agent exits at start.
+    .refine(
+      (addrs) => addrs.split(" ").length === 1 || !addrs.split(" ").some(isWildcardAddress),
+      "must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest",
+    )
+    .refine(
+      (addrs) => new Set(addrs.split(" ")).size === addrs.split(" ").length,
+      "must not list an address twice (Consul would bind it twice and fail to start)",
+    )
     .default("0.0.0.0"),
   /** HTTP API port, also the port of the `consul_http` service Prometheus scrapes. */
   httpPort: port.default(8500),
@@ -75,6 +93,12 @@ const nomad = z.strictObject({
   advertiseAddr: agentAddress.default("{{ GetPrivateIP }}"),
   /** `telemetry.collection_interval` of servers and clients. */
   collectionInterval: goDuration.default("1s"),
+  /**
+   * Directory of the Nomad client's `host_volume` for Prometheus' TSDB, declared when `prometheus.storage`
+   * is a host volume (the volume's name comes from there). The image build creates it for the
+   * prom/prometheus image's user, nobody (uid 65534).
+   */
+  prometheusVolumePath: absolutePath.default("/opt/prometheus"),
 });
 
 const nomadServer = z.strictObject({

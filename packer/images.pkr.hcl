@@ -36,6 +36,11 @@ variable "nomad_data_dir" {
   description = "data_dir of the Nomad agent (images.nomad.dataDir)."
 }
 
+variable "prometheus_volume_path" {
+  type        = string
+  description = "Path of the Nomad client's host_volume for Prometheus (images.nomad.prometheusVolumePath); empty when prometheus.storage is not a host volume."
+}
+
 # UCloud access, from the environment only.
 variable "ucloud_public_key" {
   type      = string
@@ -111,6 +116,13 @@ locals {
     "install -d -o root -g root -m 0750 /etc/nomad.d",
     "install -d -o root -g root -m 0700 \"$NOMAD_DATA_DIR\"",
     "install -o root -g root -m 0640 -t /etc/nomad.d ${local.staging}/nomad.d/*",
+  ]
+
+  # A Nomad client does not start while a host_volume path is missing. The prom/prometheus image runs as
+  # nobody (uid/gid 65534): that user owns Prometheus' TSDB directory, other users may not read it.
+  create_prometheus_volume = [
+    "set -eu",
+    "if [ -n \"$PROMETHEUS_VOLUME_PATH\" ]; then install -d -o 65534 -g 65534 -m 0750 \"$PROMETHEUS_VOLUME_PATH\"; fi",
   ]
 
   clean_staging = ["rm -rf ${local.staging}"]

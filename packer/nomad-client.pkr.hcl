@@ -1,4 +1,5 @@
-# Nomad client image for NameServer hosts: a Nomad client marked as one, and its local Consul client agent.
+# Nomad client image for NameServer hosts: a Nomad client marked as one, its local Consul client agent, and
+# the directory of Prometheus' host volume when the stack keeps the TSDB on one.
 build {
   name = "nomad-client"
 
@@ -21,8 +22,17 @@ build {
   }
 
   provisioner "shell" {
-    environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}", "NOMAD_DATA_DIR=${var.nomad_data_dir}"]
-    execute_command  = local.as_root
-    inline           = concat(local.install_consul_config, local.install_nomad_config, local.clean_staging)
+    environment_vars = [
+      "CONSUL_DATA_DIR=${var.consul_data_dir}",
+      "NOMAD_DATA_DIR=${var.nomad_data_dir}",
+      "PROMETHEUS_VOLUME_PATH=${var.prometheus_volume_path}",
+    ]
+    execute_command = local.as_root
+    inline = concat(
+      local.install_consul_config,
+      local.install_nomad_config,
+      local.create_prometheus_volume,
+      local.clean_staging,
+    )
   }
 }

@@ -1,11 +1,13 @@
-// Consul agent files for the images: the server config, the consul_http service, the client config.
+// Consul agent files for the images: the server config and the client config (consul_service.json is in
+// consul-service.ts).
 import type { StackConfig } from "../../config";
+import { isWildcardAddress } from "../../config/images-schema";
+import { CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";
 import { generatedBy } from "./provenance";
 
-/** The Consul service Prometheus discovers Consul servers by (the seed's name). */
-export const CONSUL_HTTP_SERVICE = "consul_http";
+export { CONSUL_HTTP_SERVICE, consulServiceJson } from "./consul-service";
 
 // node_name is left out on purpose: each agent then takes its machine's hostname.
 const PER_MACHINE =
@@ -33,34 +35,12 @@ export function consulServerHcl(cfg: StackConfig, stack: string): string {
           ["disable_hostname", true],
         ],
       },
+      ...consulAclEntries(cfg),
     ],
     agentHclString,
-    `${generatedBy("Consul server agent config", stack)}\n${PER_MACHINE}`,
+    `${generatedBy("Consul server agent config", stack)}\n${PER_MACHINE}` +
+      consulAclHeader(cfg, [CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN]),
   );
-}
-
-/**
- * The service Prometheus scrapes Consul servers through. Its check calls the agent's own API on
- * loopback, so Consul's service discovery only hands Prometheus servers whose HTTP API answers.
- * `/v1/status/leader` needs no ACL token, so the check keeps working once ACLs default to deny.
- */
-export function consulServiceJson(cfg: StackConfig): string {
-  const httpPort = cfg.images.consulServer.httpPort;
-  const service = {
-    service: {
-      name: CONSUL_HTTP_SERVICE,
-      port: httpPort,
-      tags: [`cluster-${cfg.clusterName}`, "http"],
-      check: {
-        id: CONSUL_HTTP_SERVICE,
-        name: "Consul HTTP API",
-        http: `http://127.0.0.1:${httpPort}/v1/status/leader`,
-        interval: "10s",
-        timeout: "2s",
-      },
-    },
-  };
-  return `${JSON.stringify(service, null, 2)}\n`;
 }
 
 /** The port of `consul.address`, the local agent Nomad, Fabio and Prometheus talk to. */
@@ -69,9 +49,19 @@ export function consulAddressPort(cfg: StackConfig): number {
 }
 
 /**
+ * `client_addr` of the Consul client on Nomad hosts: loopback (where Fabio finds it at `consul.address`) and
+ * the node's address (where containers on a bridge network find it). Consul binds each listed address, so a
+ * wildcard bind address stands alone (it covers loopback, and binding both fails with "address already in
+ * use"), and loopback is listed once.
+ */
+export function consulClientAddr(bindAddr: string): string {
+  if (isWildcardAddress(bindAddr)) return bindAddr;
+  return [...new Set(["127.0.0.1", bindAddr])].join(" ");
+}
+
+/**
  * The Consul client agent on every Nomad host. Fabio (host networking) reaches it on loopback at
- * `consul.address`; Prometheus runs in a bridge-networked container and reaches it at the node's own
- * address (NOMAD_IP_http), so it listens on both.
+ * `consul.address`; Prometheus may reach it at the node's own address, so it listens on both.
  */
 export function consulClientHcl(cfg: StackConfig, stack: string): string {
   const consul = cfg.images.consul;
@@ -81,11 +71,13 @@ export function consulClientHcl(cfg: StackConfig, stack: string): string {
       ["data_dir", consul.dataDir],
       ["retry_join", consul.retryJoin],
       ["bind_addr", consul.bindAddr],
-      ["client_addr", `127.0.0.1 ${consul.bindAddr}`],
+      ["client_addr", consulClientAddr(consul.bindAddr)],
       { block: "ports", body: [["http", consulAddressPort(cfg)]] },
+      ...consulAclEntries(cfg),
     ],
     agentHclString,
     `${generatedBy("Consul client agent config for Nomad hosts", stack)}\n${PER_MACHINE}\n` +
-      "Nomad, Fabio and Prometheus reach this agent at the stack's consul.address.",
+      "Nomad, Fabio and Prometheus reach this agent at the stack's consul.address." +
+      consulAclHeader(cfg, [CONSUL_AGENT_TOKEN]),
   );
 }

@@ -10,6 +10,8 @@ export interface HclMap {
 
 export interface HclBlock {
   readonly block: string;
+  /** The block's label (`host_volume "prometheus" { … }`), quoted like any string. */
+  readonly label?: string;
   readonly body: readonly HclEntry[];
 }
 
@@ -52,7 +54,8 @@ function writeBody(body: readonly HclEntry[], quote: Quote, indent: string): str
   for (const entry of body) {
     if (isBlock(entry)) {
       flush();
-      chunks.push(`${indent}${entry.block} {\n${writeBody(entry.body, quote, `${indent}  `)}\n${indent}}`);
+      const label = entry.label === undefined ? "" : ` ${quote(entry.label)}`;
+      chunks.push(`${indent}${entry.block}${label} {\n${writeBody(entry.body, quote, `${indent}  `)}\n${indent}}`);
     } else {
       const [name, value] = entry;
       if (isMap(value)) {

@@ -4,6 +4,7 @@ import { consulClientHcl, consulServerHcl, consulServiceJson } from "./consul";
 import { nomadClientHcl, nomadServerHcl } from "./nomad";
 import { packerVarsHcl } from "./packer-vars";
 
+export * from "./agent-acl";
 export * from "./consul";
 export * from "./nomad";
 export * from "./hcl1";

@@ -1,5 +1,6 @@
 // Nomad agent configs for the images: servers, and the clients that run on NameServer hosts.
 import type { NameServerHosts, StackConfig } from "../../config";
+import { nomadAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl, type HclEntry } from "./hcl-writer";
 import { generatedBy } from "./provenance";
@@ -64,7 +65,7 @@ export function nomadServerHcl(cfg: StackConfig, stack: string): string {
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad server agent config", stack)}\n${PER_MACHINE}`,
+    `${generatedBy("Nomad server agent config", stack)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
   );
 }
 
@@ -82,15 +83,68 @@ function nameServerHostMark(hosts: NameServerHosts): HclEntry {
   }
 }
 
+/** A Nomad client host volume: a directory on the machine a job's group can mount by name. */
+export interface HostVolume {
+  name: string;
+  path: string;
+}
+
+/**
+ * The host volume Prometheus' TSDB lives on when `prometheus.storage` is one: named by that config, at
+ * `images.nomad.prometheusVolumePath`. Without it in the client config, Nomad finds no host for the job
+ * ("missing compatible host volumes").
+ */
+export function prometheusHostVolume(cfg: StackConfig): HostVolume | undefined {
+  const storage = cfg.prometheus.storage;
+  switch (storage.kind) {
+    case "hostVolume":
+      return { name: storage.volume, path: cfg.images.nomad.prometheusVolumePath };
+    case "ephemeralDisk":
+      return undefined;
+    default: {
+      const unreachable: never = storage;
+      throw new Error(`unknown Prometheus storage ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function hostVolumeBlocks(cfg: StackConfig): HclEntry[] {
+  const volume = prometheusHostVolume(cfg);
+  if (volume === undefined) return [];
+  return [
+    {
+      block: "host_volume",
+      label: volume.name,
+      body: [
+        ["path", volume.path],
+        ["read_only", false],
+      ],
+    },
+  ];
+}
+
+function hostVolumeHeader(cfg: StackConfig): string {
+  if (prometheusHostVolume(cfg) === undefined) return "";
+  return (
+    "\nThe host_volume holds Prometheus' TSDB (prometheus.storage). Nomad refuses to start while its path is\n" +
+    "missing: the image build creates it for uid 65534 (nobody, the prom/prometheus user)."
+  );
+}
+
 /** A Nomad client on a NameServer host: selected by the Fabio system jobs through `nameServerHosts`. */
 export function nomadClientHcl(cfg: StackConfig, stack: string): string {
   return writeHcl(
     [
       ...agentBasics(cfg),
-      { block: "client", body: [["enabled", true], nameServerHostMark(cfg.nameServerHosts)] },
+      {
+        block: "client",
+        body: [["enabled", true], nameServerHostMark(cfg.nameServerHosts), ...hostVolumeBlocks(cfg)],
+      },
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad client agent config for NameServer hosts", stack)}\n${PER_MACHINE}`,
+    `${generatedBy("Nomad client agent config for NameServer hosts", stack)}\n${PER_MACHINE}` +
+      hostVolumeHeader(cfg) +
+      nomadAclHeader(cfg),
   );
 }

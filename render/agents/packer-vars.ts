@@ -3,6 +3,7 @@
 import type { StackConfig } from "../../config";
 import { hclString } from "../hcl";
 import { writeHcl } from "./hcl-writer";
+import { prometheusHostVolume } from "./nomad";
 import { generatedBy } from "./provenance";
 
 /** Packer reads HCL 2, so the project's HCL escape applies as is. */
@@ -12,6 +13,8 @@ export function packerVarsHcl(cfg: StackConfig, stack: string): string {
       ["stack", stack],
       ["consul_data_dir", cfg.images.consul.dataDir],
       ["nomad_data_dir", cfg.images.nomad.dataDir],
+      // The Nomad client image creates it; empty when Prometheus keeps its TSDB on Nomad's ephemeral disk.
+      ["prometheus_volume_path", prometheusHostVolume(cfg)?.path ?? ""],
     ],
     hclString,
     `${generatedBy("Packer variables for the image builds", stack)}\n` +

@@ -1,11 +1,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentHclString, renderImageFiles } from "../../render";
+import {
+  agentHclString,
+  consulClientHcl,
+  CONSUL_AGENT_TOKEN,
+  CONSUL_HTTP_SERVICE,
+  CONSUL_SERVER_DEFAULT_TOKEN,
+  prometheusPolicyRules,
+  renderImageFiles,
+} from "../../render";
 import { writeHcl } from "../../render/agents/hcl-writer";
-import { startImageAgents, startNomadAgent, type Agent, type ImageAgents } from "../support/agents";
+import {
+  createAclToken,
+  startConsulClient,
+  startImageAgents,
+  startNomadAgent,
+  type Agent,
+  type ImageAgents,
+} from "../support/agents";
 import { startConsul, type ConsulAgent } from "../support/consul";
-import { http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
+import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, PROJECT_DIR, STACKS } from "../support/stack";
 
 const available = requireTools("consul", "nomad");
@@ -102,9 +117,57 @@ describe.runIf(available)("agents started from the image files", () => {
       expect(healthy).toHaveLength(1);
     });
 
+    it.runIf(cfg.consul.acl.enabled)(
+      "register consul_http under default deny with the boot step's tokens, and show it to no anonymous request",
+      async () => {
+        const { consul } = get();
+        const passing = await waitFor(
+          "consul_http to pass under ACLs",
+          async () => {
+            const healthy = await consul.getJson<unknown[]>(`/v1/health/service/${CONSUL_HTTP_SERVICE}?passing=true`);
+            return healthy.length === 1 ? healthy : undefined;
+          },
+          { timeoutMs: 20_000, process: consul.process },
+        );
+        expect(passing).toHaveLength(1);
+        const catalog = async (headers: Record<string, string>): Promise<string[]> => {
+          const { status, text } = await http(`${consul.url}/v1/catalog/services`, { headers });
+          expect(status, text).toBe(200);
+          return Object.keys(JSON.parse(text) as Record<string, string[]>).sort();
+        };
+        // The management token sees what is there, the anonymous token none of it.
+        expect(await catalog({ "X-Consul-Token": get().acl!.management })).toContain(CONSUL_HTTP_SERVICE);
+        expect(await catalog({ "X-Consul-Token": "anonymous" })).toEqual([]);
+        // A request without a token runs under the server's default token, which consul_http's registration
+        // needs (Consul 1.8 registers config-file services with it): it reads that one service and nothing else.
+        expect(await catalog({})).toEqual([CONSUL_HTTP_SERVICE]);
+      },
+    );
+
+    it.runIf(cfg.consul.acl.enabled)(
+      "keep the tokens the boot step set in data_dir (enable_token_persistence), so a reboot does not lose them",
+      () => {
+        const { consul, acl } = get();
+        const persisted = JSON.parse(fs.readFileSync(path.join(consul.dataDir, "acl-tokens.json"), "utf8")) as unknown;
+        expect(persisted).toEqual({
+          agent: acl!.tokens[CONSUL_AGENT_TOKEN.name],
+          default: acl!.tokens[CONSUL_SERVER_DEFAULT_TOKEN.name],
+        });
+      },
+    );
+
     it("serve Prometheus text at /v1/agent/metrics?format=prometheus, which needs the telemetry block", async () => {
-      const { consul } = get();
-      const { status, text } = await http(`${consul.url}/v1/agent/metrics?format=prometheus`);
+      const { consul, acl } = get();
+      const metricsUrl = `${consul.url}/v1/agent/metrics?format=prometheus`;
+      // Under ACLs the endpoint needs agent:read: a token-less scrape is refused, Prometheus' own token (its
+      // policy, sent as a bearer token as its scrape config does) is let in.
+      const headers: Record<string, string> = {};
+      if (acl !== undefined) {
+        expect((await http(metricsUrl)).status).toBe(403);
+        const token = await createAclToken(consul.url, acl.management, "prometheus", prometheusPolicyRules());
+        headers.Authorization = `Bearer ${token}`;
+      }
+      const { status, text } = await http(metricsUrl, { headers });
       expect(status).toBe(200);
       // With disable_hostname the gauge is not prefixed with the machine's hostname (consul_<host>_runtime_…).
       expect(text).toMatch(/^# TYPE consul_runtime_alloc_bytes gauge$/m);
@@ -152,6 +215,34 @@ describe.runIf(available)("agents started from the image files", () => {
       );
       expect(names).toEqual(expect.arrayContaining(["consul_http", "nomad", "nomad-client"]));
     });
+  });
+});
+
+describe.runIf(available)("a Consul client on a Nomad host, started from the generated client config", () => {
+  const clients: Agent[] = [];
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.stop()));
+    await stopAll();
+  });
+
+  // Consul binds every client_addr: a wildcard next to 127.0.0.1, or loopback twice, is "address already in use".
+  it.each([
+    ["0.0.0.0", ["0.0.0.0"]],
+    ["127.0.0.1", ["127.0.0.1"]],
+  ])("starts with images.consul.bindAddr %s and serves consul.address on loopback", async (bindAddr, listens) => {
+    const httpPort = await freePort();
+    const base = loadStack("dev");
+    const cfg = {
+      ...base,
+      consul: { ...base.consul, address: `127.0.0.1:${httpPort}` },
+      images: { ...base.images, consul: { ...base.images.consul, bindAddr } },
+    };
+    const client = await startConsulClient(consulClientHcl(cfg, "dev"), httpPort);
+    clients.push(client);
+    const self = await client.getJson<{ DebugConfig: { ClientAddrs: string[]; BindAddr: string } }>("/v1/agent/self");
+    expect(self.DebugConfig.ClientAddrs).toEqual(listens);
+    expect(self.DebugConfig.BindAddr).toBe(bindAddr);
   });
 });
 

@@ -6,14 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fabioProperties, renderJobs, type FabioRole, type RenderedJob } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
+import { nomadClientHcl } from "../../render";
 import {
   blocks,
+  declaredHostVolumes,
+  DOCKER_STAND_IN,
   jobspecServices,
   labelled,
+  MISSING_DRIVERS,
   nameServerSelection,
   nanoseconds,
+  placementProblems,
   PLAN_ERROR_EXIT,
   startNomad,
+  withDriver,
   type NomadAgent,
   type NomadJob,
   type NomadNetwork,
@@ -159,7 +165,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       fs.mkdirSync(path.dirname(path.join(outDir, artifact.path)), { recursive: true });
       fs.writeFileSync(path.join(outDir, artifact.path), artifact.content);
     }
-    nomad = await startNomad(cfg.nameServerHosts);
+    nomad = await startNomad(cfg);
   });
 
   afterAll(async () => {
@@ -188,23 +194,53 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     for (const job of jobs) expect(fs.readFileSync(fileOf(job), "utf8")).toBe(job.hcl);
   });
 
-  it("runs the dev agent's client as a NameServer host of the stack's selection", async () => {
+  it("runs the dev agent's client as a NameServer host of the stack's selection, with the generated client config's host volumes", async () => {
     const [stub] = await nomad.nodes();
     const node = await nomad.node(stub!.ID);
     expect(node.Status).toBe("ready");
     expect(selection.selects(node)).toBe(true);
+    const declared = await declaredHostVolumes(nomadClientHcl(cfg, stack));
+    expect(Object.keys(node.HostVolumes ?? {}).sort()).toEqual(declared.map((v) => v.name).sort());
   });
 
   const byName = jobs.map((job) => [job.name, job] as const);
 
-  it.each(byName)("%s passes `nomad job validate` and `nomad job plan` does not error", async (_name, job) => {
-    const validate = await nomad.cli(["job", "validate", fileOf(job)]);
-    expect(validate.code, validate.output).toBe(0);
-    expect(validate.output).toContain("Job validation successful");
+  it.each(byName)(
+    "%s passes `nomad job validate`, and `nomad job plan` fails to place it only for want of Docker",
+    async (_name, job) => {
+      const validate = await nomad.cli(["job", "validate", fileOf(job)]);
+      expect(validate.code, validate.output).toBe(0);
+      expect(validate.output).toContain("Job validation successful");
 
-    // 0: no change, 1: allocations would change (also when placement fails for lack of Docker); 255: error.
-    const plan = await nomad.cli(["job", "plan", fileOf(job)]);
-    expect([0, 1], plan.output).toContain(plan.code);
+      // 0: no change, 1: allocations would change, or some could not be placed (below: only for lack of Docker).
+      const plan = await nomad.cli(["job", "plan", fileOf(job)]);
+      expect([0, 1], plan.output).toContain(plan.code);
+      const spec = await nomad.parse(fileOf(job));
+      expect(placementProblems(await nomad.plan(spec), [MISSING_DRIVERS])).toEqual({});
+      // Nomad stops at the driver check; with a driver the node has, it checks the job's constraints, host
+      // volumes, ports and resources against this NameServer host, and every group must place.
+      expect(placementProblems(await nomad.plan(withDriver(spec, DOCKER_STAND_IN)))).toEqual({});
+    },
+  );
+
+  it("refuses, by the same placement check, a job that needs a host volume no NameServer host declares", async () => {
+    const job = jobs.find((candidate) => candidate.kind === "prometheus")!;
+    const spec = withDriver(await nomad.parse(fileOf(job)), DOCKER_STAND_IN);
+    const group = spec.TaskGroups[0]!;
+    group.Volumes = {
+      ...group.Volumes,
+      undeclared: { Name: "undeclared", Type: "host", Source: "undeclared", ReadOnly: false },
+    };
+    expect(placementProblems(await nomad.plan(spec))).toEqual({ [group.Name]: ["missing compatible host volumes"] });
+  });
+
+  it("refuses, by the same placement check, a system job whose constraint selects no NameServer host", async () => {
+    const job = jobs.find((candidate) => candidate.kind === "fabio")!;
+    const spec = withDriver(await nomad.parse(fileOf(job)), DOCKER_STAND_IN);
+    spec.Constraints = (spec.Constraints ?? []).map((c) => ({ ...c, RTarget: `not-${c.RTarget}` }));
+    expect(spec.Constraints).toHaveLength(1);
+    // A system job reports no failure for nodes it filters out: it just places nothing.
+    expect(placementProblems(await nomad.plan(spec))).toEqual({ [spec.TaskGroups[0]!.Name]: ["placed on no node"] });
   });
 
   it.each(byName)("%s is registered and Nomad stores what the jobspec says", async (_name, job) => {

@@ -3,14 +3,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
-import { renderImageFiles } from "../../render";
+import {
+  agentHclString,
+  aclPolicyHcl,
+  CONSUL_AGENT_TOKEN,
+  CONSUL_SERVER_DEFAULT_TOKEN,
+  NOMAD_CONSUL_TOKEN,
+  NOMAD_CONSUL_TOKEN_FILE,
+  renderImageFiles,
+} from "../../render";
+import { writeHcl } from "../../render/agents/hcl-writer";
 import { waitForConsulLeader } from "./consul";
-import { freePort, freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
+import { declaredHostVolumes, hostVolumesAt } from "./nomad";
+import { freePort, freePorts, http, runToolAsync, start, tempDir, waitFor, type Started } from "./processes";
 
 export interface Agent {
   readonly process: Started;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
+  /** The agent's data_dir. */
+  readonly dataDir: string;
   /** GET a JSON API path, failing on any status but 200. */
   getJson<T>(apiPath: string): Promise<T>;
   stop(): Promise<void>;
@@ -20,6 +32,7 @@ function agent(proc: Started, url: string, dir: string): Agent {
   return {
     process: proc,
     url,
+    dataDir: path.join(dir, "data"),
     getJson: async <T>(apiPath: string): Promise<T> => {
       const { status, text } = await http(`${url}${apiPath}`);
       if (status !== 200) throw new Error(`GET ${apiPath}: ${status} ${text}`);
@@ -84,19 +97,118 @@ export async function startConsulServer(files: { name: string; content: string }
 }
 
 /**
- * A Nomad agent from the image's server and client files together (one node is both). The override:
+ * A Consul client agent from the image's client file alone, the way a Nomad host runs it: bind_addr and
+ * client_addr stay as generated (they are what is under test), the HTTP port is the one in the file. The
+ * override: data_dir, node_name, advertise_addr 127.0.0.1 (a wildcard bind_addr needs one on a machine with
+ * no private address), free DNS and serf ports. Ready when its HTTP API answers on loopback; it has no server.
+ */
+export async function startConsulClient(clientHcl: string, httpPort: number): Promise<Agent> {
+  const [dns, serfLan] = await freePorts(2);
+  const { dir, configs } = writeConfigDir(
+    "consul-client",
+    [{ name: "consul-client.hcl", content: clientHcl }],
+    (dir) => [
+      `data_dir       = "${path.join(dir, "data")}"`,
+      `node_name      = "image-client-test"`,
+      `advertise_addr = "127.0.0.1"`,
+      `ports {\n  dns      = ${dns}\n  serf_lan = ${serfLan}\n}`,
+    ],
+  );
+  const proc = start("consul", ["agent", ...configs.flatMap((f) => ["-config-file", f])]);
+  const url = `http://127.0.0.1:${httpPort}`;
+  await waitFor(
+    "the Consul client's HTTP API on loopback",
+    async () => ((await http(`${url}/v1/agent/self`)).status === 200 ? true : undefined),
+    {
+      process: proc,
+    },
+  );
+  return agent(proc, url, dir);
+}
+
+/** What the test's stand-in for the boot step handed out, by policy name, plus the management token. */
+export interface BootedAcl {
+  /** The bootstrap (management) token: only the test knows it, no file holds it. */
+  management: string;
+  tokens: Record<string, string>;
+}
+
+async function consulApi<T>(url: string, token: string, method: string, apiPath: string, body?: unknown): Promise<T> {
+  const { status, text } = await http(`${url}${apiPath}`, { method, body, headers: { "X-Consul-Token": token } });
+  if (status !== 200) throw new Error(`${method} ${apiPath}: ${status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Creates an ACL policy with `rules` and a token with that policy, through the management token. */
+export async function createAclToken(url: string, management: string, name: string, rules: string): Promise<string> {
+  await consulApi(url, management, "PUT", "/v1/acl/policy", { Name: name, Rules: rules });
+  const created = await consulApi<{ SecretID: string }>(url, management, "PUT", "/v1/acl/token", {
+    Description: `${name} (test)`,
+    Policies: [{ Name: name }],
+  });
+  return created.SecretID;
+}
+
+/**
+ * What an operator does once and the boot step on every machine, on the Consul server started from the
+ * image files: bootstrap ACLs (the management token exists only in this test), create each boot token from
+ * its documented policy, and hand the server its agent and default tokens with `consul acl set-agent-token`,
+ * the command the generated header names.
+ */
+async function bootConsulAcl(consul: Agent): Promise<BootedAcl> {
+  // A new Consul 1.8 cluster answers "The ACL system is currently in legacy mode" for its first seconds.
+  const management = await waitFor(
+    "Consul's ACL bootstrap",
+    async () => {
+      const { status, text } = await http(`${consul.url}/v1/acl/bootstrap`, { method: "PUT" });
+      if (text.includes("ACL support disabled")) {
+        throw new Error("consul.acl.enabled, but the Consul server started from the image files enforces no ACLs");
+      }
+      return status === 200 ? (JSON.parse(text) as { SecretID: string }).SecretID : undefined;
+    },
+    { process: consul.process },
+  );
+  const tokens: Record<string, string> = {};
+  for (const token of [CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN, NOMAD_CONSUL_TOKEN]) {
+    tokens[token.name] = await createAclToken(consul.url, management, token.name, aclPolicyHcl(token));
+  }
+  for (const token of [CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN]) {
+    const set = await runToolAsync("consul", ["acl", "set-agent-token", token.setAs, tokens[token.name]!], {
+      CONSUL_HTTP_ADDR: consul.url,
+      CONSUL_HTTP_TOKEN: management,
+    });
+    if (set.code !== 0) throw new Error(`consul acl set-agent-token ${token.setAs} exited ${set.code}: ${set.output}`);
+  }
+  return { management, tokens };
+}
+
+/** The file the boot step writes for Nomad (NOMAD_CONSUL_TOKEN_FILE), with the token the test created. */
+function nomadTokenFile(token: string): { name: string; content: string } {
+  return {
+    name: path.basename(NOMAD_CONSUL_TOKEN_FILE),
+    content: writeHcl([{ block: "consul", body: [["token", token]] }], agentHclString),
+  };
+}
+
+/**
+ * A Nomad agent from the image's server and client files together (one node is both), plus any file the boot
+ * step writes beside them (Nomad's Consul token). The override:
  *   data_dir           a temporary directory instead of /opt/nomad
  *   bind_addr          127.0.0.1, and advertise 127.0.0.1 instead of {{ GetPrivateIP }}
  *   name               a fixed name instead of the hostname; disable_update_check = true
  *   ports              free ports for HTTP, RPC and serf
  *   server             bootstrap_expect = 1
  *   consul.address     the test's Consul instead of the local agent on 8500
+ *   client.host_volume each volume the client file declares, at a temporary directory (its path does not
+ *                      exist here, and Nomad refuses to start while it is missing)
  */
 export async function startNomadAgent(
   files: { name: string; content: string }[],
   consulHttpAddr: string,
 ): Promise<Agent> {
   const [httpPort, rpc, serf] = await freePorts(3);
+  const clientFile = files.find((f) => f.name === "nomad-client.hcl");
+  const volumes = clientFile === undefined ? [] : await declaredHostVolumes(clientFile.content);
   const { dir, configs } = writeConfigDir("nomad-image", files, (dir) => [
     `data_dir             = "${path.join(dir, "data")}"`,
     `bind_addr            = "127.0.0.1"`,
@@ -106,6 +218,7 @@ export async function startNomadAgent(
     `ports {\n  http = ${httpPort}\n  rpc  = ${rpc}\n  serf = ${serf}\n}`,
     `server {\n  bootstrap_expect = 1\n}`,
     `consul {\n  address = "${consulHttpAddr}"\n}`,
+    hostVolumesAt(volumes, dir),
   ]);
   const proc = start("nomad", ["agent", ...configs.map((f) => `-config=${f}`)]);
   const url = `http://127.0.0.1:${httpPort}`;
@@ -124,8 +237,11 @@ export interface ImageAgents {
   /** The Consul HTTP port the files were rendered with. */
   httpPort: number;
   files: { name: string; content: string }[];
+  /** With `consul.acl.enabled`, its `getJson` carries the management token. */
   consul: Agent;
   nomad: Agent;
+  /** The tokens handed out at "boot", with `consul.acl.enabled`. */
+  acl?: BootedAcl;
 }
 
 const pick = (files: { name: string; content: string }[], ...names: string[]) =>
@@ -135,7 +251,9 @@ const pick = (files: { name: string; content: string }[], ...names: string[]) =>
  * Renders a stack's image files with one change: the Consul HTTP port is a free port instead of 8500 (it
  * appears in the server's ports, the consul_http service and its check); consul-agent-config.test.ts proves
  * this is the only difference from the committed files. Then starts a Consul server and a Nomad agent
- * (server and client in one) from them, Nomad registering its services in that Consul.
+ * (server and client in one) from them, Nomad registering its services in that Consul. With
+ * `consul.acl.enabled` the Consul server enforces ACLs as its file says (default deny), and the test plays
+ * the boot step the generated headers describe before Nomad starts.
  */
 export async function startImageAgents(cfg: StackConfig, stack: string): Promise<ImageAgents> {
   const httpPort = await freePort();
@@ -144,7 +262,15 @@ export async function startImageAgents(cfg: StackConfig, stack: string): Promise
     images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } },
   };
   const files = renderImageFiles(withPort, stack);
-  const consul = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
-  const nomad = await startNomadAgent(pick(files, "nomad-server.hcl", "nomad-client.hcl"), `127.0.0.1:${httpPort}`);
-  return { httpPort, files, consul, nomad };
+  const server = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
+  const acl = cfg.consul.acl.enabled ? await bootConsulAcl(server) : undefined;
+  const consul = acl === undefined ? server : { ...server, getJson: agentWithToken(server, acl.management) };
+  const nomadFiles = pick(files, "nomad-server.hcl", "nomad-client.hcl");
+  const bootFiles = acl === undefined ? [] : [nomadTokenFile(acl.tokens[NOMAD_CONSUL_TOKEN.name]!)];
+  const nomad = await startNomadAgent([...nomadFiles, ...bootFiles], `127.0.0.1:${httpPort}`);
+  return { httpPort, files, consul, nomad, acl };
+}
+
+function agentWithToken(consul: Agent, token: string): Agent["getJson"] {
+  return <T>(apiPath: string): Promise<T> => consulApi<T>(consul.url, token, "GET", apiPath);
 }

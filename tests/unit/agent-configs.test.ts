@@ -1,18 +1,28 @@
 import { describe, expect, it } from "vitest";
+import * as path from "node:path";
 import { ConfigError, type RawConfig, type StackConfig } from "../../config";
 import {
+  aclPolicyHcl,
   agentHclString,
+  bootStep,
+  CONSUL_AGENT_TOKEN,
+  CONSUL_SERVER_DEFAULT_TOKEN,
+  consulClientAddr,
   consulClientHcl,
   consulServerHcl,
   consulServiceJson,
   hostConstraint,
   nomadClientHcl,
   nomadServerHcl,
+  NOMAD_CONSUL_TOKEN,
+  NOMAD_CONSUL_TOKEN_FILE,
   packerVarsHcl,
   renderImageFiles,
+  renderJobs,
+  type BootToken,
 } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
-import { decodeTemplateEscapes, only, parseHcl } from "../support/hcl";
+import { decodeTemplateEscapes, only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
@@ -24,6 +34,37 @@ const FULL_TELEMETRY = {
   publish_allocation_metrics: true,
   publish_node_metrics: true,
 };
+
+/** A generated file's comment header, its `# ` prefixes removed: where the files tell operators what to do. */
+function commentLines(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("#"))
+    .map((line) => line.replace(/^# ?/, ""))
+    .join("\n");
+}
+
+/** Every key anywhere in a parsed document, blocks and labels included. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, child]) => [key, ...keysOf(child)]);
+}
+
+/** The `acl` block an image's Consul agent carries: exactly when the stack's Consul enforces ACLs. */
+function aclBlockOf(cfg: StackConfig): { acl?: unknown[] } {
+  return cfg.consul.acl.enabled
+    ? { acl: [{ enabled: true, default_policy: "deny", enable_token_persistence: true }] }
+    : {};
+}
+
+/** The `host_volume` blocks a Nomad client carries: Prometheus' TSDB volume, when its storage is one. */
+function hostVolumeOf(cfg: StackConfig): { host_volume?: Record<string, unknown[]> } {
+  const storage = cfg.prometheus.storage;
+  return storage.kind === "hostVolume"
+    ? { host_volume: { [storage.volume]: [{ path: cfg.images.nomad.prometheusVolumePath, read_only: false }] } }
+    : {};
+}
 
 function withImages(images: Record<string, unknown>, extra: RawConfig = {}): RawConfig {
   return { ...minimalRaw(), [`${NS}:images`]: images, ...extra };
@@ -55,6 +96,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
       bind_addr: "{{ GetPrivateIP }}",
       ports: [{ http: 8500 }],
       telemetry: [{ prometheus_retention_time: "10s", disable_hostname: true }],
+      ...aclBlockOf(cfg),
     });
     expect(cfg.images.consul.retryJoin.length).toBeGreaterThan(0);
   });
@@ -86,6 +128,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
       // Loopback for Fabio on host networking, the node's address for Prometheus in its container.
       client_addr: "127.0.0.1 {{ GetPrivateIP }}",
       ports: [{ http: 8500 }],
+      ...aclBlockOf(cfg),
     });
     expect(cfg.consul.address).toBe("127.0.0.1:8500");
   });
@@ -113,8 +156,49 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
 
   it("give the Nomad client the node class the Fabio jobs' constraint selects", async () => {
     const client = only((await parseHcl(nomadClientHcl(cfg, stack))).client);
-    expect(client).toEqual({ enabled: true, node_class: "nameServer" });
+    expect(client).toEqual({ enabled: true, node_class: "nameServer", ...hostVolumeOf(cfg) });
     expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${node.class}", value: client.node_class });
+  });
+
+  it("declare on the Nomad client every host volume the Prometheus job mounts, and no other", async () => {
+    const prometheus = renderJobs(cfg, stack).find((job) => job.kind === "prometheus")!;
+    const { group } = await parseJobspec(prometheus.hcl);
+    const needed = Object.values((group.volume ?? {}) as Record<string, HclBody[]>)
+      .map((list) => only(list, "volume"))
+      .filter((volume) => volume.type === "host")
+      .map((volume) => volume.source);
+    const client = only((await parseHcl(nomadClientHcl(cfg, stack))).client);
+    expect(Object.keys((client.host_volume ?? {}) as Record<string, unknown>)).toEqual(needed);
+    expect(needed).toHaveLength(cfg.prometheus.storage.kind === "hostVolume" ? 1 : 0);
+  });
+
+  it("hand packer the directory of that host volume to create, and an empty path without one", async () => {
+    const vars = await parseHcl(packerVarsHcl(cfg, stack));
+    const volumes = (only((await parseHcl(nomadClientHcl(cfg, stack))).client).host_volume ?? {}) as Record<
+      string,
+      HclBody[]
+    >;
+    const paths = Object.values(volumes).map((list) => only(list, "host_volume").path);
+    expect(vars.prometheus_volume_path).toBe(paths[0] ?? "");
+    expect(paths.length).toBeLessThanOrEqual(1);
+  });
+
+  it("name the boot step for every Consul token the agents need, and carry no token themselves", async () => {
+    const headers = renderImageFiles(cfg, stack)
+      .filter((file) => file.name.endsWith(".hcl"))
+      .map((file) => ({ name: file.name, header: commentLines(file.content) }));
+    const named = (token: BootToken): string[] =>
+      headers.filter(({ header }) => header.includes(bootStep(token))).map(({ name }) => name);
+    const acl = cfg.consul.acl.enabled;
+    expect(named(CONSUL_AGENT_TOKEN)).toEqual(acl ? ["consul-server.hcl", "consul-client.hcl"] : []);
+    expect(named(CONSUL_SERVER_DEFAULT_TOKEN)).toEqual(acl ? ["consul-server.hcl"] : []);
+    expect(named(NOMAD_CONSUL_TOKEN)).toEqual(acl ? ["nomad-server.hcl", "nomad-client.hcl"] : []);
+    for (const file of renderImageFiles(cfg, stack)) {
+      expect(
+        keysOf(file.name.endsWith(".json") ? JSON.parse(file.content) : await parseHcl(file.content)),
+      ).not.toContain("token");
+      expect(file.content, file.name).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+    }
   });
 
   it("are what the render CLI writes under packer/", () => {
@@ -164,9 +248,106 @@ describe("image files from one config value each", () => {
       stack: "test",
       consul_data_dir: "/data/consul",
       nomad_data_dir: "/data/nomad",
+      prometheus_volume_path: "",
     });
     expect((await parseHcl(consulServerHcl(cfg, "test"))).data_dir).toBe("/data/consul");
     expect((await parseHcl(nomadClientHcl(cfg, "test"))).data_dir).toBe("/data/nomad");
+  });
+});
+
+describe("Consul ACLs in the image files", () => {
+  const withAcl = (enabled: boolean): StackConfig =>
+    parseRaw({
+      ...minimalRaw(),
+      [`${NS}:consul`]: { acl: enabled ? { enabled, apiAddress: "consul.internal:8501" } : { enabled } },
+    });
+
+  it.each([true, false])(
+    "put the acl block in the Consul server and client configs exactly when enabled is %s",
+    async (enabled) => {
+      const cfg = withAcl(enabled);
+      const expected = enabled
+        ? [{ enabled: true, default_policy: "deny", enable_token_persistence: true }]
+        : undefined;
+      expect((await parseHcl(consulServerHcl(cfg, "test"))).acl).toEqual(expected);
+      expect((await parseHcl(consulClientHcl(cfg, "test"))).acl).toEqual(expected);
+    },
+  );
+
+  it("leave Nomad's consul block with the address only, its token coming from the boot step's file", async () => {
+    const cfg = withAcl(true);
+    for (const text of [nomadServerHcl(cfg, "test"), nomadClientHcl(cfg, "test")]) {
+      expect(only((await parseHcl(text)).consul)).toEqual({ address: cfg.consul.address });
+      expect(commentLines(text)).toContain(NOMAD_CONSUL_TOKEN_FILE);
+    }
+    expect(path.dirname(NOMAD_CONSUL_TOKEN_FILE)).toBe("/etc/nomad.d");
+  });
+
+  it("write each boot token's policy as Consul ACL rules", async () => {
+    expect(await parseHcl(aclPolicyHcl(NOMAD_CONSUL_TOKEN))).toEqual({
+      agent_prefix: { "": [{ policy: "read" }] },
+      node_prefix: { "": [{ policy: "read" }] },
+      service_prefix: { "": [{ policy: "write" }] },
+    });
+    expect(await parseHcl(aclPolicyHcl(CONSUL_SERVER_DEFAULT_TOKEN))).toEqual({
+      service: { consul_http: [{ policy: "write" }] },
+    });
+    expect(await parseHcl(aclPolicyHcl(CONSUL_AGENT_TOKEN))).toEqual({
+      node_prefix: { "": [{ policy: "write" }] },
+      service_prefix: { "": [{ policy: "read" }] },
+    });
+  });
+});
+
+describe("the Consul client's listen addresses", () => {
+  it.each([
+    ["{{ GetPrivateIP }}", "127.0.0.1 {{ GetPrivateIP }}"],
+    ["10.0.0.5", "127.0.0.1 10.0.0.5"],
+    // A wildcard covers loopback: listing both makes Consul's second bind fail ("address already in use").
+    ["0.0.0.0", "0.0.0.0"],
+    ["::", "::"],
+    ["127.0.0.1", "127.0.0.1"],
+  ])("with images.consul.bindAddr %j are %j", async (bindAddr, clientAddr) => {
+    const cfg = parseRaw(withImages({ consul: { bindAddr } }));
+    expect(consulClientAddr(bindAddr)).toBe(clientAddr);
+    expect((await parseHcl(consulClientHcl(cfg, "test"))).client_addr).toBe(clientAddr);
+  });
+});
+
+describe("Prometheus' host volume in the image files", () => {
+  const hostVolumeRaw = (placement: Record<string, unknown>, images: Record<string, unknown> = {}): RawConfig =>
+    withImages(images, { [`${NS}:prometheus`]: { storage: { kind: "hostVolume", volume: "tsdb" }, placement } });
+
+  it("takes its name from prometheus.storage and its path from images.nomad.prometheusVolumePath", async () => {
+    const cfg = parseRaw(hostVolumeRaw({ by: "nameServerHosts" }, { nomad: { prometheusVolumePath: "/data/tsdb" } }));
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).client).host_volume).toEqual({
+      tsdb: [{ path: "/data/tsdb", read_only: false }],
+    });
+    expect((await parseHcl(packerVarsHcl(cfg, "test"))).prometheus_volume_path).toBe("/data/tsdb");
+    expect((await parseHcl(nomadServerHcl(cfg, "test"))).client).toBeUndefined();
+  });
+
+  it.each([{ by: "nameServerHosts" }, { by: "anyHost" }, { by: "nodeClass", nodeClass: "nameServer" }])(
+    "is accepted with Prometheus placed by %o, where Nomad finds a host that has it",
+    (placement) => {
+      expect(parseRaw(hostVolumeRaw(placement)).prometheus.placement).toEqual(placement);
+    },
+  );
+
+  it.each([
+    { by: "nodeClass", nodeClass: "monitoring" },
+    { by: "meta", key: "role", value: "monitoring" },
+  ])("is refused with Prometheus placed by %o, on hosts whose image does not declare it", (placement) => {
+    expect(errorOf(hostVolumeRaw(placement))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.placement: selects hosts other than the NameServer hosts, but only their Nomad client image declares the host volume "tsdb" (prometheus.storage); place Prometheus by nameServerHosts or anyHost, or use ephemeralDisk storage',
+    );
+  });
+
+  it("is not declared, nor its path checked against placement, with an ephemeral disk", async () => {
+    const cfg = parseRaw(
+      withImages({}, { [`${NS}:prometheus`]: { placement: { by: "nodeClass", nodeClass: "monitoring" } } }),
+    );
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).client).host_volume).toBeUndefined();
   });
 });
 
@@ -186,6 +367,7 @@ describe("images config", () => {
         bindAddr: "0.0.0.0",
         advertiseAddr: "{{ GetPrivateIP }}",
         collectionInterval: "1s",
+        prometheusVolumePath: "/opt/prometheus",
       },
       nomadServer: { bootstrapExpect: 3 },
     });
@@ -232,7 +414,23 @@ describe("images config", () => {
     ).toMatchObject({ clientAddr: "127.0.0.1 10.0.0.5" });
   });
 
+  it.each(["127.0.0.1 0.0.0.0", "0.0.0.0 10.0.0.5", ":: 127.0.0.1"])(
+    "rejects Consul server client addresses %j, a wildcard beside other addresses Consul would bind twice",
+    (clientAddr) => {
+      expect(errorOf(withImages({ consulServer: { clientAddr } }))).toBe(
+        "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest",
+      );
+    },
+  );
+
+  it("rejects a Consul server client address listed twice", () => {
+    expect(errorOf(withImages({ consulServer: { clientAddr: "127.0.0.1 127.0.0.1" } }))).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must not list an address twice (Consul would bind it twice and fail to start)",
+    );
+  });
+
   it.each([
+    [{ nomad: { prometheusVolumePath: "opt/prometheus" } }, "nomad.prometheusVolumePath", "must be an absolute path"],
     [{ consul: { dataDir: "opt/consul" } }, "consul.dataDir", "must be an absolute path"],
     [{ consul: { bindAddr: "eth0" } }, "consul.bindAddr", "must be an IP address or a go-sockaddr template"],
     [{ consul: { retryJoin: ['10.0.0.1" ]'] } }, "consul.retryJoin[0]", "must be a host"],
@@ -269,6 +467,7 @@ function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): St
     nomad: { ...base.nomad, region: value },
     nameServerHosts: hosts,
     consul: { ...base.consul, address: `${value}:8500` },
+    prometheus: { ...base.prometheus, storage: { kind: "hostVolume", volume: value } },
     images: {
       consul: { datacenter: value, retryJoin: [value, "10.0.0.1"], dataDir: value, bindAddr: value },
       consulServer: {
@@ -278,7 +477,14 @@ function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): St
         httpPort: 8500,
         prometheusRetentionTime: value,
       },
-      nomad: { datacenter: value, dataDir: value, bindAddr: value, advertiseAddr: value, collectionInterval: value },
+      nomad: {
+        datacenter: value,
+        dataDir: value,
+        bindAddr: value,
+        advertiseAddr: value,
+        collectionInterval: value,
+        prometheusVolumePath: value,
+      },
       nomadServer: { bootstrapExpect: 3 },
     },
   };
@@ -325,15 +531,18 @@ describe("hostile values in image files", () => {
       ...expectedCommon,
       server: [{ enabled: true, bootstrap_expect: 3 }],
     });
+    const hostVolume = { [value]: [{ path: value, read_only: false }] };
     expect(await parseHcl(nomadClientHcl(byClass, value))).toEqual({
       ...expectedCommon,
-      client: [{ enabled: true, node_class: value }],
+      client: [{ enabled: true, node_class: value, host_volume: hostVolume }],
     });
     const byMeta = hostileConfig(value, { by: "meta", key: value, value });
     const doc = await parseHcl(nomadClientHcl(byMeta, value));
     // parseHcl decodes values only; an object key comes back in source form too.
-    const client = only<{ enabled: boolean; meta: Record<string, string> }>(doc.client);
-    expect(Object.keys(client).sort()).toEqual(["enabled", "meta"]);
+    const client = only<{ enabled: boolean; meta: Record<string, string>; host_volume: unknown }>(doc.client);
+    expect(Object.keys(client).sort()).toEqual(["enabled", "host_volume", "meta"]);
+    // A block label is a plain string literal to HCL: it comes back exactly, undecoded.
+    expect(client.host_volume).toEqual(hostVolume);
     const meta = client.meta;
     expect(Object.entries(meta).map(([k, v]) => [decodeTemplateEscapes(k), v])).toEqual([[value, value]]);
     expect({ ...doc, client: undefined }).toEqual({ ...expectedCommon, client: undefined });
@@ -345,6 +554,7 @@ describe("hostile values in image files", () => {
       stack: value,
       consul_data_dir: value,
       nomad_data_dir: value,
+      prometheus_volume_path: value,
     });
   });
 

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderImageFiles } from "../../render";
@@ -25,7 +27,10 @@ const IMAGES: Record<string, Record<string, "consul.d" | "nomad.d">> = {
 
 interface Build {
   name: string;
-  provisioner: { file?: { sources: string[]; destination: string }[] };
+  provisioner: {
+    file?: { sources: string[]; destination: string }[];
+    shell?: { environment_vars?: string[]; inline?: string | string[] }[];
+  };
 }
 
 async function packerTemplates(): Promise<{ file: string; doc: HclBody }[]> {
@@ -130,4 +135,62 @@ describe("packer templates", () => {
       project_id: "${var.ucloud_project_id}",
     });
   });
+});
+
+describe("Prometheus' host volume directory in the nomad-client image", () => {
+  async function builds(): Promise<Build[]> {
+    return (await packerTemplates()).flatMap(({ doc }) => (doc.build as Build[] | undefined) ?? []);
+  }
+
+  async function createVolumeScript(): Promise<string> {
+    const [images] = (await packerTemplates()).filter(({ file }) => file === "images.pkr.hcl");
+    const locals = Object.assign({}, ...((images!.doc.locals as HclBody[] | undefined) ?? [])) as HclBody;
+    return (locals.create_prometheus_volume as string[]).join("\n");
+  }
+
+  /** The shell steps of a build that run a given local, with the environment they get. */
+  async function stepsRunning(image: string, local: string): Promise<{ environment_vars?: string[] }[]> {
+    const build = (await builds()).find((b) => b.name === image)!;
+    return (build.provisioner.shell ?? []).filter((step) => String(step.inline).includes(`local.${local}`));
+  }
+
+  it("is created by the nomad-client build alone, from the generated variables file's prometheus_volume_path", async () => {
+    const [step, ...others] = await stepsRunning("nomad-client", "create_prometheus_volume");
+    expect(others).toEqual([]);
+    expect(step!.environment_vars).toContain("PROMETHEUS_VOLUME_PATH=${var.prometheus_volume_path}");
+    expect(await stepsRunning("nomad-server", "create_prometheus_volume")).toEqual([]);
+    expect(await stepsRunning("consul-server", "create_prometheus_volume")).toEqual([]);
+    for (const stack of STACK_FILES) {
+      const vars = await parseHcl(fs.readFileSync(path.join(GENERATED_DIR, stack, "images.pkrvars.hcl"), "utf8"));
+      expect(typeof vars.prometheus_volume_path, stack).toBe("string");
+    }
+  });
+
+  // install -o needs root, as the image build has (execute_command runs it with sudo).
+  it.runIf(process.getuid?.() === 0)(
+    "is owned by nobody (65534:65534, the prom/prometheus user) with mode 0750, and skipped when the path is empty",
+    async () => {
+      const script = await createVolumeScript();
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "rsj-volume-"));
+      try {
+        const volume = path.join(root, "opt", "prometheus");
+        const run = (volumePath: string) =>
+          spawnSync("sh", ["-c", script], {
+            env: { ...process.env, PROMETHEUS_VOLUME_PATH: volumePath },
+            encoding: "utf8",
+          });
+        expect(run(volume).status).toBe(0);
+        const stat = fs.statSync(volume);
+        expect({ uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o777 }).toEqual({
+          uid: 65534,
+          gid: 65534,
+          mode: 0o750,
+        });
+        const empty = run("");
+        expect(empty.status, empty.stderr).toBe(0);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@
 #   packer build -var-file=packer/generated/dev/images.pkrvars.hcl -var source_image_id=<uimage-id> \
 #     -only='consul-server.*' packer/
 
-stack           = "dev"
-consul_data_dir = "/opt/consul"
-nomad_data_dir  = "/opt/nomad"
+stack                  = "dev"
+consul_data_dir        = "/opt/consul"
+nomad_data_dir         = "/opt/nomad"
+prometheus_volume_path = ""

@@ -2,6 +2,13 @@
 # Generated from Pulumi.prod.yaml by `npm run generate:packer`; do not edit.
 # Per machine: node_name is unset, so the agent uses the hostname; bind_addr is a go-sockaddr
 # template the agent evaluates when it starts.
+# Consul ACLs are on (default deny) and no token is in this image. The boot step sets, with a token
+# allowed acl:write:
+#   consul acl set-agent-token agent <token>
+#     policy consul-agent: node_prefix "" write, service_prefix "" read
+#   consul acl set-agent-token default <token>
+#     policy consul-server-default: service "consul_http" write
+# enable_token_persistence keeps what it sets in data_dir across restarts.
 
 datacenter       = "dc1"
 data_dir         = "/opt/consul"
@@ -19,4 +26,10 @@ ports {
 telemetry {
   prometheus_retention_time = "10s"
   disable_hostname          = true
+}
+
+acl {
+  enabled                  = true
+  default_policy           = "deny"
+  enable_token_persistence = true
 }

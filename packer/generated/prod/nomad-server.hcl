@@ -3,6 +3,10 @@
 # Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr
 # templates the agent evaluates when it starts. Servers and clients find each other through the local
 # Consul agent (consul.server_auto_join / client_auto_join, on by default).
+# Consul ACLs are on and Nomad's Consul token is not in this image. The boot step gives it one, which
+# Nomad merges with the consul block below:
+#   write /etc/nomad.d/consul-token.hcl (root, mode 0600): consul { token = "<token>" }
+#     policy nomad-agent: agent_prefix "" read, node_prefix "" read, service_prefix "" write
 
 region     = "global"
 datacenter = "dc1"
