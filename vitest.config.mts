@@ -9,5 +9,7 @@ export default defineConfig({
     // module registry itself before each run of the Pulumi program.
     pool: "threads",
     isolate: false,
+    // Both cores: the Pulumi program tests dominate one worker, the renderers fill the other.
+    maxWorkers: 2,
   },
 });

@@ -1,7 +1,7 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
-import { consulAddressPort, CONSUL_HTTP_SERVICE } from "./agents/consul";
+import { CONSUL_HTTP_SERVICE } from "./agents/consul";
 import { fabioMetricsService } from "./fabio-properties";
 import { tokenTemplateExpression } from "./nomad-variables";
 
@@ -31,6 +31,7 @@ export interface ScrapeConfig {
 
 export interface PrometheusYaml {
   global: { scrape_interval: string; evaluation_interval: string };
+  alerting?: { alertmanagers: { consul_sd_configs: ConsulSdConfig[] }[] };
   rule_files: string[];
   scrape_configs: ScrapeConfig[];
 }
@@ -40,11 +41,11 @@ export const RULES_DIR = "/local/rules";
 export const RULE_FILE = "rocketmq-system.rules.yml";
 
 /**
- * consul_sd talks to the Consul agent on the node the task landed on. NOMAD_IP_http is that node's
- * address as Nomad sees it; consul-template resolves it when the allocation starts.
+ * consul_sd talks to the Consul agent on the node the task landed on. Prometheus runs with host
+ * networking, so that agent is at consul.address, exactly where Fabio finds it.
  */
 export function consulSdServer(cfg: StackConfig): string {
-  return `{{ env "NOMAD_IP_http" }}:${consulAddressPort(cfg)}`;
+  return cfg.consul.address;
 }
 
 /** Scrape job names, also used by the alert rules. */
@@ -88,8 +89,16 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     relabel_configs: [...relabel, clusterLabel],
   });
 
+  const alertmanager = cfg.prometheus.alertmanagerService;
   return {
     global: { scrape_interval: cfg.prometheus.scrapeInterval, evaluation_interval: cfg.prometheus.evaluationInterval },
+    ...(alertmanager
+      ? {
+          alerting: {
+            alertmanagers: [{ consul_sd_configs: [{ server, services: [alertmanager], ...(token ? { token } : {}) }] }],
+          },
+        }
+      : {}),
     rule_files: [`${RULES_DIR}/*.yml`],
     scrape_configs: [
       // Nomad registers its HTTP, RPC and Serf endpoints as one service with different tags.

@@ -7,6 +7,9 @@ import { alertRulesYaml } from "./prometheus-rules";
 import type { RenderedJob } from "./rendered-job";
 import { renderTemplate } from "./template";
 
+/** Where the task sees its rendered config: the template writes it into the task's secrets/ directory. */
+export const PROMETHEUS_CONFIG_PATH = "/secrets/prometheus.yml";
+
 /** consul-template delimiters for the rule file, which never contains them (checked below). */
 const RULES_DELIMITERS = ["[%", "%]"] as const;
 
@@ -23,11 +26,12 @@ export function tsdbPath(cfg: StackConfig): string {
 export function prometheusArgs(cfg: StackConfig): string[] {
   const p = cfg.prometheus;
   return [
-    "--config.file=/local/prometheus.yml",
+    `--config.file=${PROMETHEUS_CONFIG_PATH}`,
     `--storage.tsdb.path=${tsdbPath(cfg)}`,
     `--storage.tsdb.retention.time=${p.retentionTime}`,
     ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
-    "--web.listen-address=0.0.0.0:9090",
+    // Nomad substitutes the dynamic port when it starts the task.
+    "--web.listen-address=0.0.0.0:${NOMAD_PORT_http}",
   ];
 }
 

@@ -74,6 +74,37 @@ function downCase(
   };
 }
 
+/**
+ * `expected` targets of `job` are up; one stops being discovered at minute 3 (no samples: Prometheus still
+ * sees its last one for its 5 minute lookback) and is back at minute 15. The alert must stay silent while
+ * all are there, fire once the gap outlasts lookback plus `for: 2m`, and resolve when the target is back.
+ */
+function missingCase(
+  alert: string,
+  job: string,
+  expected: number,
+  cluster: string,
+  annotations: (remaining: number) => Record<string, string>,
+): RuleTestCase {
+  const series = (i: number) => `up{job="${job}",instance="10.0.1.${i}:1234",cluster="${cluster}"}`;
+  const stays = Array.from({ length: expected - 1 }, (_, i) => ({ series: series(i + 1), values: repeat("1", 20) }));
+  const leaves = { series: series(expected), values: `${repeat("1", 3)} ${repeat("_", 12)} ${repeat("1", 5)}` };
+  return {
+    interval: "1m",
+    input_series: [...stays, leaves],
+    alert_rule_test: [
+      { eval_time: "2m", alertname: alert, exp_alerts: [] },
+      { eval_time: "7m", alertname: alert, exp_alerts: [] },
+      {
+        eval_time: "12m",
+        alertname: alert,
+        exp_alerts: [{ exp_labels: { severity: "critical" }, exp_annotations: annotations(expected - 1) }],
+      },
+      { eval_time: "17m", alertname: alert, exp_alerts: [] },
+    ],
+  };
+}
+
 export function alertRuleTests(cfg: StackConfig): RuleTestFile {
   const cluster = cfg.clusterName;
   const targetDownMinutes = Math.ceil(durationSeconds(cfg.prometheus.targetDownFor) / 60);
@@ -93,6 +124,30 @@ export function alertRuleTests(cfg: StackConfig): RuleTestFile {
       downCase("FabioDown", SCRAPE_JOBS.fabio, 1, "critical", cluster, (instance) => ({
         summary: `Fabio ${instance} is down`,
         description: `Fabio ${instance} has not answered for 1 minute: RocketMQ NameServer lookups or Prometheus routing on that host fail.`,
+      })),
+      missingCase(
+        "NomadServersMissing",
+        SCRAPE_JOBS.nomadServers,
+        cfg.images.nomadServer.bootstrapExpect,
+        cluster,
+        (n) => ({
+          summary: `Fewer than ${cfg.images.nomadServer.bootstrapExpect} Nomad servers are up`,
+          description: `Only ${n} of the ${cfg.images.nomadServer.bootstrapExpect} Nomad servers (bootstrap_expect) are discovered and up.`,
+        }),
+      ),
+      missingCase(
+        "ConsulServersMissing",
+        SCRAPE_JOBS.consulServers,
+        cfg.images.consulServer.bootstrapExpect,
+        cluster,
+        (n) => ({
+          summary: `Fewer than ${cfg.images.consulServer.bootstrapExpect} Consul servers are up`,
+          description: `Only ${n} of the ${cfg.images.consulServer.bootstrapExpect} Consul servers (bootstrap_expect) are discovered and up.`,
+        }),
+      ),
+      missingCase("FabioMissing", SCRAPE_JOBS.fabio, 1, cluster, () => ({
+        summary: "No Fabio is up",
+        description: "No Fabio has been discovered and up for 2 minutes: RocketMQ NameServer lookups fail everywhere.",
       })),
       downCase("TargetDown", SCRAPE_JOBS.nomadClients, targetDownMinutes, "warning", cluster, (instance) => ({
         summary: `Scrape target ${instance} of job ${SCRAPE_JOBS.nomadClients} is down`,

@@ -15,8 +15,18 @@ export interface RuleFile {
   groups: { name: string; rules: AlertRule[] }[];
 }
 
+/**
+ * A server that leaves Consul (agent stopped, node gone) takes its target with it, so `up == 0` never
+ * sees it: these compare the servers that are up with the number the cluster was built for.
+ */
+function fewerServersThan(job: string, expected: number): string {
+  return `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`;
+}
+
 export function alertRules(cfg: StackConfig): RuleFile {
   const up = (job: string): string => `up{job="${job}"} == 0`;
+  const nomadServers = cfg.images.nomadServer.bootstrapExpect;
+  const consulServers = cfg.images.consulServer.bootstrapExpect;
   return {
     groups: [
       {
@@ -33,6 +43,16 @@ export function alertRules(cfg: StackConfig): RuleFile {
             },
           },
           {
+            alert: "NomadServersMissing",
+            expr: fewerServersThan(SCRAPE_JOBS.nomadServers, nomadServers),
+            for: "2m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: `Fewer than ${nomadServers} Nomad servers are up`,
+              description: `Only {{ $value }} of the ${nomadServers} Nomad servers (bootstrap_expect) are discovered and up.`,
+            },
+          },
+          {
             alert: "ConsulServerDown",
             expr: up(SCRAPE_JOBS.consulServers),
             for: "1m",
@@ -40,6 +60,16 @@ export function alertRules(cfg: StackConfig): RuleFile {
             annotations: {
               summary: "Consul server {{ $labels.instance }} is down",
               description: "Prometheus could not scrape the Consul server {{ $labels.instance }} for 1 minute.",
+            },
+          },
+          {
+            alert: "ConsulServersMissing",
+            expr: fewerServersThan(SCRAPE_JOBS.consulServers, consulServers),
+            for: "2m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: `Fewer than ${consulServers} Consul servers are up`,
+              description: `Only {{ $value }} of the ${consulServers} Consul servers (bootstrap_expect) are discovered and up.`,
             },
           },
           {
@@ -62,6 +92,18 @@ export function alertRules(cfg: StackConfig): RuleFile {
               summary: "Fabio {{ $labels.instance }} is down",
               description:
                 "Fabio {{ $labels.instance }} has not answered for 1 minute: RocketMQ NameServer lookups or Prometheus routing on that host fail.",
+            },
+          },
+          {
+            // A system job on every NameServer host: when none is discovered at all, nothing routes.
+            alert: "FabioMissing",
+            expr: `absent(up{job="${SCRAPE_JOBS.fabio}"} == 1)`,
+            for: "2m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: "No Fabio is up",
+              description:
+                "No Fabio has been discovered and up for 2 minutes: RocketMQ NameServer lookups fail everywhere.",
             },
           },
           {

@@ -17,7 +17,7 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 function ports(cfg: StackConfig, job: RenderedJob): string {
-  if (job.kind === "prometheus") return "http: dynamic -> 9090 (behind the Prometheus Fabio)";
+  if (job.kind === "prometheus") return "http: dynamic (behind the Prometheus Fabio)";
   const fabio = [cfg.fabio.nameServerIndex, cfg.fabio.prometheus].find((f) => f.jobName === job.name)!;
   return `proxy: ${fabio.proxyPort}, ui: ${fabio.uiPort}, metrics: ${fabio.metricsPort} (static)`;
 }

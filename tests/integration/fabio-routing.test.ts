@@ -197,6 +197,31 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
     expect(prometheusBackend.requests.slice(before)).toEqual([]);
   });
 
+  it("answers a client with a unit name, which asks for <subgroup>-<unit>?nofix=1, only through a tag of its own", async () => {
+    await registerNameServerIndex();
+    await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
+    const unitPath = `/rocketmq/${subgroup}-unit1?nofix=1`;
+    expect((await proxyGet(index, unitPath)).status).toBe(404);
+    const unitBackend = await startBackend({ [unitPath]: NAME_SERVERS });
+    try {
+      await registerService(
+        consul.agent,
+        {
+          id: `${indexService.id}-unit1`,
+          name: indexService.name,
+          port: unitBackend.port,
+          tags: [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, `${subgroup}-unit1`)],
+          checkUrl: `${unitBackend.url}/health`,
+        },
+        consul.managementToken,
+      );
+      expect(await firstRoutedResponse(index, unitPath)).toEqual({ status: 200, text: NAME_SERVERS });
+      expect(unitBackend.requests).toEqual([unitPath]);
+    } finally {
+      await unitBackend.close();
+    }
+  });
+
   it("serves its metrics on the listener the rendered metrics service points at, named fabio_*", async () => {
     for (const fabio of [index, prometheus]) {
       const port = /127\.0\.0\.1:(\d+);proto=prometheus/.exec(fabio.properties)?.[1];

@@ -28,7 +28,7 @@ describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files
   it("pass promtool check rules with every alert", () => {
     const result = runTool("promtool", ["check", "rules", files.ruleFile]);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain("SUCCESS: 5 rules found");
+    expect(result.output).toContain("SUCCESS: 8 rules found");
   });
 });
 
@@ -56,6 +56,7 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ["FabioDown", 'up{job="fabio"} == 0', 'up{job="fabio"} == 2'],
     ["TargetDown", "for: 5m", "for: 30m"],
     ["NomadServerDown", "Nomad server {{ $labels.instance }} is down", "Nomad server {{ $labels.job }} is down"],
+    ["NomadServersMissing", "or vector(0)) < ", "or vector(0)) <= "],
   ])("fail when %s is broken, so they test something", (alert, from, to) => {
     const result = testRules(renderedPrometheusDir("prod", (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);

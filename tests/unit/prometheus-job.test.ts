@@ -23,7 +23,7 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
     expect(job.type).toBe("service");
     expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value: "nameServer" });
     const ports = only<HclBody>(group.network).port as Record<string, HclBody[]>;
-    expect(only(ports.http)).toEqual({ to: 9090 });
+    expect(ports.http).toEqual([{}]);
   });
 
   it("registers a service the Prometheus Fabio routes `/` to, checked on /-/healthy and /-/ready", async () => {
@@ -46,7 +46,7 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
     const { task } = await parsed();
     const [config, rules] = task.template as HclBody[];
     expect(config).toMatchObject({
-      destination: "local/prometheus.yml",
+      destination: "secrets/prometheus.yml",
       change_mode: "signal",
       change_signal: "SIGHUP",
     });
@@ -70,7 +70,10 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
     const { group, task } = await parsed();
     const args = only(task.config).args as string[];
     expect(args).toContain(`--storage.tsdb.retention.time=${cfg.prometheus.retentionTime}`);
-    expect(args).toContain("--config.file=/local/prometheus.yml");
+    expect(args).toContain("--config.file=/secrets/prometheus.yml");
+    // Host networking on a dynamic port: Nomad fills in the port when it starts the task.
+    expect(only(task.config).network_mode).toBe("host");
+    expect(args).toContain("--web.listen-address=0.0.0.0:${NOMAD_PORT_http}");
     const tsdb = args.find((a) => a.startsWith("--storage.tsdb.path="))!.split("=")[1];
     const storage = cfg.prometheus.storage;
     if (storage.kind === "ephemeralDisk") {
@@ -141,9 +144,9 @@ describe("prometheus.yml", () => {
     }
   });
 
-  it("asks the Consul agent on the task's own node, resolved by consul-template", () => {
+  it("asks the Consul agent on the task's own node, at consul.address like Fabio (host networking)", () => {
     for (const job of Object.values(jobs)) {
-      expect(job.consul_sd_configs[0]!.server).toBe('{{ env "NOMAD_IP_http" }}:8500');
+      expect(job.consul_sd_configs[0]!.server).toBe(cfg.consul.address);
     }
   });
 
@@ -165,21 +168,40 @@ describe("alert rules", () => {
   const rules = alertRules(loadStack("prod")).groups[0]!.rules;
   const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
 
-  it("covers Nomad server down, Consul down or leaderless, Fabio down and any target down", () => {
+  it("covers Nomad and Consul servers down or missing, Consul leaderless, Fabio down or missing, any target down", () => {
     expect(Object.keys(byName)).toEqual([
       "NomadServerDown",
+      "NomadServersMissing",
       "ConsulServerDown",
+      "ConsulServersMissing",
       "ConsulNoLeader",
       "FabioDown",
+      "FabioMissing",
       "TargetDown",
     ]);
     expect(byName.NomadServerDown!.expr).toBe('up{job="nomad-servers"} == 0');
     expect(byName.FabioDown!.expr).toBe('up{job="fabio"} == 0');
+    // Servers that leave discovery take their `up` series with them: count against bootstrap_expect.
+    expect(byName.NomadServersMissing!.expr).toBe('(count(up{job="nomad-servers"} == 1) or vector(0)) < 3');
+    expect(byName.ConsulServersMissing!.expr).toBe('(count(up{job="consul-servers"} == 1) or vector(0)) < 3');
   });
 
   it("waits the configured time before calling a target down", () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { targetDownFor: "10m" } });
     expect(alertRules(cfg).groups[0]!.rules.find((r) => r.alert === "TargetDown")!.for).toBe("10m");
+  });
+});
+
+describe("Alertmanager", () => {
+  it("is discovered through Consul when the stack names its service", () => {
+    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { alertmanagerService: "alertmanager" } });
+    expect(prometheusConfig(cfg).alerting).toEqual({
+      alertmanagers: [{ consul_sd_configs: [{ server: "127.0.0.1:8500", services: ["alertmanager"] }] }],
+    });
+  });
+
+  it("is left out when the stack names none (alerts show in Prometheus only)", () => {
+    expect(prometheusConfig(parseRaw(minimalRaw())).alerting).toBeUndefined();
   });
 });
 

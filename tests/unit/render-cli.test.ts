@@ -46,7 +46,16 @@ describe("the render CLI", () => {
     expect(row("fabio-prometheus")).toContain("proxy: 9090, ui: 9999, metrics: 9996 (static)");
     expect(row("prometheus")?.[2]).toBe("service");
     expect(row("consul-servers")).toEqual(["consul-servers", "consul_http", "/v1/agent/metrics"]);
-    for (const alert of ["NomadServerDown", "ConsulServerDown", "ConsulNoLeader", "FabioDown", "TargetDown"]) {
+    for (const alert of [
+      "NomadServerDown",
+      "NomadServersMissing",
+      "ConsulServerDown",
+      "ConsulServersMissing",
+      "ConsulNoLeader",
+      "FabioDown",
+      "FabioMissing",
+      "TargetDown",
+    ]) {
       expect(row(alert), alert).toBeDefined();
     }
     expect(stderr).toContain("nomad/jobs/fabio-prometheus");
@@ -91,6 +100,42 @@ describe("the render CLI", () => {
     );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("replaces the directories it owns, so no file of an earlier render lingers, and leaves other files alone", async () => {
+    const out = tempDir();
+    expect((await render("--stack", "prod", "--out", out)).code).toBe(0);
+    expect(filesUnder(out).filter((file) => file.startsWith("consul-acl/"))).not.toEqual([]);
+    fs.writeFileSync(path.join(out, "notes.txt"), "mine");
+    fs.mkdirSync(path.join(out, "extra"));
+    fs.writeFileSync(path.join(out, "extra", "keep.hcl"), "mine too");
+
+    expect((await render("--stack", "dev", "--out", out)).code).toBe(0); // dev runs without Consul ACLs
+    const expected = renderArtifacts(loadStack("dev"), "dev").map((a) => a.path);
+    expect(filesUnder(out)).toEqual([...expected, "extra/keep.hcl", "notes.txt"].sort());
+    expect(fs.readdirSync(out).sort()).toEqual(["extra", "jobs", "notes.txt", "packer", "prometheus"]);
+    expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("neither writes nor removes anything in a used --out when the config is invalid", async () => {
+    const dir = tempDir();
+    const out = path.join(dir, "out");
+    expect((await render("--stack", "prod", "--out", out)).code).toBe(0);
+    const before = new Map(filesUnder(out).map((file) => [file, fs.readFileSync(path.join(out, file), "utf8")]));
+    const file = path.join(dir, "Pulumi.bad.yaml");
+    fs.writeFileSync(file, fs.readFileSync(stackFile("dev"), "utf8").replace("proxyPort: 9090", "proxyPort: 8080"));
+
+    expect((await render("--stack-file", file, "--out", out)).code).toBe(1);
+    expect(new Map(filesUnder(out).map((f) => [f, fs.readFileSync(path.join(out, f), "utf8")]))).toEqual(before);
+  });
+
+  it("reports an --out it cannot write on one line naming the path, without a stack trace", async () => {
+    const result = await render("--stack", "dev", "--out", "/dev/null/x");
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: cannot write the output directory \/dev\/null\/x: ENOTDIR: /);
+    expect(result.stdout).toBe("");
   });
 
   it("explains its usage when --out is missing", async () => {

@@ -10,6 +10,7 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Job {
+  "runs-on": string;
   needs?: string | string[];
   environment?: string;
   strategy?: { matrix?: Record<string, unknown[]> };
@@ -105,6 +106,14 @@ describe("the GitHub workflows", () => {
     expect(jobs["up-prod"]).toMatchObject({ needs: "up-dev", environment: "production" });
     expect(pulumiStacks(jobs["up-dev"]!)).toEqual(["dev"]);
     expect(pulumiStacks(jobs["up-prod"]!)).toEqual(["prod"]);
+  });
+
+  it("run previews and deploys on the runner the repository names, one that can reach Nomad", () => {
+    const deployJobs = [
+      workflows["pull-request.yml"]!.jobs.preview!,
+      ...["up-dev", "up-prod"].map((j) => workflows["deploy.yml"]!.jobs[j]!),
+    ];
+    for (const job of deployJobs) expect(job["runs-on"]).toBe("${{ vars.DEPLOY_RUNNER || 'ubuntu-latest' }}");
   });
 
   it("deploy only stacks that have a stack file", () => {
