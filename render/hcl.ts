@@ -34,10 +34,9 @@ export function hclStringList(values: readonly string[]): string {
   return `[${values.map(hclString).join(", ")}]`;
 }
 
-/** A list with one item per line, as `nomad fmt` leaves long lists; `indent` is the attribute's indent. */
-export function hclStringListMultiline(values: readonly string[], indent: string): string {
-  if (values.length === 0) return "[]";
-  return `[\n${values.map((v) => `${indent}  ${hclString(v)},\n`).join("")}${indent}]`;
+/** List items one per line, as `nomad fmt` leaves long lists: `<indent>"value",` each with its newline. */
+export function hclStringListItems(values: readonly string[], indent: string): string {
+  return values.map((v) => `${indent}${hclString(v)},\n`).join("");
 }
 
 /**

@@ -1,6 +1,6 @@
 // The Prometheus service jobspec: config and rules embedded as template stanzas.
 import type { StackConfig } from "../config";
-import { hclHeredoc, hclStringList, hclStringListMultiline } from "./hcl";
+import { hclHeredoc, hclStringList, hclStringListItems } from "./hcl";
 import { prometheusConstraint } from "./placement";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
@@ -30,8 +30,6 @@ export function prometheusArgs(cfg: StackConfig): string[] {
     `--storage.tsdb.path=${tsdbPath(cfg)}`,
     `--storage.tsdb.retention.time=${p.retentionTime}`,
     ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
-    // Nomad substitutes the dynamic port when it starts the task.
-    "--web.listen-address=0.0.0.0:${NOMAD_PORT_http}",
   ];
 }
 
@@ -57,7 +55,7 @@ export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJo
     tsdbPath: tsdbPath(cfg),
     serviceTags: hclStringList([prometheusRouteTag(cfg), `cluster-${cfg.clusterName}`]),
     image: p.image,
-    args: hclStringListMultiline(prometheusArgs(cfg), " ".repeat(8)),
+    args: hclStringListItems(prometheusArgs(cfg), " ".repeat(10)),
     prometheusYml: hclHeredoc(prometheusYaml(cfg)),
     ruleFile: RULE_FILE,
     rulesLeftDelimiter: RULES_DELIMITERS[0],
