@@ -15,6 +15,7 @@ import {
   type PrometheusServer,
 } from "../support/prometheus";
 import { loadStack } from "../support/stack";
+import { EXPECTED_ALERTS } from "../support/alerts";
 
 const available = requireTools("consul", "nomad", "prometheus", "fabio");
 // dev runs without Consul ACLs, so the rendered config carries no token lookups to stand in for; the
@@ -89,16 +90,7 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
     const names = (JSON.parse(text) as { data: { groups: { rules: { name: string }[] }[] } }).data.groups.flatMap((g) =>
       g.rules.map((r) => r.name),
     );
-    expect(names).toEqual([
-      "NomadServerDown",
-      "NomadServersMissing",
-      "ConsulServerDown",
-      "ConsulServersMissing",
-      "ConsulNoLeader",
-      "FabioDown",
-      "FabioMissing",
-      "TargetDown",
-    ]);
+    expect(names).toEqual([...EXPECTED_ALERTS]);
   });
 
   it("alerts when the Nomad agent stops, whether its targets go down or leave discovery", async () => {

@@ -10,6 +10,7 @@ import {
 } from "../../render";
 import { only, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+import { EXPECTED_ALERTS } from "../support/alerts";
 
 const NS = "rocketmq-system-jobs";
 
@@ -169,16 +170,7 @@ describe("alert rules", () => {
   const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
 
   it("covers Nomad and Consul servers down or missing, Consul leaderless, Fabio down or missing, any target down", () => {
-    expect(Object.keys(byName)).toEqual([
-      "NomadServerDown",
-      "NomadServersMissing",
-      "ConsulServerDown",
-      "ConsulServersMissing",
-      "ConsulNoLeader",
-      "FabioDown",
-      "FabioMissing",
-      "TargetDown",
-    ]);
+    expect(Object.keys(byName)).toEqual([...EXPECTED_ALERTS]);
     expect(byName.NomadServerDown!.expr).toBe('up{job="nomad-servers"} == 0');
     expect(byName.FabioDown!.expr).toBe('up{job="fabio"} == 0');
     // Servers that leave discovery take their `up` series with them: count against bootstrap_expect.

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { renderArtifacts } from "../../render/artifacts";
 import { renderCli } from "../../scripts/render-cli";
 import { loadStack, stackFile } from "../support/stack";
+import { EXPECTED_ALERTS } from "../support/alerts";
 
 async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -46,16 +47,7 @@ describe("the render CLI", () => {
     expect(row("fabio-prometheus")).toContain("proxy: 9090, ui: 9999, metrics: 9996 (static)");
     expect(row("prometheus")?.[2]).toBe("service");
     expect(row("consul-servers")).toEqual(["consul-servers", "consul_http", "/v1/agent/metrics"]);
-    for (const alert of [
-      "NomadServerDown",
-      "NomadServersMissing",
-      "ConsulServerDown",
-      "ConsulServersMissing",
-      "ConsulNoLeader",
-      "FabioDown",
-      "FabioMissing",
-      "TargetDown",
-    ]) {
+    for (const alert of [...EXPECTED_ALERTS]) {
       expect(row(alert), alert).toBeDefined();
     }
     expect(stderr).toContain("nomad/jobs/fabio-prometheus");

@@ -1,0 +1,11 @@
+/** The alerts the stack must define, in rule-file order: the specification the tests hold the rules to. */
+export const EXPECTED_ALERTS = [
+  "NomadServerDown",
+  "NomadServersMissing",
+  "ConsulServerDown",
+  "ConsulServersMissing",
+  "ConsulNoLeader",
+  "FabioDown",
+  "FabioMissing",
+  "TargetDown",
+] as const;
