@@ -118,7 +118,8 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
         SCRAPE_JOBS.fabio,
         [fabioMetricsService(cfg.fabio.nameServerIndex), fabioMetricsService(cfg.fabio.prometheus)],
         FABIO_METRICS_PATH,
-        [],
+        // Which of the two Fabios a target is: the alerts watch each one separately.
+        [{ source_labels: ["__meta_consul_service"], target_label: "service" }],
       ),
       job(SCRAPE_JOBS.prometheus, [cfg.prometheus.jobName], "/metrics", []),
     ],

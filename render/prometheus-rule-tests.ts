@@ -2,6 +2,7 @@
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
 import { RULE_FILE, SCRAPE_JOBS } from "./prometheus-config";
+import { fabioMissingRules, type AlertRule } from "./prometheus-rules";
 
 interface ExpectedAlert {
   exp_labels: Record<string, string>;
@@ -85,9 +86,14 @@ function missingCase(
   expected: number,
   cluster: string,
   annotations: (remaining: number) => Record<string, string>,
+  { labels = "", bystanders = [] }: { labels?: string; bystanders?: string[] } = {},
 ): RuleTestCase {
-  const series = (i: number) => `up{job="${job}",instance="10.0.1.${i}:1234",cluster="${cluster}"}`;
-  const stays = Array.from({ length: expected - 1 }, (_, i) => ({ series: series(i + 1), values: repeat("1", 20) }));
+  const series = (i: number) => `up{job="${job}",instance="10.0.1.${i}:1234",cluster="${cluster}"${labels}}`;
+  const stays = [
+    ...Array.from({ length: expected - 1 }, (_, i) => ({ series: series(i + 1), values: repeat("1", 20) })),
+    // Targets of the same job that must not hide the missing one.
+    ...bystanders.map((bystander) => ({ series: bystander, values: repeat("1", 20) })),
+  ];
   const leaves = { series: series(expected), values: `${repeat("1", 3)} ${repeat("_", 12)} ${repeat("1", 5)}` };
   return {
     interval: "1m",
@@ -145,10 +151,16 @@ export function alertRuleTests(cfg: StackConfig): RuleTestFile {
           description: `Only ${n} of the ${cfg.images.consulServer.bootstrapExpect} Consul servers (bootstrap_expect) are discovered and up.`,
         }),
       ),
-      missingCase("FabioMissing", SCRAPE_JOBS.fabio, 1, cluster, () => ({
-        summary: "No Fabio is up",
-        description: "No Fabio has been discovered and up for 2 minutes: RocketMQ NameServer lookups fail everywhere.",
-      })),
+      ...fabioMissingRules(cfg).map((rule, i, rules) => {
+        const service = (r: AlertRule) => /service="([^"]+)"/.exec(r.expr)![1]!;
+        const other = rules[1 - i]!;
+        return missingCase(rule.alert, SCRAPE_JOBS.fabio, 1, cluster, () => rule.annotations, {
+          labels: `,service="${service(rule)}"`,
+          bystanders: [
+            `up{job="${SCRAPE_JOBS.fabio}",instance="10.0.2.1:1234",cluster="${cluster}",service="${service(other)}"}`,
+          ],
+        });
+      }),
       downCase("TargetDown", SCRAPE_JOBS.nomadClients, targetDownMinutes, "warning", cluster, (instance) => ({
         summary: `Scrape target ${instance} of job ${SCRAPE_JOBS.nomadClients} is down`,
         description: `${SCRAPE_JOBS.nomadClients} target ${instance} has been down for ${cfg.prometheus.targetDownFor}.`,

@@ -1,6 +1,7 @@
 // Alert rules as typed objects, serialized to the rule file Prometheus loads through rule_files.
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
+import { fabioMetricsService } from "./fabio-properties";
 import { SCRAPE_JOBS } from "./prometheus-config";
 
 export interface AlertRule {
@@ -21,6 +22,30 @@ export interface RuleFile {
  */
 function fewerServersThan(job: string, expected: number): string {
   return `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`;
+}
+
+/**
+ * A system job on every NameServer host. When one of the two Fabio jobs is stopped everywhere its targets
+ * leave discovery (FabioDown never sees them) while the other Fabio stays up, so each is watched alone.
+ */
+export function fabioMissingRules(cfg: StackConfig): AlertRule[] {
+  const roles = [
+    { alert: "NameServerIndexFabioMissing", role: "nameServerIndex", impact: "RocketMQ NameServer lookups fail" },
+    { alert: "PrometheusFabioMissing", role: "prometheus", impact: "Prometheus is unreachable through its Fabio" },
+  ] as const;
+  return roles.map(({ alert, role, impact }) => {
+    const service = fabioMetricsService(cfg.fabio[role]);
+    return {
+      alert,
+      expr: `absent(up{job="${SCRAPE_JOBS.fabio}",service="${service}"} == 1)`,
+      for: "2m",
+      labels: { severity: "critical" },
+      annotations: {
+        summary: `No ${cfg.fabio[role].jobName} Fabio is up`,
+        description: `No ${service} target has been discovered and up for 2 minutes: ${impact} on every host.`,
+      },
+    };
+  });
 }
 
 export function alertRules(cfg: StackConfig): RuleFile {
@@ -94,18 +119,7 @@ export function alertRules(cfg: StackConfig): RuleFile {
                 "Fabio {{ $labels.instance }} has not answered for 1 minute: RocketMQ NameServer lookups or Prometheus routing on that host fail.",
             },
           },
-          {
-            // A system job on every NameServer host: when none is discovered at all, nothing routes.
-            alert: "FabioMissing",
-            expr: `absent(up{job="${SCRAPE_JOBS.fabio}"} == 1)`,
-            for: "2m",
-            labels: { severity: "critical" },
-            annotations: {
-              summary: "No Fabio is up",
-              description:
-                "No Fabio has been discovered and up for 2 minutes: RocketMQ NameServer lookups fail everywhere.",
-            },
-          },
+          ...fabioMissingRules(cfg),
           {
             alert: "TargetDown",
             expr: "up == 0",

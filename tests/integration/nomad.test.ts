@@ -305,7 +305,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     // Host networking, listening on the dynamic port Nomad substitutes at task start.
     const task = only<NomadTask>(group.Tasks, "task");
     expect(task.Config).toMatchObject({ network_mode: "host" });
-    expect(task.Config.args).toContain(`--web.listen-address=0.0.0.0:\${NOMAD_PORT_${service.PortLabel}}`);
+    expect(task.Config.args).toContain(`--web.listen-address=\${NOMAD_ADDR_${service.PortLabel}}`);
 
     const templates = group.Tasks.flatMap((task) => task.Templates ?? []);
     expect(templates.length).toBeGreaterThan(0);

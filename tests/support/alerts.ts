@@ -6,6 +6,7 @@ export const EXPECTED_ALERTS = [
   "ConsulServersMissing",
   "ConsulNoLeader",
   "FabioDown",
-  "FabioMissing",
+  "NameServerIndexFabioMissing",
+  "PrometheusFabioMissing",
   "TargetDown",
 ] as const;

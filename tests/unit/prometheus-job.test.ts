@@ -74,7 +74,7 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
     expect(args).toContain("--config.file=/secrets/prometheus.yml");
     // Host networking on a dynamic port: Nomad fills in the port when it starts the task.
     expect(only(task.config).network_mode).toBe("host");
-    expect(args).toContain("--web.listen-address=0.0.0.0:${NOMAD_PORT_http}");
+    expect(args).toContain("--web.listen-address=${NOMAD_ADDR_http}");
     const tsdb = args.find((a) => a.startsWith("--storage.tsdb.path="))!.split("=")[1];
     const storage = cfg.prometheus.storage;
     if (storage.kind === "ephemeralDisk") {

@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderArtifacts } from "../../render/artifacts";
-import { renderCli } from "../../scripts/render-cli";
-import { loadStack, stackFile } from "../support/stack";
+import { OUTPUT_MARKER, renderCli } from "../../scripts/render-cli";
+import { loadStack, PROJECT_DIR, stackFile } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
 
 async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,7 +32,7 @@ describe("the render CLI", () => {
     const result = await render("--stack", "prod", "--out", out);
     expect(result.code).toBe(0);
     const expected = renderArtifacts(loadStack("prod"), "prod");
-    expect(filesUnder(out)).toEqual(expected.map((a) => a.path).sort());
+    expect(filesUnder(out)).toEqual([OUTPUT_MARKER, ...expected.map((a) => a.path)].sort());
     expect(result.stdout.trim().split("\n")).toEqual(expected.map((a) => path.join(out, a.path)));
     for (const artifact of expected) {
       expect(fs.readFileSync(path.join(out, artifact.path), "utf8")).toBe(artifact.content);
@@ -104,8 +104,8 @@ describe("the render CLI", () => {
 
     expect((await render("--stack", "dev", "--out", out)).code).toBe(0); // dev runs without Consul ACLs
     const expected = renderArtifacts(loadStack("dev"), "dev").map((a) => a.path);
-    expect(filesUnder(out)).toEqual([...expected, "extra/keep.hcl", "notes.txt"].sort());
-    expect(fs.readdirSync(out).sort()).toEqual(["extra", "jobs", "notes.txt", "packer", "prometheus"]);
+    expect(filesUnder(out)).toEqual([...expected, OUTPUT_MARKER, "extra/keep.hcl", "notes.txt"].sort());
+    expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, "extra", "jobs", "notes.txt", "packer", "prometheus"]);
     expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
   });
 
@@ -119,6 +119,25 @@ describe("the render CLI", () => {
 
     expect((await render("--stack-file", file, "--out", out)).code).toBe(1);
     expect(new Map(filesUnder(out).map((f) => [f, fs.readFileSync(path.join(out, f), "utf8")]))).toEqual(before);
+  });
+
+  it("refuses to replace a jobs/ or packer/ it did not write, such as the project's own packer/", async () => {
+    const out = tempDir();
+    fs.mkdirSync(path.join(out, "packer"));
+    fs.writeFileSync(path.join(out, "packer", "images.pkr.hcl"), "precious");
+    const result = await render("--stack", "dev", "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `error: refusing to replace ${path.join(out, "packer")}: ${out} was not written by this CLI (no ${OUTPUT_MARKER}); choose an empty or dedicated --out`,
+    );
+    expect(filesUnder(out)).toEqual(["packer/images.pkr.hcl"]);
+  });
+
+  it("refuses to render into the project directory itself", async () => {
+    const result = await render("--stack", "dev", "--out", PROJECT_DIR);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("it is a project directory");
+    expect(fs.existsSync(path.join(PROJECT_DIR, OUTPUT_MARKER))).toBe(false);
   });
 
   it("reports an --out it cannot write on one line naming the path, without a stack trace", async () => {
