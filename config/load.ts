@@ -1,7 +1,7 @@
 // Turns raw stack config (from a stack file or from the Pulumi engine) into a validated StackConfig.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
@@ -48,19 +48,18 @@ export function loadStackFile(filePath: string): StackConfig {
   } catch {
     throw new ConfigError(file, [], `cannot read the stack file at ${filePath}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(file, [], `is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+  const doc = parseDocument(text);
+  const syntaxError = doc.errors[0];
+  if (syntaxError !== undefined) {
+    throw new ConfigError(file, [], `is not valid YAML: ${syntaxError.message.split("\n")[0]}`);
   }
-  const config = (doc as { config?: unknown } | null)?.config ?? {};
+  const config = (doc.toJS() as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
   requireEncryptedSecrets(config as RawConfig, file);
   // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
-  return parseStackConfig(decodeEngineConfig(encodeAsEngine(config as RawConfig)), file);
+  return parseStackConfig(decodeEngineConfig(encodeAsEngine(doc)), file);
 }
 
 /** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
@@ -82,14 +81,31 @@ function requireEncryptedSecrets(config: RawConfig, file: string): void {
 
 /**
  * What the Pulumi engine hands the program for a stack file's `config:`: one string per key. A mapping or
- * list arrives as JSON; a scalar arrives as its text, and a YAML number, boolean or null as its JSON text
- * (`2024` → "2024", `1e3` → "1000", `true` → "true", `null` → "null"). The program cannot tell `2024` from
+ * list arrives as JSON. A scalar arrives as the text Pulumi's Go YAML decoder reads into a string (config.Value
+ * unmarshals every value as a string first): a plain scalar as written in the file (`1e3` → "1e3", `0x1f` →
+ * "0x1f", `010` → "010", `1.0` → "1.0", `true` → "true"), a quoted or block scalar as its string value, and a
+ * null (`~`, `null` or no value at all) as "" (the empty string). The program cannot tell `2024` from
  * `"2024"`, so neither can the render CLI.
  */
-export function encodeAsEngine(config: RawConfig): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-  );
+export function encodeAsEngine(doc: Document): Record<string, string> {
+  const config = doc.get("config", true);
+  if (!isMap(config)) return {};
+  const all: Record<string, string> = {};
+  for (const pair of config.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+    if (value === null || value === undefined) all[key] = "";
+    else if (isScalar(value)) all[key] = scalarText(value);
+    else all[key] = JSON.stringify((value as { toJS(doc: Document): unknown }).toJS(doc));
+  }
+  return all;
+}
+
+/** A top-level scalar as Go's YAML decoder reads it into a string. */
+function scalarText(scalar: Scalar): string {
+  if (scalar.value === null) return "";
+  if (scalar.type === Scalar.PLAIN && scalar.source !== undefined) return scalar.source;
+  return String(scalar.value);
 }
 
 /**

@@ -84,10 +84,10 @@ const fabio = z.strictObject({
 
 const stackConfigShape = z.strictObject({
   /** Name of the platform cluster, used in `cluster-<name>` tags and the `cluster` metric label. */
-  clusterName: dnsName.refine(
-    (name) => name !== "null",
-    'is empty: Pulumi passes an empty or null value as the text "null"; name the cluster',
-  ),
+  clusterName: z
+    .string()
+    .min(1, "is empty: Pulumi passes an empty or null value (`~`, `null`) as empty text; name the cluster")
+    .pipe(dnsName),
   nomad: nomad.prefault({}),
   nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
   consul: consul.prefault({}),

@@ -1,7 +1,7 @@
 // Runs the Pulumi program under the engine mocks and records every resource it registers.
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { isMap, isScalar, parse as parseYaml, parseDocument } from "yaml";
 import { vi } from "vitest";
 import { stackFile } from "./stack";
 
@@ -23,19 +23,45 @@ export interface ProgramRun {
 }
 
 /**
- * Pulumi passes config to the program as one string per key: a string as it is, anything else as its JSON
- * (objects and lists, and also YAML numbers, booleans and null: Plaintext.marshalText in Pulumi's config
- * package). Kept apart from config/load.ts on purpose: it is the model the CLI's encoding is checked against.
+ * Pulumi passes config to the program as one string per key: a string as it is, a mapping or list as its JSON.
+ * Kept apart from config/load.ts on purpose: it is the model the CLI's encoding is checked against.
  */
 function engineConfig(config: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    Object.entries(config).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : value === null ? "" : JSON.stringify(value),
+    ]),
   );
 }
 
-/** The `config:` mapping of any stack file, as YAML types it. */
+/** What Go's gopkg.in/yaml.v2 resolves to null (the Go string it decodes into stays ""). */
+const GO_YAML_NULLS = ["", "~", "null", "Null", "NULL"];
+
+/**
+ * The `config:` mapping of any stack file as the Pulumi CLI reads it: config.Value's UnmarshalYAML first
+ * decodes each value into a Go string, and yaml.v2 puts a scalar's text there as written in the file (a plain
+ * `1e3` stays "1e3"; a quoted one is its unquoted text) and leaves it "" for a null. Mappings and lists keep
+ * their YAML types (the engine passes them as JSON).
+ */
 export function readStackFileConfig(file: string): Record<string, unknown> {
-  return (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+  const text = fs.readFileSync(file, "utf8");
+  const config = (parseYaml(text) as { config: Record<string, unknown> }).config;
+  const node = parseDocument(text).get("config", true);
+  if (!isMap(node)) return config;
+  for (const pair of node.items) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (!isScalar(pair.value)) {
+      if (pair.value === null) config[key] = "";
+      continue;
+    }
+    const [start, end] = pair.value.range!;
+    const written = text.slice(start, end).trim();
+    const plain = !/^["'|>]/.test(written); // not quoted, not a block scalar
+    config[key] = !plain ? String(pair.value.value) : GO_YAML_NULLS.includes(written) ? "" : written;
+  }
+  return config;
 }
 
 /** The `config:` mapping of a committed stack file. */

@@ -2,9 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadStackFile, stackConfigSchema, type RawConfig } from "../../config";
+import { parseDocument } from "yaml";
+import { ConfigError, encodeAsEngine, loadStackFile, stackConfigSchema, type RawConfig } from "../../config";
 import { hostConstraint, renderJobs } from "../../render";
 import { only, parseHcl, parseJobspec } from "../support/hcl";
+import { readStackFileConfig } from "../support/pulumi";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
@@ -46,11 +48,14 @@ describe("stack config", () => {
   });
 
   it("keeps every top-level key a mapping or a string, the only scalar Pulumi hands a program", () => {
-    type Def = { type: string; innerType?: { _zod: { def: Def } } };
+    type Def = { type: string; innerType?: { _zod: { def: Def } }; in?: { _zod: { def: Def } } };
     const typeOf = (schema: unknown): string => {
       let def = (schema as { _zod: { def: Def } })._zod.def;
-      while (def.innerType !== undefined && ["default", "prefault", "optional"].includes(def.type)) {
-        def = def.innerType._zod.def;
+      while (
+        (def.innerType !== undefined && ["default", "prefault", "optional"].includes(def.type)) ||
+        (def.type === "pipe" && def.in !== undefined)
+      ) {
+        def = (def.type === "pipe" ? def.in! : def.innerType!)._zod.def;
       }
       return def.type;
     };
@@ -282,6 +287,52 @@ describe("stack files", () => {
 
   it("names the stack file when its YAML does not parse", () => {
     expect(() => loadStackFile(write("config: [unclosed"))).toThrow(/^Pulumi\.broken\.yaml: is not valid YAML/);
+  });
+
+  // Top-level scalars as the Pulumi CLI passes them: the text written in the file, "" for a null.
+  const scalars: [string, string][] = [
+    ["1e3", "1e3"],
+    ["0x1f", "0x1f"],
+    ["010", "010"],
+    ["1.0", "1.0"],
+    ["0o7", "0o7"],
+    ["2024", "2024"],
+    ["true", "true"],
+    ["True", "True"],
+    ["yes", "yes"],
+    [".inf", ".inf"],
+    ["a b", "a b"],
+    ['"1e3"', "1e3"],
+    ["'010'", "010"],
+    ['"null"', "null"],
+    ['""', ""],
+    ["null", ""],
+    ["Null", ""],
+    ["~", ""],
+    ["", ""],
+  ];
+
+  it.each(scalars)("encodes the top-level scalar %s as the engine passes it", (yamlValue, engine) => {
+    const text = `config:\n  ${NS}:clusterName: ${yamlValue}\n  ${NS}:nomad:\n    region: "1e3"\n    datacenters: [dc1, 010]\n`;
+    expect(encodeAsEngine(parseDocument(text))).toEqual({
+      [`${NS}:clusterName`]: engine,
+      [`${NS}:nomad`]: '{"region":"1e3","datacenters":["dc1",10]}',
+    });
+  });
+
+  it("encodes every top-level scalar as the independent model of the engine does", () => {
+    const text = `config:\n${scalars.map(([v], i) => `  ${NS}:k${i}: ${v}\n`).join("")}`;
+    const model = readStackFileConfig(write(text));
+    expect(encodeAsEngine(parseDocument(text))).toEqual(model);
+    expect(Object.values(model)).toEqual(scalars.map(([, engine]) => engine));
+  });
+
+  it("rejects an empty or null cluster name, naming the key", () => {
+    for (const value of ["", "~", "null"]) {
+      expect(() => loadStackFile(write(`config:\n  ${NS}:clusterName: ${value}\n`))).toThrow(
+        /^Pulumi\.broken\.yaml: rocketmq-system-jobs:clusterName: is empty/,
+      );
+    }
   });
 
   it("names the stack file and key for a bad value", () => {
