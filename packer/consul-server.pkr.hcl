@@ -10,14 +10,20 @@ build {
     inline = ["mkdir -p ${local.staging}/consul.d"]
   }
 
+  # consul_http's definition: consul_service.json without Consul ACLs, consul_service.boot.json with them
+  # (generated/<stack>/ holds one of the two). install_consul_boot_service moves the latter out of the agent's
+  # config directory, to /etc/consul-boot/, where the boot step registers it with consul_http's own token.
   provisioner "file" {
-    sources     = ["${local.generated}/consul-server.hcl", "${local.generated}/consul_service.json"]
+    sources = [
+      for name in local.consul_server_files : "${local.generated}/${name}"
+      if fileexists("${local.generated}/${name}")
+    ]
     destination = "${local.staging}/consul.d/"
   }
 
   provisioner "shell" {
     environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}"]
     execute_command  = local.as_root
-    inline           = concat(local.install_consul_config, local.clean_staging)
+    inline           = concat(local.install_consul_boot_service, local.install_consul_config, local.clean_staging)
   }
 }

@@ -109,6 +109,21 @@ locals {
     "consul validate /etc/consul.d",
   ]
 
+  # What the consul-server build uploads from generated/<stack>/, where present (see consul-server.pkr.hcl).
+  consul_server_files = ["consul-server.hcl", "consul_service.json", "consul_service.boot.json"]
+
+  # With Consul ACLs on, consul_http must not be loaded from /etc/consul.d (Consul 1.8 would register it with
+  # the agent's default token, which token-less requests run under). The image keeps its definition, which
+  # holds no token, in /etc/consul-boot for the boot step: consul services register -token=<token> <file>.
+  install_consul_boot_service = [
+    "set -eu",
+    "if [ -f ${local.staging}/consul.d/consul_service.boot.json ]; then",
+    "  install -d -o root -g root -m 0750 /etc/consul-boot",
+    "  install -o root -g root -m 0640 ${local.staging}/consul.d/consul_service.boot.json /etc/consul-boot/",
+    "  rm ${local.staging}/consul.d/consul_service.boot.json",
+    "fi",
+  ]
+
   # Nomad clients run as root (they isolate tasks), so Nomad's config and state stay root-only.
   install_nomad_config = [
     "set -eu",

@@ -2,7 +2,7 @@
 // an image. Each token's rules are data here, so the generated headers, the policy documents and the tests that
 // prove them on a default-deny Consul all read the same list.
 import type { StackConfig } from "../../config";
-import { CONSUL_HTTP_SERVICE } from "./consul-service";
+import { CONSUL_BOOT_SERVICE_FILE, CONSUL_HTTP_SERVICE } from "./consul-service";
 import { agentHclString } from "./hcl1";
 import { writeHcl, type HclEntry } from "./hcl-writer";
 
@@ -17,8 +17,11 @@ export interface AclRule {
 export interface BootToken {
   /** Name of its ACL policy. */
   readonly name: string;
-  /** How the agent gets it at boot: as one of the Consul agent's own tokens, or in Nomad's token file. */
-  readonly setAs: "agent" | "default" | "nomadTokenFile";
+  /**
+   * How the agent gets it at boot: as the Consul agent's `agent` token, as the token a service is registered
+   * with (`consul services register`, which the agent keeps with the service), or in Nomad's token file.
+   */
+  readonly setAs: "agent" | "serviceRegistration" | "nomadTokenFile";
   readonly rules: readonly AclRule[];
 }
 
@@ -39,13 +42,16 @@ export const CONSUL_AGENT_TOKEN: BootToken = {
 };
 
 /**
- * Consul servers: Consul 1.8 registers services defined in config files (consul_http) with the agent's
- * `default` token, never with the `agent` token, so the default token may write that one service and nothing
- * else. Requests that carry no token run under it too, so it grants no other read.
+ * Consul servers: registers consul_http, whose definition the image keeps outside /etc/consul.d
+ * (CONSUL_BOOT_SERVICE_FILE) when ACLs are on. Consul 1.8 would register a config-file service with the
+ * agent's `default` token, which is also what every token-less request runs under; so the default token
+ * stays unset (token-less requests are anonymous, denied) and consul_http gets a token of its own. The agent
+ * keeps that token with the service in data_dir and syncs the service and its check with it. The check
+ * calls /v1/status/leader, which needs no token, so the policy needs nothing else.
  */
-export const CONSUL_SERVER_DEFAULT_TOKEN: BootToken = {
-  name: "consul-server-default",
-  setAs: "default",
+export const CONSUL_HTTP_SERVICE_TOKEN: BootToken = {
+  name: "consul-http-service",
+  setAs: "serviceRegistration",
   rules: [{ resource: "service", segment: CONSUL_HTTP_SERVICE, policy: "write" }],
 };
 
@@ -72,8 +78,9 @@ export function aclPolicyHcl(token: BootToken): string {
 export function bootStep(token: BootToken): string {
   switch (token.setAs) {
     case "agent":
-    case "default":
-      return `consul acl set-agent-token ${token.setAs} <token>`;
+      return "consul acl set-agent-token agent <token>";
+    case "serviceRegistration":
+      return `consul services register -token=<token> ${CONSUL_BOOT_SERVICE_FILE}`;
     case "nomadTokenFile":
       return `write ${NOMAD_CONSUL_TOKEN_FILE} (root, mode 0600): consul { token = "<token>" }`;
     default: {
@@ -96,7 +103,12 @@ export function consulAclHeader(cfg: StackConfig, tokens: readonly BootToken[]):
     "\nConsul ACLs are on (default deny) and no token is in this image. The boot step sets, with a token\n" +
     "allowed acl:write:\n" +
     tokens.map(tokenLines).join("\n") +
-    "\nenable_token_persistence keeps what it sets in data_dir across restarts."
+    "\nThe default token stays unset: a request without a token is anonymous and denied." +
+    (tokens.some((t) => t.setAs === "serviceRegistration")
+      ? `\n${CONSUL_HTTP_SERVICE} is registered with its own token (the agent keeps both in data_dir), so its\n` +
+        "definition is outside this directory, not loaded from it."
+      : "") +
+    "\nenable_token_persistence keeps the agent token in data_dir across restarts."
   );
 }
 

@@ -1,13 +1,29 @@
-// consul_service.json: the service Prometheus discovers Consul servers by.
+// consul_service.json / consul_service.boot.json: the service Prometheus discovers Consul servers by.
 import type { StackConfig } from "../../config";
 
 /** The Consul service Prometheus discovers Consul servers by (the seed's name). */
 export const CONSUL_HTTP_SERVICE = "consul_http";
 
 /**
+ * The image file that defines consul_http. Without ACLs it sits in /etc/consul.d and the agent loads it. With
+ * ACLs on it must not: Consul 1.8 registers config-file services with the agent's `default` token, which
+ * token-less requests also run under. So the image keeps it outside the config directory, at
+ * CONSUL_BOOT_SERVICE_FILE, and the boot step registers it with consul_http's own token.
+ */
+export function consulServiceFileName(cfg: StackConfig): string {
+  return cfg.consul.acl.enabled ? CONSUL_BOOT_SERVICE_FILE_NAME : "consul_service.json";
+}
+
+export const CONSUL_BOOT_SERVICE_FILE_NAME = "consul_service.boot.json";
+
+/** Where the consul-server image keeps consul_http's definition when ACLs are on (root, mode 0640). */
+export const CONSUL_BOOT_SERVICE_FILE = `/etc/consul-boot/${CONSUL_BOOT_SERVICE_FILE_NAME}`;
+
+/**
  * The service Prometheus scrapes Consul servers through. Its check calls the agent's own API on
  * loopback, so Consul's service discovery only hands Prometheus servers whose HTTP API answers.
- * `/v1/status/leader` needs no ACL token, so the check keeps working once ACLs default to deny.
+ * `/v1/status/leader` needs no ACL token, so the check keeps working once ACLs default to deny. The
+ * definition never carries a token: with ACLs on, the boot step supplies one when it registers it.
  */
 export function consulServiceJson(cfg: StackConfig): string {
   const httpPort = cfg.images.consulServer.httpPort;

@@ -1,13 +1,19 @@
-// Consul agent files for the images: the server config and the client config (consul_service.json is in
-// consul-service.ts).
+// Consul agent files for the images: the server config and the client config (consul_http's service file is
+// in consul-service.ts).
 import type { StackConfig } from "../../config";
 import { isWildcardAddress } from "../../config/images-schema";
-import { CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
+import { CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";
 import { generatedBy } from "./provenance";
 
-export { CONSUL_HTTP_SERVICE, consulServiceJson } from "./consul-service";
+export {
+  CONSUL_BOOT_SERVICE_FILE,
+  CONSUL_BOOT_SERVICE_FILE_NAME,
+  CONSUL_HTTP_SERVICE,
+  consulServiceFileName,
+  consulServiceJson,
+} from "./consul-service";
 
 // node_name is left out on purpose: each agent then takes its machine's hostname.
 const PER_MACHINE =
@@ -39,7 +45,7 @@ export function consulServerHcl(cfg: StackConfig, stack: string): string {
     ],
     agentHclString,
     `${generatedBy("Consul server agent config", stack)}\n${PER_MACHINE}` +
-      consulAclHeader(cfg, [CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN]),
+      consulAclHeader(cfg, [CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN]),
   );
 }
 

@@ -1,6 +1,6 @@
 // Files baked into the machine images: Consul and Nomad agent configs, plus packer's variables file.
 import type { StackConfig } from "../../config";
-import { consulClientHcl, consulServerHcl, consulServiceJson } from "./consul";
+import { consulClientHcl, consulServerHcl, consulServiceFileName, consulServiceJson } from "./consul";
 import { nomadClientHcl, nomadServerHcl } from "./nomad";
 import { packerVarsHcl } from "./packer-vars";
 
@@ -20,7 +20,9 @@ export interface ImageFile {
 export function renderImageFiles(cfg: StackConfig, stack: string): ImageFile[] {
   return [
     { name: "consul-server.hcl", content: consulServerHcl(cfg, stack) },
-    { name: "consul_service.json", content: consulServiceJson(cfg) },
+    // consul_service.json (loaded from /etc/consul.d) without ACLs; with them consul_service.boot.json, which
+    // the image keeps outside the config directory for the boot step to register with its own token.
+    { name: consulServiceFileName(cfg), content: consulServiceJson(cfg) },
     { name: "consul-client.hcl", content: consulClientHcl(cfg, stack) },
     { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack) },
     { name: "nomad-client.hcl", content: nomadClientHcl(cfg, stack) },

@@ -6,7 +6,8 @@ import {
   consulClientHcl,
   CONSUL_AGENT_TOKEN,
   CONSUL_HTTP_SERVICE,
-  CONSUL_SERVER_DEFAULT_TOKEN,
+  CONSUL_HTTP_SERVICE_TOKEN,
+  consulServiceFileName,
   prometheusPolicyRules,
   renderImageFiles,
 } from "../../render";
@@ -51,11 +52,12 @@ interface NomadSelf {
 }
 
 describe.runIf(available)("the committed Consul configs, as `consul validate` sees them", () => {
+  // With ACLs on, the service file is registered at boot rather than loaded, but it has the same format.
   it.each(STACKS)("the %s Consul server config and consul_http service file are valid together", (stack) => {
     const { code, output } = runTool("consul", [
       "validate",
       generated(stack, "consul-server.hcl"),
-      generated(stack, "consul_service.json"),
+      generated(stack, consulServiceFileName(loadStack(stack))),
     ]);
     expect(output).toContain("Configuration is valid!");
     expect(code).toBe(0);
@@ -95,7 +97,15 @@ describe.runIf(available)("agents started from the image files", () => {
 
     it("list consul_http in the catalog with the cluster and http tags", async () => {
       const { consul, httpPort } = get();
-      const services = await consul.getJson<CatalogService[]>("/v1/catalog/service/consul_http");
+      // The agent syncs a registration to the catalog shortly after it is made (at boot, with ACLs on).
+      const services = await waitFor(
+        "consul_http in the catalog",
+        async () => {
+          const listed = await consul.getJson<CatalogService[]>("/v1/catalog/service/consul_http");
+          return listed.length > 0 ? listed : undefined;
+        },
+        { timeoutMs: 20_000, process: consul.process },
+      );
       expect(services.map((s) => ({ name: s.ServiceName, port: s.ServicePort, tags: s.ServiceTags }))).toEqual([
         { name: "consul_http", port: httpPort, tags: [`cluster-${stack}`, "http"] },
       ]);
@@ -135,12 +145,39 @@ describe.runIf(available)("agents started from the image files", () => {
           expect(status, text).toBe(200);
           return Object.keys(JSON.parse(text) as Record<string, string[]>).sort();
         };
-        // The management token sees what is there, the anonymous token none of it.
+        // The management token sees what is there; without a token (the default token is unset, so that is
+        // the anonymous token) nothing is visible.
         expect(await catalog({ "X-Consul-Token": get().acl!.management })).toContain(CONSUL_HTTP_SERVICE);
         expect(await catalog({ "X-Consul-Token": "anonymous" })).toEqual([]);
-        // A request without a token runs under the server's default token, which consul_http's registration
-        // needs (Consul 1.8 registers config-file services with it): it reads that one service and nothing else.
-        expect(await catalog({})).toEqual([CONSUL_HTTP_SERVICE]);
+        expect(await catalog({})).toEqual([]);
+        const anonymous = await http(`${consul.url}/v1/catalog/service/${CONSUL_HTTP_SERVICE}`);
+        expect(anonymous.status, anonymous.text).toBe(200);
+        expect(JSON.parse(anonymous.text)).toEqual([]);
+        // Nor can a token-less request register a fake consul_http (Prometheus would send its Consul token to
+        // its address), or deregister the real one, through the agent or the catalog.
+        const fake = { Name: CONSUL_HTTP_SERVICE, ID: "fake", Address: "203.0.113.9", Port: 8500 };
+        const register = await http(`${consul.url}/v1/agent/service/register`, { method: "PUT", body: fake });
+        expect(register.status, register.text).toBe(403);
+        const catalogRegister = await http(`${consul.url}/v1/catalog/register`, {
+          method: "PUT",
+          body: {
+            Node: "image-test",
+            Address: "127.0.0.1",
+            Service: { ID: "fake", Service: CONSUL_HTTP_SERVICE, Address: fake.Address, Port: fake.Port },
+          },
+        });
+        expect(catalogRegister.status, catalogRegister.text).toBe(403);
+        const deregister = await http(`${consul.url}/v1/agent/service/deregister/${CONSUL_HTTP_SERVICE}`, {
+          method: "PUT",
+        });
+        expect(deregister.status, deregister.text).toBe(403);
+        const services = await consul.getJson<{ ServiceID: string; ServiceAddress: string }[]>(
+          `/v1/catalog/service/${CONSUL_HTTP_SERVICE}`,
+        );
+        expect(services.map((s) => [s.ServiceID, s.ServiceAddress])).toEqual([[CONSUL_HTTP_SERVICE, ""]]);
+        // consul_http's own token may write that one service and read nothing else.
+        const own = get().acl!.tokens[CONSUL_HTTP_SERVICE_TOKEN.name]!;
+        expect(await catalog({ "X-Consul-Token": own })).toEqual([CONSUL_HTTP_SERVICE]);
       },
     );
 
@@ -149,10 +186,20 @@ describe.runIf(available)("agents started from the image files", () => {
       () => {
         const { consul, acl } = get();
         const persisted = JSON.parse(fs.readFileSync(path.join(consul.dataDir, "acl-tokens.json"), "utf8")) as unknown;
-        expect(persisted).toEqual({
-          agent: acl!.tokens[CONSUL_AGENT_TOKEN.name],
-          default: acl!.tokens[CONSUL_SERVER_DEFAULT_TOKEN.name],
-        });
+        // Only the agent token: the default token stays unset.
+        expect(persisted).toEqual({ agent: acl!.tokens[CONSUL_AGENT_TOKEN.name] });
+        // consul_http, registered through the API, is kept in data_dir with the token it was registered with.
+        const servicesDir = path.join(consul.dataDir, "services");
+        const services = fs
+          .readdirSync(servicesDir)
+          .map((f) => JSON.parse(fs.readFileSync(path.join(servicesDir, f), "utf8")) as { Service: { ID: string } })
+          .filter((persisted) => persisted.Service.ID === CONSUL_HTTP_SERVICE);
+        expect(services).toEqual([
+          expect.objectContaining({
+            Token: acl!.tokens[CONSUL_HTTP_SERVICE_TOKEN.name],
+            Service: expect.objectContaining({ ID: CONSUL_HTTP_SERVICE, Service: CONSUL_HTTP_SERVICE }),
+          }),
+        ]);
       },
     );
 

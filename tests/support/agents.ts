@@ -7,7 +7,8 @@ import {
   agentHclString,
   aclPolicyHcl,
   CONSUL_AGENT_TOKEN,
-  CONSUL_SERVER_DEFAULT_TOKEN,
+  CONSUL_BOOT_SERVICE_FILE_NAME,
+  CONSUL_HTTP_SERVICE_TOKEN,
   NOMAD_CONSUL_TOKEN,
   NOMAD_CONSUL_TOKEN_FILE,
   renderImageFiles,
@@ -152,10 +153,12 @@ export async function createAclToken(url: string, management: string, name: stri
 /**
  * What an operator does once and the boot step on every machine, on the Consul server started from the
  * image files: bootstrap ACLs (the management token exists only in this test), create each boot token from
- * its documented policy, and hand the server its agent and default tokens with `consul acl set-agent-token`,
- * the command the generated header names.
+ * its documented policy, hand the server its agent token with `consul acl set-agent-token agent`, and register
+ * consul_http from the image's consul_service.boot.json (kept outside the config directory) with
+ * `consul services register -token=<consul-http-service token>`, the commands the generated header names.
+ * The server's default token is never set.
  */
-async function bootConsulAcl(consul: Agent): Promise<BootedAcl> {
+async function bootConsulAcl(consul: Agent, bootService: { name: string; content: string }): Promise<BootedAcl> {
   // A new Consul 1.8 cluster answers "The ACL system is currently in legacy mode" for its first seconds.
   const management = await waitFor(
     "Consul's ACL bootstrap",
@@ -169,16 +172,19 @@ async function bootConsulAcl(consul: Agent): Promise<BootedAcl> {
     { process: consul.process },
   );
   const tokens: Record<string, string> = {};
-  for (const token of [CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN, NOMAD_CONSUL_TOKEN]) {
+  for (const token of [CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN, NOMAD_CONSUL_TOKEN]) {
     tokens[token.name] = await createAclToken(consul.url, management, token.name, aclPolicyHcl(token));
   }
-  for (const token of [CONSUL_AGENT_TOKEN, CONSUL_SERVER_DEFAULT_TOKEN]) {
-    const set = await runToolAsync("consul", ["acl", "set-agent-token", token.setAs, tokens[token.name]!], {
-      CONSUL_HTTP_ADDR: consul.url,
-      CONSUL_HTTP_TOKEN: management,
-    });
-    if (set.code !== 0) throw new Error(`consul acl set-agent-token ${token.setAs} exited ${set.code}: ${set.output}`);
-  }
+  const cli = async (args: string[]): Promise<void> => {
+    // No CONSUL_HTTP_TOKEN: each command carries exactly the token the boot step gives it.
+    const run = await runToolAsync("consul", args, { CONSUL_HTTP_ADDR: consul.url });
+    if (run.code !== 0) throw new Error(`consul ${args.slice(0, 2).join(" ")} exited ${run.code}: ${run.output}`);
+  };
+  await cli(["acl", "set-agent-token", `-token=${management}`, "agent", tokens[CONSUL_AGENT_TOKEN.name]!]);
+  // Beside the config files, not among them: the agent does not load it.
+  const serviceFile = path.join(path.dirname(consul.dataDir), bootService.name);
+  fs.writeFileSync(serviceFile, bootService.content);
+  await cli(["services", "register", `-token=${tokens[CONSUL_HTTP_SERVICE_TOKEN.name]!}`, serviceFile]);
   return { management, tokens };
 }
 
@@ -252,8 +258,8 @@ const pick = (files: { name: string; content: string }[], ...names: string[]) =>
  * appears in the server's ports, the consul_http service and its check); consul-agent-config.test.ts proves
  * this is the only difference from the committed files. Then starts a Consul server and a Nomad agent
  * (server and client in one) from them, Nomad registering its services in that Consul. With
- * `consul.acl.enabled` the Consul server enforces ACLs as its file says (default deny), and the test plays
- * the boot step the generated headers describe before Nomad starts.
+ * `consul.acl.enabled` the Consul server enforces ACLs as its file says (default deny), consul_http is not in
+ * its config files, and the test plays the boot step the generated headers describe before Nomad starts.
  */
 export async function startImageAgents(cfg: StackConfig, stack: string): Promise<ImageAgents> {
   const httpPort = await freePort();
@@ -263,7 +269,11 @@ export async function startImageAgents(cfg: StackConfig, stack: string): Promise
   };
   const files = renderImageFiles(withPort, stack);
   const server = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
-  const acl = cfg.consul.acl.enabled ? await bootConsulAcl(server) : undefined;
+  const bootService = files.find((f) => f.name === CONSUL_BOOT_SERVICE_FILE_NAME);
+  if (cfg.consul.acl.enabled !== (bootService !== undefined)) {
+    throw new Error(`${CONSUL_BOOT_SERVICE_FILE_NAME} must be rendered exactly when consul.acl.enabled`);
+  }
+  const acl = bootService === undefined ? undefined : await bootConsulAcl(server, bootService);
   const consul = acl === undefined ? server : { ...server, getJson: agentWithToken(server, acl.management) };
   const nomadFiles = pick(files, "nomad-server.hcl", "nomad-client.hcl");
   const bootFiles = acl === undefined ? [] : [nomadTokenFile(acl.tokens[NOMAD_CONSUL_TOKEN.name]!)];

@@ -6,7 +6,8 @@ import {
   agentHclString,
   bootStep,
   CONSUL_AGENT_TOKEN,
-  CONSUL_SERVER_DEFAULT_TOKEN,
+  CONSUL_BOOT_SERVICE_FILE,
+  CONSUL_HTTP_SERVICE_TOKEN,
   consulClientAddr,
   consulClientHcl,
   consulServerHcl,
@@ -118,6 +119,21 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
     });
   });
 
+  it("load consul_http from the config directory only without ACLs, else ship it for the boot step to register", () => {
+    const names = renderImageFiles(cfg, stack).map((f) => f.name);
+    const service = renderImageFiles(cfg, stack).find((f) => f.name.startsWith("consul_service"))!;
+    expect(service.content).toBe(consulServiceJson(cfg));
+    if (cfg.consul.acl.enabled) {
+      // Consul 1.8 would register a config-file service with the default token, which token-less requests share.
+      expect(names).not.toContain("consul_service.json");
+      expect(service.name).toBe(path.basename(CONSUL_BOOT_SERVICE_FILE));
+      expect(path.dirname(CONSUL_BOOT_SERVICE_FILE)).not.toBe("/etc/consul.d");
+      expect(commentLines(consulServerHcl(cfg, stack))).toContain(CONSUL_BOOT_SERVICE_FILE);
+    } else {
+      expect(service.name).toBe("consul_service.json");
+    }
+  });
+
   it("configure the Consul client on Nomad hosts to join the same servers and serve consul.address", async () => {
     const doc = await parseHcl(consulClientHcl(cfg, stack));
     expect(doc).toEqual({
@@ -191,7 +207,9 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
       headers.filter(({ header }) => header.includes(bootStep(token))).map(({ name }) => name);
     const acl = cfg.consul.acl.enabled;
     expect(named(CONSUL_AGENT_TOKEN)).toEqual(acl ? ["consul-server.hcl", "consul-client.hcl"] : []);
-    expect(named(CONSUL_SERVER_DEFAULT_TOKEN)).toEqual(acl ? ["consul-server.hcl"] : []);
+    expect(named(CONSUL_HTTP_SERVICE_TOKEN)).toEqual(acl ? ["consul-server.hcl"] : []);
+    // No file sets the default token, which every token-less request would run under.
+    for (const { name, header } of headers) expect(header, name).not.toMatch(/set-agent-token default/);
     expect(named(NOMAD_CONSUL_TOKEN)).toEqual(acl ? ["nomad-server.hcl", "nomad-client.hcl"] : []);
     for (const file of renderImageFiles(cfg, stack)) {
       expect(
@@ -289,7 +307,7 @@ describe("Consul ACLs in the image files", () => {
       node_prefix: { "": [{ policy: "read" }] },
       service_prefix: { "": [{ policy: "write" }] },
     });
-    expect(await parseHcl(aclPolicyHcl(CONSUL_SERVER_DEFAULT_TOKEN))).toEqual({
+    expect(await parseHcl(aclPolicyHcl(CONSUL_HTTP_SERVICE_TOKEN))).toEqual({
       service: { consul_http: [{ policy: "write" }] },
     });
     expect(await parseHcl(aclPolicyHcl(CONSUL_AGENT_TOKEN))).toEqual({

@@ -18,9 +18,17 @@ const STACK_FILES = fs
   .filter((stack): stack is string => stack !== undefined)
   .sort();
 
-/** Which generated files each image carries, and into which agent's config directory. */
+/**
+ * Which generated files each image carries, and into which agent's staging directory. consul_http's file is
+ * one of two per stack (OPTIONAL): consul_service.json without Consul ACLs, consul_service.boot.json with them.
+ */
+const OPTIONAL = new Set(["consul_service.json", "consul_service.boot.json"]);
 const IMAGES: Record<string, Record<string, "consul.d" | "nomad.d">> = {
-  "consul-server": { "consul-server.hcl": "consul.d", "consul_service.json": "consul.d" },
+  "consul-server": {
+    "consul-server.hcl": "consul.d",
+    "consul_service.json": "consul.d",
+    "consul_service.boot.json": "consul.d",
+  },
   "nomad-server": { "consul-client.hcl": "consul.d", "nomad-server.hcl": "nomad.d" },
   "nomad-client": { "consul-client.hcl": "consul.d", "nomad-client.hcl": "nomad.d" },
 };
@@ -28,7 +36,7 @@ const IMAGES: Record<string, Record<string, "consul.d" | "nomad.d">> = {
 interface Build {
   name: string;
   provisioner: {
-    file?: { sources: string[]; destination: string }[];
+    file?: { sources: string[] | string; destination: string }[];
     shell?: { environment_vars?: string[]; inline?: string | string[] }[];
   };
 }
@@ -43,11 +51,29 @@ async function packerTemplates(): Promise<{ file: string; doc: HclBody }[]> {
   );
 }
 
-/** The files each build uploads, relative to generated/<stack>/, with the staging directory they go to. */
-function uploads(build: Build): Record<string, string> {
+/** `[for name in local.X : "${local.generated}/${name}" if fileexists("${local.generated}/${name}")]` */
+const PRESENT_FILES =
+  /^\$\{\[\s*for name in local\.(\w+) : "\$\{local\.generated\}\/\$\{name\}"\s+if fileexists\("\$\{local\.generated\}\/\$\{name\}"\)\s*\]\}$/;
+
+async function packerLocals(): Promise<HclBody> {
+  const [images] = (await packerTemplates()).filter(({ file }) => file === "images.pkr.hcl");
+  return Object.assign({}, ...((images!.doc.locals as HclBody[] | undefined) ?? [])) as HclBody;
+}
+
+/**
+ * The files each build uploads, relative to generated/<stack>/, with the staging directory they go to. A
+ * `sources` list may be the files of a local that exist (PRESENT_FILES).
+ */
+function uploads(build: Build, locals: HclBody): Record<string, string> {
   const result: Record<string, string> = {};
   for (const step of build.provisioner.file ?? []) {
-    for (const source of step.sources) {
+    const sources: string[] =
+      typeof step.sources === "string"
+        ? ((locals[PRESENT_FILES.exec(step.sources)?.[1] ?? ""] as string[] | undefined)?.map(
+            (name) => `\${local.generated}/${name}`,
+          ) ?? [step.sources])
+        : step.sources;
+    for (const source of sources) {
       const name = /^\$\{local\.generated\}\/([^/]+)$/.exec(source)?.[1];
       if (name === undefined) throw new Error(`build ${build.name} uploads ${source}, not a generated file`);
       result[name] = /\/(consul\.d|nomad\.d)\/$/.exec(step.destination)?.[1] ?? step.destination;
@@ -87,18 +113,23 @@ describe("packer templates", () => {
     async (image, expected) => {
       const builds = (await packerTemplates()).flatMap(({ doc }) => (doc.build as Build[] | undefined) ?? []);
       const build = builds.find((b) => b.name === image)!;
-      expect(uploads(build)).toEqual(expected);
+      expect(uploads(build, await packerLocals())).toEqual(expected);
       for (const stack of STACK_FILES) {
-        for (const name of Object.keys(expected)) {
+        for (const name of Object.keys(expected).filter((n) => !OPTIONAL.has(n))) {
           expect(fs.existsSync(path.join(GENERATED_DIR, stack, name)), `${stack}/${name}`).toBe(true);
         }
+        const optional = Object.keys(expected).filter((n) => OPTIONAL.has(n));
+        expect(
+          optional.filter((n) => fs.existsSync(path.join(GENERATED_DIR, stack, n))),
+          stack,
+        ).toHaveLength(optional.length === 0 ? 0 : 1);
       }
     },
   );
 
-  it("put every generated agent file into some image", () => {
+  it.each(STACK_FILES)("put every generated agent file of the %s stack into some image", (stack) => {
     const uploaded = new Set(Object.values(IMAGES).flatMap((files) => Object.keys(files)));
-    const agentFiles = renderImageFiles(loadStack("dev"), "dev")
+    const agentFiles = renderImageFiles(loadStack(stack), stack)
       .map((f) => f.name)
       .filter((name) => !name.endsWith(".pkrvars.hcl"));
     expect(agentFiles.filter((name) => !uploaded.has(name))).toEqual([]);

@@ -7,7 +7,8 @@
 # allowed acl:write:
 #   consul acl set-agent-token agent <token>
 #     policy consul-agent: node_prefix "" write, service_prefix "" read
-# enable_token_persistence keeps what it sets in data_dir across restarts.
+# The default token stays unset: a request without a token is anonymous and denied.
+# enable_token_persistence keeps the agent token in data_dir across restarts.
 
 datacenter  = "dc1"
 data_dir    = "/opt/consul"

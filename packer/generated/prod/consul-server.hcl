@@ -6,9 +6,12 @@
 # allowed acl:write:
 #   consul acl set-agent-token agent <token>
 #     policy consul-agent: node_prefix "" write, service_prefix "" read
-#   consul acl set-agent-token default <token>
-#     policy consul-server-default: service "consul_http" write
-# enable_token_persistence keeps what it sets in data_dir across restarts.
+#   consul services register -token=<token> /etc/consul-boot/consul_service.boot.json
+#     policy consul-http-service: service "consul_http" write
+# The default token stays unset: a request without a token is anonymous and denied.
+# consul_http is registered with its own token (the agent keeps both in data_dir), so its
+# definition is outside this directory, not loaded from it.
+# enable_token_persistence keeps the agent token in data_dir across restarts.
 
 datacenter       = "dc1"
 data_dir         = "/opt/consul"
