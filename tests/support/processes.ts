@@ -50,8 +50,13 @@ export async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
+const tempDirs = new Set<string>();
+
+/** A fresh directory under the OS temp dir, removed by `stopAll()` once the processes using it are gone. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `rsj-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rsj-${prefix}-`));
+  tempDirs.add(dir);
+  return dir;
 }
 
 export interface Started {
@@ -91,8 +96,11 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Stops every process this file started, then removes the temp dirs it made (agents' data dirs among them). */
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop()));
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
 }
 
 // A test run killed mid-way must not leave agents behind on the machine.
