@@ -2,7 +2,7 @@
 import { stringify } from "yaml";
 import type { StackConfig } from "../config";
 import { RULE_FILE, SCRAPE_JOBS } from "./prometheus-config";
-import { fabioMissingRules, type AlertRule } from "./prometheus-rules";
+import { fabioMetricsService } from "./fabio-properties";
 
 interface ExpectedAlert {
   exp_labels: Record<string, string>;
@@ -151,13 +151,22 @@ export function alertRuleTests(cfg: StackConfig): RuleTestFile {
           description: `Only ${n} of the ${cfg.images.consulServer.bootstrapExpect} Consul servers (bootstrap_expect) are discovered and up.`,
         }),
       ),
-      ...fabioMissingRules(cfg).map((rule, i, rules) => {
-        const service = (r: AlertRule) => /service="([^"]+)"/.exec(r.expr)![1]!;
-        const other = rules[1 - i]!;
-        return missingCase(rule.alert, SCRAPE_JOBS.fabio, 1, cluster, () => rule.annotations, {
-          labels: `,service="${service(rule)}"`,
+      ...(
+        [
+          ["NameServerIndexFabioMissing", "nameServerIndex", "prometheus", "RocketMQ NameServer lookups fail"],
+          ["PrometheusFabioMissing", "prometheus", "nameServerIndex", "Prometheus is unreachable through its Fabio"],
+        ] as const
+      ).map(([alert, role, otherRole, impact]) => {
+        const service = fabioMetricsService(cfg.fabio[role]);
+        const other = fabioMetricsService(cfg.fabio[otherRole]);
+        const annotations = {
+          summary: `No ${cfg.fabio[role].jobName} Fabio is up`,
+          description: `No ${service} target has been discovered and up for 2 minutes: ${impact} on every host.`,
+        };
+        return missingCase(alert, SCRAPE_JOBS.fabio, 1, cluster, () => annotations, {
+          labels: `,service="${service}"`,
           bystanders: [
-            `up{job="${SCRAPE_JOBS.fabio}",instance="10.0.2.1:1234",cluster="${cluster}",service="${service(other)}"}`,
+            `up{job="${SCRAPE_JOBS.fabio}",instance="10.0.2.1:1234",cluster="${cluster}",service="${other}"}`,
           ],
         });
       }),

@@ -20,8 +20,17 @@ export interface RuleFile {
  * A server that leaves Consul (agent stopped, node gone) takes its target with it, so `up == 0` never
  * sees it: these compare the servers that are up with the number the cluster was built for.
  */
-function fewerServersThan(job: string, expected: number): string {
-  return `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`;
+function serversMissing(product: "Nomad" | "Consul", job: string, expected: number): AlertRule {
+  return {
+    alert: `${product}ServersMissing`,
+    expr: `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`,
+    for: "2m",
+    labels: { severity: "critical" },
+    annotations: {
+      summary: `Fewer than ${expected} ${product} servers are up`,
+      description: `Only {{ $value }} of the ${expected} ${product} servers (bootstrap_expect) are discovered and up.`,
+    },
+  };
 }
 
 /**
@@ -50,8 +59,6 @@ export function fabioMissingRules(cfg: StackConfig): AlertRule[] {
 
 export function alertRules(cfg: StackConfig): RuleFile {
   const up = (job: string): string => `up{job="${job}"} == 0`;
-  const nomadServers = cfg.images.nomadServer.bootstrapExpect;
-  const consulServers = cfg.images.consulServer.bootstrapExpect;
   return {
     groups: [
       {
@@ -67,16 +74,7 @@ export function alertRules(cfg: StackConfig): RuleFile {
               description: "Prometheus could not scrape the Nomad server {{ $labels.instance }} for 1 minute.",
             },
           },
-          {
-            alert: "NomadServersMissing",
-            expr: fewerServersThan(SCRAPE_JOBS.nomadServers, nomadServers),
-            for: "2m",
-            labels: { severity: "critical" },
-            annotations: {
-              summary: `Fewer than ${nomadServers} Nomad servers are up`,
-              description: `Only {{ $value }} of the ${nomadServers} Nomad servers (bootstrap_expect) are discovered and up.`,
-            },
-          },
+          serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect),
           {
             alert: "ConsulServerDown",
             expr: up(SCRAPE_JOBS.consulServers),
@@ -87,16 +85,7 @@ export function alertRules(cfg: StackConfig): RuleFile {
               description: "Prometheus could not scrape the Consul server {{ $labels.instance }} for 1 minute.",
             },
           },
-          {
-            alert: "ConsulServersMissing",
-            expr: fewerServersThan(SCRAPE_JOBS.consulServers, consulServers),
-            for: "2m",
-            labels: { severity: "critical" },
-            annotations: {
-              summary: `Fewer than ${consulServers} Consul servers are up`,
-              description: `Only {{ $value }} of the ${consulServers} Consul servers (bootstrap_expect) are discovered and up.`,
-            },
-          },
+          serversMissing("Consul", SCRAPE_JOBS.consulServers, cfg.images.consulServer.bootstrapExpect),
           {
             // Consul 1.8 publishes autopilot health from the leader only: no series means no leader.
             alert: "ConsulNoLeader",
