@@ -4,3 +4,4 @@ export * from "./primitives";
 export * from "./schema";
 export * from "./prometheus-schema";
 export * from "./load";
+export * from "./stack-file";

@@ -1,5 +1,6 @@
 // The Fabio system jobspec for one of the two Fabios.
 import type { StackConfig } from "../config";
+import { stackFileName } from "../config/stack-file";
 import { fabioMetricsService, fabioProperties, type FabioRole } from "./fabio-properties";
 import { consulTokenEnvFile } from "./nomad-variables";
 import { hclHeredoc, hclStringList } from "./hcl";
@@ -13,12 +14,13 @@ const DESCRIPTION: Record<FabioRole, string> = {
   prometheus: "Fabio routing to Prometheus on every NameServer host.",
 };
 
-export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string): RenderedJob {
+/** `source` is the stack file the config was read from, named in the header (default `Pulumi.<stack>.yaml`). */
+export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string, source?: string): RenderedJob {
   const instance = cfg.fabio[role];
   const constraint = hostConstraint(cfg.nameServerHosts);
   const hcl = renderTemplate("fabio.nomad.hcl.mustache", {
     description: DESCRIPTION[role],
-    stack,
+    source: source ?? stackFileName(stack),
     jobName: instance.jobName,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),

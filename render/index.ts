@@ -19,10 +19,10 @@ export * from "./rendered-job";
 export * from "./agents";
 
 /** Every Nomad job the stack runs, in a stable order. */
-export function renderJobs(cfg: StackConfig, stack: string): RenderedJob[] {
+export function renderJobs(cfg: StackConfig, stack: string, source?: string): RenderedJob[] {
   return [
-    renderFabioJob(cfg, "nameServerIndex", stack),
-    renderFabioJob(cfg, "prometheus", stack),
-    renderPrometheusJob(cfg, stack),
+    renderFabioJob(cfg, "nameServerIndex", stack, source),
+    renderFabioJob(cfg, "prometheus", stack, source),
+    renderPrometheusJob(cfg, stack, source),
   ];
 }

@@ -1,5 +1,6 @@
 // The Prometheus service jobspec: config and rules embedded as template stanzas.
 import type { StackConfig } from "../config";
+import { stackFileName } from "../config/stack-file";
 import { hclHeredoc, hclStringList, hclStringListItems } from "./hcl";
 import { prometheusConstraint } from "./placement";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
@@ -33,7 +34,8 @@ export function prometheusArgs(cfg: StackConfig): string[] {
   ];
 }
 
-export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJob {
+/** `source` is the stack file the config was read from, named in the header (default `Pulumi.<stack>.yaml`). */
+export function renderPrometheusJob(cfg: StackConfig, stack: string, source?: string): RenderedJob {
   const p = cfg.prometheus;
   const constraint = prometheusConstraint(cfg);
   const rules = alertRulesYaml(cfg);
@@ -41,7 +43,7 @@ export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJo
     throw new Error(`the alert rules contain a consul-template delimiter (${RULES_DELIMITERS.join(" ")})`);
   }
   const hcl = renderTemplate("prometheus.nomad.hcl.mustache", {
-    stack,
+    source: source ?? stackFileName(stack),
     jobName: p.jobName,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),

@@ -3,7 +3,7 @@
 // The unit suite fails while the committed files differ from what this writes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, loadStackFile } from "../config";
+import { ConfigError, loadStackFile, stackFileName } from "../config";
 import { renderImageFiles } from "../render";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -22,7 +22,7 @@ function main(): number {
   // Everything is rendered (and so validated) before the first file is touched.
   const rendered = stackNames().map((stack) => ({
     stack,
-    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`)), stack),
+    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, stackFileName(stack))), stack),
   }));
   fs.mkdirSync(GENERATED_DIR, { recursive: true });
   for (const entry of fs.readdirSync(GENERATED_DIR)) {

@@ -17,15 +17,15 @@ export interface ImageFile {
 }
 
 /** Every image file of a stack, in a stable order. */
-export function renderImageFiles(cfg: StackConfig, stack: string): ImageFile[] {
+export function renderImageFiles(cfg: StackConfig, stack: string, source?: string): ImageFile[] {
   return [
-    { name: "consul-server.hcl", content: consulServerHcl(cfg, stack) },
+    { name: "consul-server.hcl", content: consulServerHcl(cfg, stack, source) },
     // consul_service.json (loaded from /etc/consul.d) without ACLs; with them consul_service.boot.json, which
     // the image keeps outside the config directory for the boot step to register with its own token.
     { name: consulServiceFileName(cfg), content: consulServiceJson(cfg) },
-    { name: "consul-client.hcl", content: consulClientHcl(cfg, stack) },
-    { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack) },
-    { name: "nomad-client.hcl", content: nomadClientHcl(cfg, stack) },
-    { name: "images.pkrvars.hcl", content: packerVarsHcl(cfg, stack) },
+    { name: "consul-client.hcl", content: consulClientHcl(cfg, stack, source) },
+    { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack, source) },
+    { name: "nomad-client.hcl", content: nomadClientHcl(cfg, stack, source) },
+    { name: "images.pkrvars.hcl", content: packerVarsHcl(cfg, stack, source) },
   ];
 }

@@ -51,7 +51,7 @@ function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
   ];
 }
 
-export function nomadServerHcl(cfg: StackConfig, stack: string): string {
+export function nomadServerHcl(cfg: StackConfig, stack: string, source?: string): string {
   return writeHcl(
     [
       ...agentBasics(cfg),
@@ -65,7 +65,7 @@ export function nomadServerHcl(cfg: StackConfig, stack: string): string {
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad server agent config", stack)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
+    `${generatedBy("Nomad server agent config", stack, source)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
   );
 }
 
@@ -132,7 +132,7 @@ function hostVolumeHeader(cfg: StackConfig): string {
 }
 
 /** A Nomad client on a NameServer host: selected by the Fabio system jobs through `nameServerHosts`. */
-export function nomadClientHcl(cfg: StackConfig, stack: string): string {
+export function nomadClientHcl(cfg: StackConfig, stack: string, source?: string): string {
   return writeHcl(
     [
       ...agentBasics(cfg),
@@ -143,7 +143,7 @@ export function nomadClientHcl(cfg: StackConfig, stack: string): string {
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad client agent config for NameServer hosts", stack)}\n${PER_MACHINE}` +
+    `${generatedBy("Nomad client agent config for NameServer hosts", stack, source)}\n${PER_MACHINE}` +
       hostVolumeHeader(cfg) +
       nomadAclHeader(cfg),
   );

@@ -7,7 +7,7 @@ import { prometheusHostVolume } from "./nomad";
 import { generatedBy } from "./provenance";
 
 /** Packer reads HCL 2, so the project's HCL escape applies as is. */
-export function packerVarsHcl(cfg: StackConfig, stack: string): string {
+export function packerVarsHcl(cfg: StackConfig, stack: string, source?: string): string {
   return writeHcl(
     [
       ["stack", stack],
@@ -17,7 +17,7 @@ export function packerVarsHcl(cfg: StackConfig, stack: string): string {
       ["prometheus_volume_path", prometheusHostVolume(cfg)?.path ?? ""],
     ],
     hclString,
-    `${generatedBy("Packer variables for the image builds", stack)}\n` +
+    `${generatedBy("Packer variables for the image builds", stack, source)}\n` +
       `Build an image (consul-server, nomad-server or nomad-client) from the project directory:\n` +
       `  packer build -var-file=packer/generated/${stack}/images.pkrvars.hcl -var source_image_id=<uimage-id> \\\n` +
       `    -only='consul-server.*' packer/`,
