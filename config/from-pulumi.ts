@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { decodeEngineConfig, parseStackConfig } from "./load";
-import { stackFileName } from "./stack-file";
 import type { StackConfig } from "./schema";
+import { stackFileName } from "./stack-file";
 
 export function loadProgramConfig(): StackConfig {
   try {
