@@ -2,7 +2,7 @@
 import type { StackConfig } from "../../config";
 import { consulClientHcl, consulServerHcl, consulServiceFileName, consulServiceJson } from "./consul";
 import { nomadClientHcl, nomadServerHcl } from "./nomad";
-import { packerVarsHcl } from "./packer-vars";
+import { nomadClientDir, nomadClientPackerVarsHcl, PACKER_VARS_FILE, packerVarsHcl } from "./packer-vars";
 
 export * from "./agent-acl";
 export * from "./consul";
@@ -11,7 +11,10 @@ export * from "./hcl1";
 export * from "./packer-vars";
 
 export interface ImageFile {
-  /** File name, the same under packer/generated/<stack>/, the render CLI's <out>/packer/ and on the image. */
+  /**
+   * Path relative to packer/generated/<stack>/ and the render CLI's <out>/packer/, with `/` separators; its
+   * last segment is the file's name on the image.
+   */
   name: string;
   content: string;
 }
@@ -25,7 +28,11 @@ export function renderImageFiles(cfg: StackConfig, stack: string): ImageFile[] {
     { name: consulServiceFileName(cfg), content: consulServiceJson(cfg) },
     { name: "consul-client.hcl", content: consulClientHcl(cfg, stack) },
     { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack) },
-    { name: "nomad-client.hcl", content: nomadClientHcl(cfg, stack) },
-    { name: "images.pkrvars.hcl", content: packerVarsHcl(cfg, stack) },
+    { name: PACKER_VARS_FILE, content: packerVarsHcl(cfg, stack) },
+    // The Nomad client's datacenter is baked into its image: one client image per datacenter.
+    ...cfg.nomad.datacenters.flatMap((dc) => [
+      { name: `${nomadClientDir(dc)}/nomad-client.hcl`, content: nomadClientHcl(cfg, stack, dc) },
+      { name: `${nomadClientDir(dc)}/${PACKER_VARS_FILE}`, content: nomadClientPackerVarsHcl(cfg, stack, dc) },
+    ]),
   ];
 }
