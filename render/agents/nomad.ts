@@ -54,7 +54,7 @@ function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
   ];
 }
 
-export function nomadServerHcl(cfg: StackConfig, stack: string): string {
+export function nomadServerHcl(cfg: StackConfig, stack: string, source?: string): string {
   return writeHcl(
     [
       ...agentBasics(cfg, nomadServerDatacenter(cfg)),
@@ -68,7 +68,7 @@ export function nomadServerHcl(cfg: StackConfig, stack: string): string {
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad server agent config", stack)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
+    `${generatedBy("Nomad server agent config", stack, source)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
   );
 }
 
@@ -138,7 +138,7 @@ function hostVolumeHeader(cfg: StackConfig): string {
  * A Nomad client on a NameServer host of one datacenter (one of `nomad.datacenters`): selected by the Fabio
  * system jobs through `nameServerHosts`.
  */
-export function nomadClientHcl(cfg: StackConfig, stack: string, datacenter: string): string {
+export function nomadClientHcl(cfg: StackConfig, stack: string, datacenter: string, source?: string): string {
   return writeHcl(
     [
       ...agentBasics(cfg, datacenter),
@@ -149,7 +149,7 @@ export function nomadClientHcl(cfg: StackConfig, stack: string, datacenter: stri
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy(`Nomad client agent config for NameServer hosts in datacenter ${datacenter}`, stack)}\n${PER_MACHINE}` +
+    `${generatedBy(`Nomad client agent config for NameServer hosts in datacenter ${datacenter}`, stack, source)}\n${PER_MACHINE}` +
       hostVolumeHeader(cfg) +
       nomadAclHeader(cfg),
   );

@@ -35,10 +35,16 @@ function sharedVars(cfg: StackConfig, stack: string): HclEntry[] {
   ];
 }
 
-function buildHeader(stack: string, what: string, varFile: string, images: readonly ImageBuild[]): string {
+function buildHeader(
+  stack: string,
+  what: string,
+  varFile: string,
+  images: readonly ImageBuild[],
+  source: string | undefined,
+): string {
   const commands = images.map((image) => `  ${packerBuildCommand(varFile, image)}`).join("\n");
   return (
-    `${generatedBy(`Packer variables for ${what}`, stack)}\n` +
+    `${generatedBy(`Packer variables for ${what}`, stack, source)}\n` +
     `Build from the project directory, once \`${PACKER_INIT_COMMAND}\` has installed the builder plugin:\n${commands}`
   );
 }
@@ -47,7 +53,7 @@ function buildHeader(stack: string, what: string, varFile: string, images: reado
  * The consul-server and nomad-server images: one of each per stack. Nomad servers serve the whole region, so
  * building them once per datacenter would double the voters `bootstrap_expect` counts.
  */
-export function packerVarsHcl(cfg: StackConfig, stack: string): string {
+export function packerVarsHcl(cfg: StackConfig, stack: string, source?: string): string {
   return writeHcl(
     sharedVars(cfg, stack),
     hclString,
@@ -56,12 +62,13 @@ export function packerVarsHcl(cfg: StackConfig, stack: string): string {
       "the consul-server and nomad-server images, built once per stack",
       `packer/generated/${stack}/${PACKER_VARS_FILE}`,
       ["consul-server", "nomad-server"],
+      source,
     ),
   );
 }
 
 /** The nomad-client image of one datacenter: the only image that differs between datacenters. */
-export function nomadClientPackerVarsHcl(cfg: StackConfig, stack: string, datacenter: string): string {
+export function nomadClientPackerVarsHcl(cfg: StackConfig, stack: string, datacenter: string, source?: string): string {
   return writeHcl(
     [...sharedVars(cfg, stack), ["nomad_client_datacenter", datacenter]],
     hclString,
@@ -70,6 +77,7 @@ export function nomadClientPackerVarsHcl(cfg: StackConfig, stack: string, datace
       `the nomad-client image of datacenter ${datacenter}`,
       `packer/generated/${stack}/${nomadClientDir(datacenter)}/${PACKER_VARS_FILE}`,
       ["nomad-client"],
+      source,
     ),
   );
 }

@@ -442,7 +442,7 @@ describe("images config", () => {
 
   it("rejects a Consul server client address the consul_http check cannot reach on loopback", () => {
     expect(errorOf(withImages({ consulServer: { clientAddr: "10.0.0.5" } }))).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1",
+      'Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1; it is "10.0.0.5"',
     );
   });
 
@@ -456,14 +456,14 @@ describe("images config", () => {
     "rejects Consul server client addresses %j, a wildcard beside other addresses Consul would bind twice",
     (clientAddr) => {
       expect(errorOf(withImages({ consulServer: { clientAddr } }))).toBe(
-        "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest",
+        `Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest; it is "${clientAddr}"`,
       );
     },
   );
 
   it("rejects a Consul server client address listed twice", () => {
     expect(errorOf(withImages({ consulServer: { clientAddr: "127.0.0.1 127.0.0.1" } }))).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must not list an address twice (Consul would bind it twice and fail to start)",
+      'Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must not list an address twice (Consul would bind it twice and fail to start); it is "127.0.0.1 127.0.0.1"',
     );
   });
 
