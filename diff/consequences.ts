@@ -1,4 +1,5 @@
 // What a jobspec change means for running allocations, where the diff alone tells.
+import type { StackConfig } from "../config";
 import type { ParsedPair } from "./artifacts";
 import { byCodePoint, type Change, type Node, type Section } from "./structure";
 
@@ -8,6 +9,14 @@ export interface StackFacts {
   nameServerIndexJob?: string;
   /** Jobs placed on every NameServer host (the two Fabios). */
   nameServerHostJobs?: readonly string[];
+}
+
+export function stackFactsOf(cfg: StackConfig): StackFacts {
+  const { nameServerIndex, prometheus } = cfg.fabio;
+  return {
+    nameServerIndexJob: nameServerIndex.jobName,
+    nameServerHostJobs: [nameServerIndex.jobName, prometheus.jobName],
+  };
 }
 
 export interface Consequence {
@@ -80,7 +89,7 @@ function jobConsequences(pair: ParsedPair, facts: StackFacts): Consequence[] {
   const restartLines: Consequence[] = [];
   for (const { job, task, reasons } of restarts.values()) {
     const where = placement(job, pair.after, facts);
-    const why = [...reasons].sort(byCodePoint).join(", ");
+    const why = [...reasons].sort(byCodePoint).join(" and ");
     const modes = [...reasons]
       .filter((r) => fieldType(r) === "template")
       .map((r) => leafAt(pair.after, [`job ${q(job)}`, ...pathToTask(pair.after, job, task), r, "change_mode"]))
@@ -92,7 +101,7 @@ function jobConsequences(pair: ParsedPair, facts: StackFacts): Consequence[] {
     restartLines.push({
       job,
       kind: "restart",
-      message: `task ${q(task)} of job ${q(job)} restarts${where}: Nomad replaces the allocation because ${why} changed${modeNote}`,
+      message: `task ${q(task)} of job ${q(job)} restarts${where}: Nomad replaces the allocation because its ${why} changed${modeNote}`,
     });
   }
   return [...restartLines, ...out];

@@ -1,7 +1,7 @@
 // The diff CLI's logic, callable in-process: what a change deploys, artifact by artifact, against a git revision.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile, type StackConfig } from "../config";
+import { ConfigError, loadStackFile } from "../config";
 import { renderArtifacts } from "../render/artifacts";
 import {
   compareRenders,
@@ -9,8 +9,8 @@ import {
   formatMarkdown,
   formatText,
   hasChanges,
+  stackFactsOf,
   type DiffReport,
-  type StackFacts,
 } from "../diff";
 import { BaseError, renderAtBase } from "./base-render";
 import { stackNameOf, type Console } from "./render-cli";
@@ -99,7 +99,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   const report: DiffReport = {
     stack,
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
-    consequences: consequencesOf(comparison.parsed, stackFacts(cfg)),
+    consequences: consequencesOf(comparison.parsed, stackFactsOf(cfg)),
     artifacts: comparison.artifacts,
   };
 
@@ -109,11 +109,4 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
     io.log(formatMarkdown(report, { rerun: `npm run diff -- ${which} --base ${values.base}` }));
   } else io.log(formatText(report, { colour: io.isTty === true && process.env.NO_COLOR === undefined }));
   return values["exit-code"] && hasChanges(report) ? 1 : 0;
-}
-
-function stackFacts(cfg: StackConfig): StackFacts {
-  return {
-    nameServerIndexJob: cfg.fabio.nameServerIndex.jobName,
-    nameServerHostJobs: [cfg.fabio.nameServerIndex.jobName, cfg.fabio.prometheus.jobName],
-  };
 }
