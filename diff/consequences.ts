@@ -1,5 +1,5 @@
 // What a jobspec change means for running allocations, where the diff alone tells.
-import type { StackConfig } from "../config";
+import { FABIO_ROLES, type StackConfig } from "../config";
 import type { ParsedPair } from "./artifacts";
 import { byCodePoint, type Change, type Node, type Section } from "./structure";
 
@@ -12,10 +12,9 @@ export interface StackFacts {
 }
 
 export function stackFactsOf(cfg: StackConfig): StackFacts {
-  const { nameServerIndex, prometheus } = cfg.fabio;
   return {
-    nameServerIndexJob: nameServerIndex.jobName,
-    nameServerHostJobs: [nameServerIndex.jobName, prometheus.jobName],
+    nameServerIndexJob: cfg.fabio.nameServerIndex.jobName,
+    nameServerHostJobs: FABIO_ROLES.map((role) => cfg.fabio[role].jobName),
   };
 }
 

@@ -17,14 +17,16 @@ export interface MarkdownOptions {
   rerun: string;
   /** Characters the comment may take; GitHub's limit by default. */
   limit?: number;
-  /** Text put first, such as the hidden marker a workflow finds its earlier comment by. */
-  preamble?: string;
+}
+
+/** The hidden first line a workflow finds its earlier comment for the stack by, to update it. */
+export function commentMarker(stack: string): string {
+  return `<!-- rocketmq-system-jobs diff: stack ${stack} -->`;
 }
 
 export function formatMarkdown(report: DiffReport, options: MarkdownOptions): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
-  const head: string[] = [];
-  if (options.preamble !== undefined) head.push(options.preamble);
+  const head: string[] = [commentMarker(report.stack)];
   head.push(`### Rendered diff of stack \`${report.stack}\` against \`${escapeCode(baseName(report))}\``, "");
   const note = baseNoteLine(report);
   if (note !== undefined) head.push(`> **Note:** ${escapeHtml(note)}`, "");

@@ -1,7 +1,7 @@
 // The diff CLI's logic, callable in-process: what a change deploys, artifact by artifact, against a git revision.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile } from "../config";
+import { ConfigError, loadStackFile, stackFileName } from "../config";
 import { renderArtifacts } from "../render/artifacts";
 import {
   compareRenders,
@@ -88,7 +88,8 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   if (values.base === undefined) throw new UsageError("--base <git-ref> is required");
   if (values.markdown && values.json) throw new UsageError("give at most one of --markdown and --json");
 
-  const stackFile = values["stack-file"] ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
+  const stackFile =
+    values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
   const stack = values.stack ?? stackNameOf(stackFile);
   // The working tree first: an invalid config is the user's to fix before any base is rendered.
   const cfg = loadStackFile(stackFile);

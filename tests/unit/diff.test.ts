@@ -215,6 +215,7 @@ describe("the markdown comment", () => {
   it("puts each changed artifact in a collapsible block and the consequences above them", async () => {
     const changed = rendered(fabio({ prometheus: { proxyPort: 9091 } }));
     const md = formatMarkdown(await reportOf(rendered().tree, changed.tree, changed.raw), { rerun: "npm run diff" });
+    expect(md.split("\n")[0]).toBe("<!-- rocketmq-system-jobs diff: stack test -->");
     expect(md).toContain("<details><summary><code>jobs/fabio-prometheus.nomad.hcl: 2 changes</code></summary>");
     expect(md.indexOf(":warning: static port")).toBeLessThan(md.indexOf("<details>"));
     expect(md).not.toContain("Truncated");
