@@ -6,14 +6,6 @@ import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";
 import { generatedBy } from "./provenance";
 
-export {
-  CONSUL_BOOT_SERVICE_FILE,
-  CONSUL_BOOT_SERVICE_FILE_NAME,
-  CONSUL_HTTP_SERVICE,
-  consulServiceFileName,
-  consulServiceJson,
-} from "./consul-service";
-
 // node_name is left out on purpose: each agent then takes its machine's hostname.
 const PER_MACHINE =
   "Per machine: node_name is unset, so the agent uses the hostname; bind_addr is a go-sockaddr\n" +

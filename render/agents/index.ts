@@ -1,13 +1,16 @@
 // Files baked into the machine images: Consul and Nomad agent configs, plus packer's variables file.
 import type { StackConfig } from "../../config";
-import { consulClientHcl, consulServerHcl, consulServiceFileName, consulServiceJson } from "./consul";
+import { consulClientHcl, consulServerHcl } from "./consul";
+import { consulServiceFileName, consulServiceJson } from "./consul-service";
 import { nomadClientHcl, nomadServerHcl } from "./nomad";
 import { nomadClientDir, nomadClientPackerVarsHcl, PACKER_VARS_FILE, packerVarsHcl } from "./packer-vars";
 
 export * from "./agent-acl";
 export * from "./consul";
+export * from "./consul-service";
 export * from "./nomad";
 export * from "./hcl1";
+export * from "./hcl-writer";
 export * from "./packer-vars";
 
 export interface ImageFile {

@@ -10,8 +10,8 @@ import {
   consulServiceFileName,
   prometheusPolicyRules,
   renderImageFiles,
+  writeHcl,
 } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
 import {
   createAclToken,
   startConsulClient,

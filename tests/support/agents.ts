@@ -12,8 +12,8 @@ import {
   NOMAD_CONSUL_TOKEN,
   NOMAD_CONSUL_TOKEN_FILE,
   renderImageFiles,
+  writeHcl,
 } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
 import { waitForConsulLeader } from "./consul";
 import { declaredHostVolumes, hostVolumesAt } from "./nomad";
 import { freePort, freePorts, http, runToolAsync, start, tempDir, waitFor, type Started } from "./processes";
