@@ -9,6 +9,7 @@ export * from "./consul";
 export * from "./nomad";
 export * from "./hcl1";
 export * from "./packer-vars";
+export * from "./versions";
 
 export interface ImageFile {
   /** File name, the same under packer/generated/<stack>/, the render CLI's <out>/packer/ and on the image. */

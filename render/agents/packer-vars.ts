@@ -5,6 +5,7 @@ import { hclString } from "../hcl";
 import { writeHcl } from "./hcl-writer";
 import { prometheusHostVolume } from "./nomad";
 import { generatedBy } from "./provenance";
+import { AGENT_VERSIONS } from "./versions";
 
 /** Packer reads HCL 2, so the project's HCL escape applies as is. */
 export function packerVarsHcl(cfg: StackConfig, stack: string): string {
@@ -15,6 +16,9 @@ export function packerVarsHcl(cfg: StackConfig, stack: string): string {
       ["nomad_data_dir", cfg.images.nomad.dataDir],
       // The Nomad client image creates it; empty when Prometheus keeps its TSDB on Nomad's ephemeral disk.
       ["prometheus_volume_path", prometheusHostVolume(cfg)?.path ?? ""],
+      // The builds refuse a source image with other agent versions: the alert rules read these versions' metrics.
+      ["consul_version", AGENT_VERSIONS.consul],
+      ["nomad_version", AGENT_VERSIONS.nomad],
     ],
     hclString,
     `${generatedBy("Packer variables for the image builds", stack)}\n` +

@@ -267,6 +267,8 @@ describe("image files from one config value each", () => {
       consul_data_dir: "/data/consul",
       nomad_data_dir: "/data/nomad",
       prometheus_volume_path: "",
+      consul_version: "1.8.7",
+      nomad_version: "1.4",
     });
     expect((await parseHcl(consulServerHcl(cfg, "test"))).data_dir).toBe("/data/consul");
     expect((await parseHcl(nomadClientHcl(cfg, "test"))).data_dir).toBe("/data/nomad");
@@ -573,6 +575,8 @@ describe("hostile values in image files", () => {
       consul_data_dir: value,
       nomad_data_dir: value,
       prometheus_volume_path: value,
+      consul_version: "1.8.7",
+      nomad_version: "1.4",
     });
   });
 
