@@ -106,7 +106,6 @@ export type StackConfig = z.infer<typeof stackConfigShape>;
 export const stackConfigSchema = stackConfigShape
   .superRefine(checkFabioPair)
   .superRefine(checkConsulAcl)
-  .superRefine(checkImages)
   .superRefine(checkPrometheusHostVolume);
 export type FabioInstanceConfig = StackConfig["fabio"][FabioRole];
 export type NameServerHosts = StackConfig["nameServerHosts"];
@@ -180,18 +179,6 @@ function checkConsulAcl(cfg: StackConfig, ctx: Ctx): void {
       code: "custom",
       path: ["clusterName"],
       message: `is too long with Consul ACLs on: the ACL policy for job "${longest}" would have a ${policyLength}-character name, and Consul allows ${ACL_POLICY_NAME_MAX}`,
-    });
-  }
-}
-
-/** The Nomad agents baked into images must be in a datacenter the jobs may be placed in. */
-function checkImages(cfg: StackConfig, ctx: Ctx): void {
-  const dc = cfg.images.nomad.datacenter;
-  if (dc !== undefined && !cfg.nomad.datacenters.includes(dc)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["images", "nomad", "datacenter"],
-      message: `"${dc}" is not one of nomad.datacenters, so no job would be placed on these agents`,
     });
   }
 }
