@@ -62,7 +62,7 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
   ])("fail when %s is broken, so they test something", (alert, from, to) => {
     const result = testRules(renderedPrometheusDir("prod", (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain(`alertname:${alert}`);
+    expect(result.output).toContain(`alertname: ${alert},`);
   });
 });
 

@@ -1,3 +1,7 @@
+// Fabio for the integration tests, at the release the jobs deploy (fabio.image; a unit test keeps them
+// equal). scripts/install-test-tools.sh runs `go build github.com/fabiolb/fabio` here. The checksum database
+// answered 404 for fabio v1.6.x when this was made, so go.sum holds the hash of the module the Go module proxy
+// served; every later build is checked against it.
 module rocketmq-system-jobs/tools/fabio
 
 go 1.26
