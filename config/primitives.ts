@@ -10,6 +10,11 @@ const HOST_PORT = /^([A-Za-z0-9][A-Za-z0-9.-]*):([0-9]+)$/;
 const IMAGE_REF =
   /^[a-z0-9][a-z0-9._-]*(?::[0-9]+)?(?:\/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
+/** Whether `name` is a DNS label, which Nomad accepts as a job ID and Consul as a service name. */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
+
 /** A name Nomad accepts as a job ID and Consul as a service name (DNS label). */
 export const dnsName = z
   .string()
@@ -70,6 +75,6 @@ export const hostPort = z.string().superRefine((address, ctx) => {
   if (match === null) {
     ctx.addIssue({ code: "custom", message: "must be host:port, e.g. 127.0.0.1:8500" });
   } else if (!(Number(match[2]) >= 1 && Number(match[2]) <= 65535)) {
-    ctx.addIssue({ code: "custom", message: `must have a port between 1 and 65535, not ${match[2]}` });
+    ctx.addIssue({ code: "custom", message: "must have a port between 1 and 65535" });
   }
 });

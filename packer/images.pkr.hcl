@@ -1,9 +1,12 @@
 # What the three image builds in this directory share: the UCloud builder, the variables, and the steps
-# that install the generated agent config. Build one image of one stack from the project directory:
+# that install the generated agent config. Build from the project directory, once per stack for the
+# consul-server and nomad-server images (Nomad servers serve the whole region) and once per Nomad
+# datacenter for the nomad-client image:
 #
 #   packer init packer/
-#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> \
-#     -only='consul-server.*' packer/            # or nomad-server.*, nomad-client.*
+#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> -only='consul-server.*' packer/
+#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> -only='nomad-server.*' packer/
+#   packer build -var-file=packer/generated/<stack>/nomad-client/<dc>/images.pkrvars.hcl -var source_image_id=<uimage-id> -only='nomad-client.*' packer/
 #
 # UCloud credentials come only from the environment: UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and
 # UCLOUD_PROJECT_ID. The source image must already carry the consul and nomad binaries and their systemd
@@ -34,6 +37,12 @@ variable "consul_data_dir" {
 variable "nomad_data_dir" {
   type        = string
   description = "data_dir of the Nomad agent (images.nomad.dataDir)."
+}
+
+variable "nomad_client_datacenter" {
+  type        = string
+  default     = ""
+  description = "Datacenter whose nomad-client image to build: set by generated/<stack>/nomad-client/<dc>/images.pkrvars.hcl, which the nomad-client build needs (its files are under that directory)."
 }
 
 variable "prometheus_volume_path" {
@@ -93,6 +102,9 @@ variable "image_name_prefix" {
 
 locals {
   generated  = "${path.root}/generated/${var.stack}"
+  # The nomad-client image's own files; with the consul-server/nomad-server variables file (no datacenter)
+  # this directory does not exist and packer refuses the nomad-client build before it starts an instance.
+  nomad_client_files = "${local.generated}/nomad-client/${var.nomad_client_datacenter}"
   build_time = formatdate("YYYYMMDDhhmmss", timestamp())
   # Uploads land here first: the file provisioner runs as the SSH user, which may not write /etc.
   staging = "/tmp/rocketmq-image"

@@ -1,4 +1,5 @@
-# Nomad server image: a Nomad server and the local Consul client agent it joins through.
+# Nomad server image: a Nomad server and the local Consul client agent it joins through. One per stack: the
+# servers serve the whole region (bootstrap_expect counts them all), whichever datacenter the jobs run in.
 build {
   name = "nomad-server"
 

@@ -1,7 +1,5 @@
 // fabio.properties for one Fabio: the text the job's template stanza writes, and what tests feed a real Fabio.
-import type { FabioInstanceConfig, StackConfig } from "../config";
-
-export type FabioRole = "nameServerIndex" | "prometheus";
+import type { FabioInstanceConfig, FabioRole, StackConfig } from "../config";
 
 // The text passes through consul-template and Fabio's properties parser (which expands `${...}` and
 // treats `\` as an escape), so values are limited to characters that mean nothing to either.
@@ -39,9 +37,13 @@ export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
     ["proxy.addr", `:${instance.proxyPort},:${instance.metricsPort};proto=prometheus`],
     ["proxy.matcher", MATCHER[role]],
     ["ui.addr", `:${instance.uiPort}`],
+    // The default `rw` lets anyone who reaches the UI port write route overrides into Consul KV (PUT /api/manual).
+    ["ui.access", "ro"],
     ["registry.backend", "consul"],
     ["registry.consul.addr", cfg.consul.address],
     ["registry.consul.tagprefix", instance.tagPrefix],
+    // The default `one` routes to an instance while any one of its checks passes, ignoring a failing second check.
+    ["registry.consul.checksRequired", "all"],
     ["registry.consul.kvpath", `/${fabioKvPrefix(instance)}config`],
     ["registry.consul.noroutehtmlpath", `/${fabioKvPrefix(instance)}noroute.html`],
     // Nomad registers this Fabio's service (with its health check); self-registration would add a

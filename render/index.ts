@@ -1,5 +1,5 @@
 // Pure rendering: typed stack config in, text out. Never imports Pulumi.
-import type { StackConfig } from "../config";
+import { FABIO_ROLES, type StackConfig } from "../config";
 import { renderFabioJob } from "./fabio-job";
 import { renderPrometheusJob } from "./prometheus-job";
 import type { RenderedJob } from "./rendered-job";
@@ -12,6 +12,7 @@ export * from "./placement";
 export * from "./nomad-variables";
 export * from "./consul-acl";
 export * from "./prometheus-config";
+export * from "./alerts";
 export * from "./prometheus-rules";
 export * from "./prometheus-rule-tests";
 export * from "./prometheus-job";
@@ -19,10 +20,9 @@ export * from "./rendered-job";
 export * from "./agents";
 
 /** Every Nomad job the stack runs, in a stable order. */
-export function renderJobs(cfg: StackConfig, stack: string): RenderedJob[] {
+export function renderJobs(cfg: StackConfig, stack: string, source?: string): RenderedJob[] {
   return [
-    renderFabioJob(cfg, "nameServerIndex", stack),
-    renderFabioJob(cfg, "prometheus", stack),
-    renderPrometheusJob(cfg, stack),
+    ...FABIO_ROLES.map((role) => renderFabioJob(cfg, role, stack, source)),
+    renderPrometheusJob(cfg, stack, source),
   ];
 }

@@ -3,26 +3,17 @@
 // The unit suite fails while the committed files differ from what this writes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, loadStackFile } from "../config";
+import { ConfigError, loadStackFile, stackFileName, stacksAmong } from "../config";
 import { renderImageFiles } from "../render";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const GENERATED_DIR = path.join(PROJECT_DIR, "packer", "generated");
 
-/** Stack names with a stack file in the project directory, sorted. */
-function stackNames(): string[] {
-  return fs
-    .readdirSync(PROJECT_DIR)
-    .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
-    .filter((stack): stack is string => stack !== undefined)
-    .sort();
-}
-
 function main(): number {
   // Everything is rendered (and so validated) before the first file is touched.
-  const rendered = stackNames().map((stack) => ({
+  const rendered = stacksAmong(fs.readdirSync(PROJECT_DIR)).map((stack) => ({
     stack,
-    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`)), stack),
+    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, stackFileName(stack))), stack),
   }));
   fs.mkdirSync(GENERATED_DIR, { recursive: true });
   for (const entry of fs.readdirSync(GENERATED_DIR)) {
@@ -31,15 +22,29 @@ function main(): number {
   for (const { stack, files } of rendered) {
     const dir = path.join(GENERATED_DIR, stack);
     fs.mkdirSync(dir, { recursive: true });
-    for (const stale of fs.readdirSync(dir).filter((name) => !files.some((f) => f.name === name))) {
-      fs.rmSync(path.join(dir, stale), { recursive: true });
-    }
+    const wanted = new Set(files.map((f) => path.join(dir, ...f.name.split("/"))));
+    removeUnwanted(dir, wanted);
     for (const file of files) {
-      fs.writeFileSync(path.join(dir, file.name), file.content);
-      console.log(path.relative(PROJECT_DIR, path.join(dir, file.name)));
+      const target = path.join(dir, ...file.name.split("/"));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+      console.log(path.relative(PROJECT_DIR, target));
     }
   }
   return 0;
+}
+
+/** Removes every file under `dir` that is not wanted, and every directory left without a wanted file. */
+function removeUnwanted(dir: string, wanted: ReadonlySet<string>): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeUnwanted(entryPath, wanted);
+      if (fs.readdirSync(entryPath).length === 0) fs.rmdirSync(entryPath);
+    } else if (!wanted.has(entryPath)) {
+      fs.rmSync(entryPath);
+    }
+  }
 }
 
 try {

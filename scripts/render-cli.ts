@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile } from "../config";
+import { ConfigError, loadStackFile, stackFileName, stackOfFileName } from "../config";
 import { renderJobs } from "../render";
 import { jobArtifactPath, renderArtifacts, type Artifact } from "../render/artifacts";
 import { renderSummary } from "../render/summary";
@@ -79,24 +79,25 @@ function render(argv: string[], io: Console): void {
   }
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
 
-  const stackFile = values["stack-file"] ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
+  const stackFile =
+    values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
   const stack = values.stack ?? stackNameOf(stackFile);
   // Everything is rendered (and so validated) before the first file is written.
   const cfg = loadStackFile(stackFile);
-  const artifacts = renderArtifacts(cfg, stack);
+  const artifacts = renderArtifacts(cfg, stack, path.basename(stackFile));
 
   const out = values.out;
   writeArtifacts(out, artifacts);
   const written = new Map(artifacts.map((a) => [a.path, path.join(out, ...a.path.split("/"))]));
   for (const target of written.values()) io.log(target);
   const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
-  io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack), fileOf)}`);
+  io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack, path.basename(stackFile)), fileOf)}`);
 }
 
 /** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
 function stackNameOf(file: string): string {
   const base = path.basename(file);
-  return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+  return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
 }
 
 /**

@@ -9,8 +9,8 @@ import {
   CONSUL_HTTP_SERVICE_TOKEN,
   consulServiceFileName,
   prometheusPolicyRules,
+  writeHcl,
 } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
 import { createAclToken, startConsulClient, startImageConsul, type Agent, type ImageConsul } from "../support/agents";
 import { startConsul, type ConsulAgent } from "../support/consul";
 import { HCL1_HOSTILE as HOSTILE } from "../support/hostile";

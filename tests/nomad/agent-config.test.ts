@@ -2,8 +2,7 @@
 // services it registers in Consul for Prometheus, and hostile values read back by Nomad's HCL v1 parser.
 // Part of the Nomad tier (npm run test:nomad): it runs wherever a `nomad` binary is on PATH or NOMAD_BIN.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentHclString, renderImageFiles } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
+import { agentHclString, renderImageFiles, writeHcl } from "../../render";
 import { startImageAgents, startNomadAgent, type Agent, type ImageAgents } from "../support/agents";
 import { HCL1_HOSTILE as HOSTILE } from "../support/hostile";
 import { http, requireTools, stopAll, waitFor } from "../support/processes";
@@ -110,7 +109,10 @@ describe.runIf(available)("hostile values read back by Nomad's HCL v1 parser", (
       ),
     };
     const files = renderImageFiles(loadStack("dev"), "dev");
-    nomad = await startNomadAgent([...pick(files, "nomad-server.hcl", "nomad-client.hcl"), hostile], "127.0.0.1:1");
+    nomad = await startNomadAgent(
+      [...pick(files, "nomad-server.hcl", "nomad-client/dc1/nomad-client.hcl"), hostile],
+      "127.0.0.1:1",
+    );
     const { config } = await nomad.getJson<NomadSelf>("/v1/agent/self");
     expect(config.Client.NodeClass).toBe(value);
     expect(config.Client.Meta[value]).toBe(value);

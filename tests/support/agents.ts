@@ -12,8 +12,8 @@ import {
   NOMAD_CONSUL_TOKEN,
   NOMAD_CONSUL_TOKEN_FILE,
   renderImageFiles,
+  writeHcl,
 } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
 import { waitForConsulLeader } from "./consul";
 import { declaredHostVolumes, hostVolumesAt } from "./nomad";
 import { freePort, freePorts, http, runToolAsync, start, tempDir, waitFor, type Started } from "./processes";
@@ -58,7 +58,7 @@ function writeConfigDir(
   const dir = tempDir(prefix);
   const configs = [...files, { name: "zz-test-override.hcl", content: [...override(dir), ""].join("\n") }].map(
     (file) => {
-      const target = path.join(dir, file.name);
+      const target = path.join(dir, path.basename(file.name));
       fs.writeFileSync(target, file.content);
       return target;
     },
@@ -213,7 +213,7 @@ export async function startNomadAgent(
   consulHttpAddr: string,
 ): Promise<Agent> {
   const [httpPort, rpc, serf] = await freePorts(3);
-  const clientFile = files.find((f) => f.name === "nomad-client.hcl");
+  const clientFile = files.find((f) => path.basename(f.name) === "nomad-client.hcl");
   const volumes = clientFile === undefined ? [] : await declaredHostVolumes(clientFile.content);
   const { dir, configs } = writeConfigDir("nomad-image", files, (dir) => [
     `data_dir             = "${path.join(dir, "data")}"`,
@@ -286,7 +286,11 @@ export async function startImageConsul(cfg: StackConfig, stack: string): Promise
  */
 export async function startImageAgents(cfg: StackConfig, stack: string): Promise<ImageAgents> {
   const image = await startImageConsul(cfg, stack);
-  const nomadFiles = pick(image.files, "nomad-server.hcl", "nomad-client.hcl");
+  const nomadFiles = pick(
+    image.files,
+    "nomad-server.hcl",
+    `nomad-client/${cfg.nomad.datacenters[0]!}/nomad-client.hcl`,
+  );
   const bootFiles = image.acl === undefined ? [] : [nomadTokenFile(image.acl.tokens[NOMAD_CONSUL_TOKEN.name]!)];
   const nomad = await startNomadAgent([...nomadFiles, ...bootFiles], `127.0.0.1:${image.httpPort}`);
   return { ...image, nomad };

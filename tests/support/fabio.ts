@@ -4,15 +4,8 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import * as path from "node:path";
-import type { StackConfig } from "../../config";
-import {
-  aclConsumers,
-  nomadVariablePath,
-  renderJobs,
-  TOKEN_ITEM,
-  type FabioRole,
-  type RenderedJob,
-} from "../../render";
+import type { FabioRole, StackConfig } from "../../config";
+import { aclConsumers, nomadVariablePath, renderJobs, TOKEN_ITEM, type RenderedJob } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { startConsul, type ConsulAgent } from "./consul";
 import { only, parseJobspec, type HclBody } from "./hcl";

@@ -67,8 +67,23 @@ describe("stack config", () => {
     expect(parseRaw({ clusterName: "bare" }).clusterName).toBe("bare");
   });
 
-  it("ignores other namespaces such as the Nomad provider's address", () => {
-    expect(() => parseRaw({ ...minimalRaw(), "nomad:address": "http://127.0.0.1:4646" })).not.toThrow();
+  it.each([
+    ["nomad:address", "http://127.0.0.1:4646"],
+    ["consul:address", "127.0.0.1:8500"],
+    ["pulumi:tags", '{"team":"mq"}'],
+  ])("accepts %s, a key of a provider the program uses or of Pulumi itself", (key, value) => {
+    expect(() => parseRaw({ ...minimalRaw(), [key]: value })).not.toThrow();
+  });
+
+  it.each([
+    ["rocketmq-sytem-jobs:fabio", { nameServerIndex: { proxyPort: 8081 } }],
+    ["aws:region", "eu-west-1"],
+    [":clusterName", "x"],
+  ])("rejects %s, a key in a namespace nothing here reads, naming the file and the key", (key, value) => {
+    const namespace = key.split(":")[0];
+    expect(errorOf({ ...minimalRaw(), [key]: value }, "Pulumi.dev.yaml")).toBe(
+      `Pulumi.dev.yaml: ${key}: "${namespace}" is not a config namespace of this program (rocketmq-system-jobs, nomad, consul, pulumi); check the spelling`,
+    );
   });
 
   it("requires the cluster name", () => {
@@ -190,7 +205,7 @@ describe("stack config", () => {
 
   it("rejects an empty datacenter list", () => {
     expect(errorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: [] } })).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:nomad.datacenters: must list at least one datacenter",
+      "Pulumi.prod.yaml: rocketmq-system-jobs:nomad.datacenters: must list at least one datacenter; it is an empty list",
     );
   });
 
@@ -216,16 +231,15 @@ describe("stack config", () => {
 
   it("rejects a Consul address without a port", () => {
     expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1" } })).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must be host:port, e.g. 127.0.0.1:8500",
+      'Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must be host:port, e.g. 127.0.0.1:8500; it is "127.0.0.1"',
     );
   });
 
   it.each(["127.0.0.1:99999", "127.0.0.1:65536", "127.0.0.1:0", "consul.local:000"])(
     "rejects Consul address %j, whose port is outside 1-65535",
     (address) => {
-      const port = address.split(":")[1];
       expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address } })).toBe(
-        `Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must have a port between 1 and 65535, not ${port}`,
+        `Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must have a port between 1 and 65535; it is "${address}"`,
       );
       expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { acl: { enabled: true, apiAddress: address } } })).toMatch(
         /rocketmq-system-jobs:consul\.acl\.apiAddress: must have a port between 1 and 65535/,
@@ -252,7 +266,7 @@ describe("node meta keys", () => {
   it.each(NOT_HCL)("rejects %j, which HCL cannot read in ${meta.<key>}, naming the key", async (key) => {
     expect(await hclReads(key)).toBe(false);
     expect(errorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: byMeta(key) })).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:nameServerHosts.key: must be dot-separated names, each starting with a letter or '_' followed by letters, digits, '_' or '-' (Nomad reads it as ${meta.<key>})",
+      `Pulumi.prod.yaml: rocketmq-system-jobs:nameServerHosts.key: must be dot-separated names, each starting with a letter or '_' followed by letters, digits, '_' or '-' (Nomad reads it as \${meta.<key>}); it is ${JSON.stringify(key)}`,
     );
     expect(errorOf({ ...minimalRaw(), [`${NS}:prometheus`]: { placement: byMeta(key) } })).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.placement\.key: must be dot-separated names/,
@@ -357,7 +371,7 @@ describe("Prometheus config", () => {
 
   it("rejects a retention size without a unit", () => {
     expect(errorOf(prometheus({ retentionSize: "10" }))).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.retentionSize: must be a size such as 512MB or 10GB",
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.retentionSize: must be a size such as 512MB or 10GB; it is "10"',
     );
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fabioProperties, renderFabioJob, renderJobs, type FabioRole } from "../../render";
+import type { FabioRole } from "../../config";
+import { fabioProperties, renderFabioJob, renderJobs } from "../../render";
 import { only, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 
@@ -89,6 +90,16 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
       expect(index[key], key).not.toBe(prom[key]);
     }
   });
+
+  it.each<FabioRole>(["nameServerIndex", "prometheus"])(
+    "runs the %s Fabio with a read-only UI/API and routes only to instances whose every check passes",
+    (role) => {
+      expect(readProperties(fabioProperties(cfg, role))).toMatchObject({
+        "ui.access": "ro",
+        "registry.consul.checksRequired": "all",
+      });
+    },
+  );
 
   it("renders byte-identical jobspecs twice from the same config", () => {
     const first = renderJobs(loadStack(stack), stack).map((job) => job.hcl);
