@@ -3,6 +3,9 @@ import type { FabioInstanceConfig, StackConfig } from "../config";
 
 export type FabioRole = "nameServerIndex" | "prometheus";
 
+/** The two Fabios every NameServer host runs, in a stable order. */
+export const FABIO_ROLES: readonly FabioRole[] = ["nameServerIndex", "prometheus"];
+
 // The text passes through consul-template and Fabio's properties parser (which expands `${...}` and
 // treats `\` as an escape), so values are limited to characters that mean nothing to either.
 // (`,` `;` `=` separate proxy listeners and their options.)
