@@ -7,8 +7,9 @@ export class ConfigError extends Error {
   readonly key: string;
   readonly detail: string;
 
-  constructor(file: string, keyPath: readonly (string | number)[], detail: string) {
-    const key = keyPath.length === 0 ? "" : formatKey(keyPath);
+  /** `keyPath` is a path below the project's namespace, or a full key as written (`other-namespace:key`). */
+  constructor(file: string, keyPath: readonly (string | number)[] | string, detail: string) {
+    const key = typeof keyPath === "string" ? keyPath : keyPath.length === 0 ? "" : formatKey(keyPath);
     super(key === "" ? `${file}: ${detail}` : `${file}: ${key}: ${detail}`);
     this.name = "ConfigError";
     this.file = file;

@@ -1,4 +1,5 @@
 export * from "./errors";
+export * from "./namespaces";
 export * from "./primitives";
 export * from "./schema";
 export * from "./prometheus-schema";

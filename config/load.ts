@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
+import { CONFIG_NAMESPACES } from "./namespaces";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
 /** Raw config values keyed by `namespace:key` (or a bare key, which Pulumi reads as the project's). */
@@ -20,6 +21,13 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
   for (const [fullKey, value] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");
     const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
+    if (!CONFIG_NAMESPACES.includes(namespace)) {
+      throw new ConfigError(
+        file,
+        fullKey,
+        `"${namespace}" is not a config namespace of this program (${CONFIG_NAMESPACES.join(", ")}); check the spelling`,
+      );
+    }
     if (namespace !== PROJECT_NAMESPACE) continue; // provider config such as nomad:address
     const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
     if (!(SECRET_KEYS as readonly string[]).includes(key)) ours[key] = value;

@@ -42,9 +42,13 @@ export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
     ["proxy.addr", `:${instance.proxyPort},:${instance.metricsPort};proto=prometheus`],
     ["proxy.matcher", MATCHER[role]],
     ["ui.addr", `:${instance.uiPort}`],
+    // The default `rw` lets anyone who reaches the UI port write route overrides into Consul KV (PUT /api/manual).
+    ["ui.access", "ro"],
     ["registry.backend", "consul"],
     ["registry.consul.addr", cfg.consul.address],
     ["registry.consul.tagprefix", instance.tagPrefix],
+    // The default `one` routes to an instance while any one of its checks passes, ignoring a failing second check.
+    ["registry.consul.checksRequired", "all"],
     ["registry.consul.kvpath", `/${fabioKvPrefix(instance)}config`],
     ["registry.consul.noroutehtmlpath", `/${fabioKvPrefix(instance)}noroute.html`],
     // Nomad registers this Fabio's service (with its health check); self-registration would add a

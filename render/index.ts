@@ -12,6 +12,7 @@ export * from "./placement";
 export * from "./nomad-variables";
 export * from "./consul-acl";
 export * from "./prometheus-config";
+export * from "./alerts";
 export * from "./prometheus-rules";
 export * from "./prometheus-rule-tests";
 export * from "./prometheus-job";

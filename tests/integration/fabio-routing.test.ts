@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadStackFile, type StackConfig } from "../../config";
 import { nameServerIndexTag, renderJobs, type FabioRole, type RenderedJob } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
-import { registerService } from "../support/consul";
+import { checkStatus, passTtlCheck, registerService } from "../support/consul";
 import {
   fabioPropertiesOf,
   fabioTaskEnvOf,
@@ -219,6 +219,71 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
       expect(unitBackend.requests).toEqual([unitPath]);
     } finally {
       await unitBackend.close();
+    }
+  });
+
+  it("refuses a manual route override through its UI/API (PUT /api/manual) and keeps its routes", async () => {
+    await registerNameServerIndex();
+    await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
+    const routesBefore = await index.routes();
+    const kvPath = cfg.fabio.nameServerIndex.jobName;
+    const override = { value: `route add evil /rocketmq/${subgroup} http://127.0.0.1:1/`, version: "0" };
+
+    const put = await http(`${index.uiUrl}/api/manual`, { method: "PUT", body: override });
+    expect(put.status).toBe(403);
+    expect((await http(`${index.uiUrl}/api/manual`)).status).toBe(403);
+    expect((await http(`${index.uiUrl}/manual`)).status).toBe(403);
+
+    // Nothing reached Consul KV, where Fabio keeps manual overrides, and the lookup still answers as before.
+    const kv = await http(`${consul.agent.url}/v1/kv/fabio/${kvPath}/?recurse=true`, {
+      headers: consul.managementToken ? { "X-Consul-Token": consul.managementToken } : {},
+    });
+    expect(kv.status).toBe(404);
+    expect(await index.routes()).toEqual(routesBefore);
+    expect(await proxyGet(index, `/rocketmq/${subgroup}`)).toEqual({ status: 200, text: NAME_SERVERS });
+  });
+
+  it("routes to an instance only once every one of its checks passes, not while one of two is critical", async () => {
+    const twoChecks = `${subgroup}-two-checks`;
+    const ttlCheckId = `${stack}-second-check`;
+    const twoChecksBackend = await startBackend({ [`/rocketmq/${twoChecks}`]: NAME_SERVERS });
+    try {
+      await registerService(
+        consul.agent,
+        {
+          id: `${indexService.id}-two-checks`,
+          name: indexService.name,
+          port: twoChecksBackend.port,
+          tags: [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, twoChecks)],
+          checkUrl: `${twoChecksBackend.url}/health`,
+          ttlCheckId,
+        },
+        consul.managementToken,
+      );
+      const httpCheckId = `service:${indexService.id}-two-checks:1`;
+      await waitFor(
+        "the instance's HTTP check to pass while its TTL check stays critical",
+        async () => {
+          const [first, second] = await Promise.all([
+            checkStatus(consul.agent, httpCheckId, consul.managementToken),
+            checkStatus(consul.agent, ttlCheckId, consul.managementToken),
+          ]);
+          return first === "passing" && second === "critical" ? true : undefined;
+        },
+        ROUTE_TIMEOUT,
+      );
+      // Fabio rebuilds its table from the whole health state: once a service registered after that check passed
+      // is routed, Fabio has seen the two-check instance with one check passing and one critical.
+      await registerNameServerIndex();
+      await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
+      expect((await index.routes()).map((route) => route.path)).not.toContain(`/rocketmq/${twoChecks}`);
+      expect((await proxyGet(index, `/rocketmq/${twoChecks}`)).status).toBe(404);
+      expect(twoChecksBackend.requests).toEqual([]);
+
+      await passTtlCheck(consul.agent, ttlCheckId, consul.managementToken);
+      expect(await firstRoutedResponse(index, `/rocketmq/${twoChecks}`)).toEqual({ status: 200, text: NAME_SERVERS });
+    } finally {
+      await twoChecksBackend.close();
     }
   });
 

@@ -59,16 +59,31 @@ export async function waitForConsulLeader(url: string, proc: Started): Promise<v
 /** Registers a service with the local agent (optionally with an HTTP check). */
 export async function registerService(
   agent: Pick<ConsulAgent, "url">,
-  service: { id: string; name: string; port: number; tags: string[]; checkUrl?: string; address?: string },
+  service: {
+    id: string;
+    name: string;
+    port: number;
+    tags: string[];
+    checkUrl?: string;
+    address?: string;
+    /** A second check: a TTL check with this ID, critical until `passTtlCheck` passes it. */
+    ttlCheckId?: string;
+  },
   token?: string,
 ): Promise<void> {
+  const checks = [
+    ...(service.checkUrl ? [{ HTTP: service.checkUrl, Interval: "1s", Timeout: "1s" }] : []),
+    ...(service.ttlCheckId
+      ? [{ CheckID: service.ttlCheckId, Name: service.ttlCheckId, TTL: "10m", Status: "critical" }]
+      : []),
+  ];
   const body = {
     ID: service.id,
     Name: service.name,
     Port: service.port,
     Address: service.address ?? "127.0.0.1",
     Tags: service.tags,
-    ...(service.checkUrl ? { Check: { HTTP: service.checkUrl, Interval: "1s", Timeout: "1s" } } : {}),
+    ...(checks.length > 0 ? { Checks: checks } : {}),
   };
   const { status, text } = await http(`${agent.url}/v1/agent/service/register`, {
     method: "PUT",
@@ -76,4 +91,26 @@ export async function registerService(
     headers: token ? { "X-Consul-Token": token } : {},
   });
   if (status !== 200) throw new Error(`registering ${service.name} failed: ${status} ${text}`);
+}
+
+/** Marks a TTL check passing (see `registerService`'s `ttlCheckId`). */
+export async function passTtlCheck(agent: Pick<ConsulAgent, "url">, checkId: string, token?: string): Promise<void> {
+  const { status, text } = await http(`${agent.url}/v1/agent/check/pass/${encodeURIComponent(checkId)}`, {
+    method: "PUT",
+    headers: token ? { "X-Consul-Token": token } : {},
+  });
+  if (status !== 200) throw new Error(`passing check ${checkId} failed: ${status} ${text}`);
+}
+
+/** The status Consul reports for one check of a service ("passing", "critical", …), or undefined if unknown. */
+export async function checkStatus(
+  agent: Pick<ConsulAgent, "url">,
+  checkId: string,
+  token?: string,
+): Promise<string | undefined> {
+  const { status, text } = await http(`${agent.url}/v1/agent/checks`, {
+    headers: token ? { "X-Consul-Token": token } : {},
+  });
+  if (status !== 200) throw new Error(`GET /v1/agent/checks: ${status} ${text}`);
+  return (JSON.parse(text) as Record<string, { Status: string }>)[checkId]?.Status;
 }

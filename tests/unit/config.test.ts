@@ -67,8 +67,23 @@ describe("stack config", () => {
     expect(parseRaw({ clusterName: "bare" }).clusterName).toBe("bare");
   });
 
-  it("ignores other namespaces such as the Nomad provider's address", () => {
-    expect(() => parseRaw({ ...minimalRaw(), "nomad:address": "http://127.0.0.1:4646" })).not.toThrow();
+  it.each([
+    ["nomad:address", "http://127.0.0.1:4646"],
+    ["consul:address", "127.0.0.1:8500"],
+    ["pulumi:tags", '{"team":"mq"}'],
+  ])("accepts %s, a key of a provider the program uses or of Pulumi itself", (key, value) => {
+    expect(() => parseRaw({ ...minimalRaw(), [key]: value })).not.toThrow();
+  });
+
+  it.each([
+    ["rocketmq-sytem-jobs:fabio", { nameServerIndex: { proxyPort: 8081 } }],
+    ["aws:region", "eu-west-1"],
+    [":clusterName", "x"],
+  ])("rejects %s, a key in a namespace nothing here reads, naming the file and the key", (key, value) => {
+    const namespace = key.split(":")[0];
+    expect(errorOf({ ...minimalRaw(), [key]: value }, "Pulumi.dev.yaml")).toBe(
+      `Pulumi.dev.yaml: ${key}: "${namespace}" is not a config namespace of this program (rocketmq-system-jobs, nomad, consul, pulumi); check the spelling`,
+    );
   });
 
   it("requires the cluster name", () => {

@@ -90,6 +90,16 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
     }
   });
 
+  it.each<FabioRole>(["nameServerIndex", "prometheus"])(
+    "runs the %s Fabio with a read-only UI/API and routes only to instances whose every check passes",
+    (role) => {
+      expect(readProperties(fabioProperties(cfg, role))).toMatchObject({
+        "ui.access": "ro",
+        "registry.consul.checksRequired": "all",
+      });
+    },
+  );
+
   it("renders byte-identical jobspecs twice from the same config", () => {
     const first = renderJobs(loadStack(stack), stack).map((job) => job.hcl);
     const second = renderJobs(loadStack(stack), stack).map((job) => job.hcl);

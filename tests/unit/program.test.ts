@@ -158,6 +158,16 @@ describe("one stack file, read by the render CLI and by the Pulumi program", () 
     }
   });
 
+  it("rejects a key under a misspelt namespace in both, naming it", async () => {
+    const file = devWith("rocketmq-system-jobs:fabio:", "rocketmq-sytem-jobs:fabio:");
+    const cli = viaCli(file);
+    expect(cli).toEqual({
+      error:
+        'Pulumi.dev.yaml: rocketmq-sytem-jobs:fabio: "rocketmq-sytem-jobs" is not a config namespace of this program (rocketmq-system-jobs, nomad, consul, pulumi); check the spelling',
+    });
+    expect(await viaProgram(file)).toEqual(cli);
+  });
+
   it.each([
     ["a nested boolean given as text", "enabled: false", 'enabled: "false"'],
     ["a nested port given as text", "proxyPort: 8080", 'proxyPort: "8080"'],

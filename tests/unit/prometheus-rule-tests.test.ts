@@ -1,6 +1,14 @@
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { alertRules, alertRuleTests, alertRuleTestsYaml, durationSeconds, RULE_FILE } from "../../render";
+import {
+  alertRules,
+  alertRuleTestCase,
+  alertRuleTests,
+  alertRuleTestsYaml,
+  durationSeconds,
+  RULE_FILE,
+  type AlertDefinition,
+} from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { loadStack, minimalRaw, parseRaw } from "../support/stack";
 
@@ -46,5 +54,52 @@ describe("Prometheus durations", () => {
     ["500ms", 0.5],
   ])("reads %s as %d seconds", (duration, seconds) => {
     expect(durationSeconds(duration)).toBe(seconds);
+  });
+});
+
+describe("rule tests derived from the alert definitions", () => {
+  const prod = loadStack("prod");
+  const firingAt = (alert: string) =>
+    alertRuleTests(prod)
+      .tests.flatMap((t) => t.alert_rule_test)
+      .find((a) => a.alertname === alert && a.exp_alerts.length > 0)!.exp_alerts;
+
+  it("expect the annotations Prometheus renders from the firing alert's labels", () => {
+    expect(firingAt("NomadServerDown")).toEqual([
+      {
+        exp_labels: { job: "nomad-servers", instance: "10.0.0.1:1234", cluster: "prod", severity: "critical" },
+        exp_annotations: {
+          summary: "Nomad server 10.0.0.1:1234 is down",
+          description: "Prometheus could not scrape the Nomad server 10.0.0.1:1234 for 1 minute.",
+        },
+      },
+    ]);
+  });
+
+  it("expect the annotations Prometheus renders from the alert's value", () => {
+    expect(firingAt("ConsulServersMissing")).toEqual([
+      {
+        exp_labels: { severity: "critical" },
+        exp_annotations: {
+          summary: "Fewer than 3 Consul servers are up",
+          description: "Only 2 of the 3 Consul servers (bootstrap_expect) are discovered and up.",
+        },
+      },
+    ]);
+  });
+
+  it("refuse a firing alert that lacks a label its annotations show", () => {
+    const definition: AlertDefinition = {
+      alert: "Example",
+      expr: "up == 0",
+      for: "1m",
+      labels: { severity: "warning" },
+      annotations: ({ label }) => ({ summary: `${label("service")} is down`, description: "" }),
+      scenarios: [],
+    };
+    const scenario = { series: [], expect: [{ at: "1m", firing: [{ labels: { job: "x" }, value: 0 }] }] };
+    expect(() => alertRuleTestCase(definition, scenario)).toThrow(
+      "Example: a rule test's firing alert has no label service",
+    );
   });
 });

@@ -1,0 +1,54 @@
+// One alert stated once: the rule Prometheus evaluates and the series that prove it fires and resolves.
+// render/prometheus-rules.ts and render/prometheus-rule-tests.ts derive their files from these.
+
+export type Severity = "critical" | "warning";
+
+/**
+ * What an annotation may show. The rule file fills it with Go template references (`{{ $labels.x }}`,
+ * `{{ $value }}`); a rule test with the text promtool must render from the firing alert.
+ */
+export interface AnnotationContext {
+  label(name: string): string;
+  value(): string;
+}
+
+export interface Annotations {
+  summary: string;
+  description: string;
+}
+
+/** Labels are a plain record so each series states them in the order it is written. */
+export type Labels = Record<string, string>;
+
+/** An alert promtool must report as firing: its labels besides the rule's own, and the expression's value. */
+export interface ExpectedFiring {
+  labels: Labels;
+  value?: number;
+}
+
+/** Synthetic series, one sample per minute, and what the alert must do at each evaluation time. */
+export interface Scenario {
+  series: { series: string; values: string }[];
+  /** The firing alerts expected at `at`; none means silent or still pending. */
+  expect: { at: string; firing: ExpectedFiring[] }[];
+}
+
+export interface AlertDefinition {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: { severity: Severity };
+  annotations: (context: AnnotationContext) => Annotations;
+  /** Each way the watched system can report the condition, with the series that make the alert fire and resolve. */
+  scenarios: Scenario[];
+}
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds in a Prometheus duration such as `1m30s`. */
+export function durationSeconds(duration: string): number {
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g))
+    total += Number(amount) * UNIT_SECONDS[unit!]!;
+  return total;
+}

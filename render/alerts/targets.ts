@@ -1,0 +1,70 @@
+// Alerts on scrape targets: one target down, or fewer targets discovered and up than there must be.
+import type { AlertDefinition, Annotations, AnnotationContext, Labels, Severity } from "./definition";
+import { targetGoesDown, targetLeavesDiscovery } from "./scenarios";
+
+export interface TargetDownArgs {
+  alert: string;
+  /** The scrape job watched; undefined watches every job. */
+  job: string | undefined;
+  for: string;
+  severity: Severity;
+  annotations: (context: AnnotationContext) => Annotations;
+  /** The labels of a target the rule tests take down (a target of `job` when it is set). */
+  example: Labels;
+}
+
+/** A target that is discovered but does not answer its scrape. */
+export function targetDown(args: TargetDownArgs): AlertDefinition {
+  return {
+    alert: args.alert,
+    expr: args.job === undefined ? "up == 0" : `up{job="${args.job}"} == 0`,
+    for: args.for,
+    labels: { severity: args.severity },
+    annotations: args.annotations,
+    scenarios: [targetGoesDown(args.example, args.for)],
+  };
+}
+
+export type ServerProduct = "Nomad" | "Consul";
+
+/** A server that does not answer its scrape. */
+export function serverDown(product: ServerProduct, job: string, cluster: string): AlertDefinition {
+  return targetDown({
+    alert: `${product}ServerDown`,
+    job,
+    for: "1m",
+    severity: "critical",
+    annotations: ({ label }) => ({
+      summary: `${product} server ${label("instance")} is down`,
+      description: `Prometheus could not scrape the ${product} server ${label("instance")} for 1 minute.`,
+    }),
+    example: { job, instance: "10.0.0.1:1234", cluster },
+  });
+}
+
+/**
+ * A server that leaves Consul (agent stopped, node gone) takes its target with it, so `up == 0` never
+ * sees it: this compares the servers that are up with the number the cluster was built for.
+ */
+export function serversMissing(
+  product: ServerProduct,
+  job: string,
+  expected: number,
+  cluster: string,
+): AlertDefinition {
+  return {
+    alert: `${product}ServersMissing`,
+    expr: `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`,
+    for: "2m",
+    labels: { severity: "critical" },
+    annotations: ({ value }) => ({
+      summary: `Fewer than ${expected} ${product} servers are up`,
+      description: `Only ${value()} of the ${expected} ${product} servers (bootstrap_expect) are discovered and up.`,
+    }),
+    scenarios: [
+      targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster }), expected, {
+        firingValue: expected - 1,
+      }),
+    ],
+  };
+}
