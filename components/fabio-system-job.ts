@@ -1,8 +1,8 @@
 // One Fabio as a Nomad system job on every NameServer host.
 import * as pulumi from "@pulumi/pulumi";
 import { registerJob } from "./nomad-job";
-import type { StackConfig } from "../config";
-import { renderFabioJob, type FabioRole } from "../render";
+import type { FabioRole, StackConfig } from "../config";
+import { renderFabioJob } from "../render";
 
 export interface FabioSystemJobArgs {
   /** The validated stack config; the Fabio's ports, prefix and resources come from `fabio.<role>`. */

@@ -3,14 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { decodeEngineConfig, parseStackConfig } from "./load";
 import type { StackConfig } from "./schema";
-
-function stackFileName(): string {
-  return `Pulumi.${pulumi.getStack()}.yaml`;
-}
+import { stackFileName } from "./stack-file";
 
 export function loadProgramConfig(): StackConfig {
   try {
-    return parseStackConfig(decodeEngineConfig(pulumi.runtime.allConfig()), stackFileName());
+    return parseStackConfig(decodeEngineConfig(pulumi.runtime.allConfig()), stackFileName(pulumi.getStack()));
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
@@ -23,7 +20,7 @@ export function loadConsulAclToken(): pulumi.Output<string> {
   const token = new pulumi.Config(PROJECT_NAMESPACE).getSecret(key);
   if (token === undefined) {
     const hint = `is required when consul.acl.enabled is true; set it with \`pulumi config set --secret ${key} <token>\``;
-    throw new pulumi.RunError(new ConfigError(stackFileName(), [key], hint).message);
+    throw new pulumi.RunError(new ConfigError(stackFileName(pulumi.getStack()), [key], hint).message);
   }
   return token;
 }

@@ -10,6 +10,11 @@ const HOST_PORT = /^([A-Za-z0-9][A-Za-z0-9.-]*):([0-9]+)$/;
 const IMAGE_REF =
   /^[a-z0-9][a-z0-9._-]*(?::[0-9]+)?(?:\/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
+/** Whether `name` is a DNS label, which Nomad accepts as a job ID and Consul as a service name. */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
+
 /** A name Nomad accepts as a job ID and Consul as a service name (DNS label). */
 export const dnsName = z
   .string()

@@ -1,5 +1,6 @@
 // The stack config schema: the only place a config key is defined, with its default and its checks.
 import { z } from "zod";
+import { ACL_POLICY_NAME_MAX, aclPolicyName } from "./acl-policy-name";
 import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
@@ -34,6 +35,10 @@ const consul = z.strictObject({
   address: hostPort.default("127.0.0.1:8500"),
   acl: consulAcl.prefault({}),
 });
+
+/** The two Fabios on every NameServer host, in the order their jobs are rendered: the keys of `fabio` besides `image`. */
+export const FABIO_ROLES = ["nameServerIndex", "prometheus"] as const;
+export type FabioRole = (typeof FABIO_ROLES)[number];
 
 function fabioInstance(defaults: {
   jobName: string;
@@ -103,16 +108,15 @@ export const stackConfigSchema = stackConfigShape
   .superRefine(checkConsulAcl)
   .superRefine(checkImages)
   .superRefine(checkPrometheusHostVolume);
-export type FabioInstanceConfig = StackConfig["fabio"]["nameServerIndex"];
+export type FabioInstanceConfig = StackConfig["fabio"][FabioRole];
 export type NameServerHosts = StackConfig["nameServerHosts"];
 
 type Ctx = z.RefinementCtx;
 
 /** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */
 function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
-  const roles = ["nameServerIndex", "prometheus"] as const;
   const ports: { path: (string | number)[]; value: number }[] = [];
-  for (const role of roles) {
+  for (const role of FABIO_ROLES) {
     for (const which of ["proxyPort", "uiPort", "metricsPort"] as const) {
       ports.push({ path: ["fabio", role, which], value: cfg.fabio[role][which] });
     }
@@ -168,15 +172,14 @@ function checkConsulAcl(cfg: StackConfig, ctx: Ctx): void {
       message: "is required when consul.acl.enabled is true (the Consul API Pulumi creates ACL policies through)",
     });
   }
-  // Policies are named rocketmq-<clusterName>_<jobName> (render/consul-acl.ts); Consul takes at most 128 characters.
-  const jobs = [cfg.fabio.nameServerIndex.jobName, cfg.fabio.prometheus.jobName, cfg.prometheus.jobName];
+  const jobs = [...FABIO_ROLES.map((role) => cfg.fabio[role].jobName), cfg.prometheus.jobName];
   const longest = jobs.reduce((a, b) => (b.length > a.length ? b : a));
-  const policyLength = "rocketmq-".length + cfg.clusterName.length + 1 + longest.length;
-  if (cfg.consul.acl.enabled && policyLength > 128) {
+  const policyLength = aclPolicyName(cfg.clusterName, longest).length;
+  if (cfg.consul.acl.enabled && policyLength > ACL_POLICY_NAME_MAX) {
     ctx.addIssue({
       code: "custom",
       path: ["clusterName"],
-      message: `is too long with Consul ACLs on: the ACL policy for job "${longest}" would have a ${policyLength}-character name, and Consul allows 128`,
+      message: `is too long with Consul ACLs on: the ACL policy for job "${longest}" would have a ${policyLength}-character name, and Consul allows ${ACL_POLICY_NAME_MAX}`,
     });
   }
 }

@@ -1,5 +1,5 @@
 // Least-privilege Consul ACL policies for the system jobs.
-import type { StackConfig } from "../config";
+import { aclPolicyName, FABIO_ROLES, type StackConfig } from "../config";
 import { fabioKvPrefix } from "./fabio-properties";
 import { hclString } from "./hcl";
 
@@ -33,22 +33,10 @@ export function prometheusPolicyRules(): string {
   return discoveryRules().join("\n");
 }
 
-/**
- * Policy names are global to a Consul datacenter, which several stacks may share, so each names its cluster.
- * `_` separates cluster and job because neither may contain it (both are DNS labels): with `-`, cluster "a" +
- * job "b-x" and cluster "a-b" + job "x" would share a name. Within a stack the job name alone tells the
- * consumers apart (the config keeps the three job names distinct); adding a kind only to job names that
- * lack it, as before, gave Fabio "prometheus-x" and Prometheus "fabio-prometheus-x" one policy. Consul
- * allows at most 128 characters, which the config checks (`consul.acl` in config/schema.ts).
- */
-export function aclPolicyName(clusterName: string, jobName: string): string {
-  return `rocketmq-${clusterName}_${jobName}`;
-}
-
 /** Every consumer of a Consul token, empty when the cluster runs without ACLs. */
 export function aclConsumers(cfg: StackConfig): AclConsumer[] {
   if (!cfg.consul.acl.enabled) return [];
-  const fabios = (["nameServerIndex", "prometheus"] as const).map((role): AclConsumer => {
+  const fabios = FABIO_ROLES.map((role): AclConsumer => {
     const instance = cfg.fabio[role];
     return {
       kind: "fabio",

@@ -1,11 +1,48 @@
 // The Fabio system jobspec for one of the two Fabios.
-import type { StackConfig } from "../config";
-import { fabioMetricsService, fabioProperties, type FabioRole } from "./fabio-properties";
+import { stackFileName, type FabioRole, type StackConfig } from "../config";
+import { fabioMetricsService, fabioProperties } from "./fabio-properties";
 import { consulTokenEnvFile } from "./nomad-variables";
 import { hclHeredoc, hclStringList } from "./hcl";
 import { hostConstraint } from "./placement";
 import { renderTemplate } from "./template";
 import type { RenderedJob } from "./rendered-job";
+
+const TEMPLATE = "fabio.nomad.hcl.mustache";
+
+/**
+ * What jobspecs/fabio.nomad.hcl.mustache reads. Plain strings are escaped into HCL strings by the template;
+ * the fields documented as HCL are HCL source already and go in as written.
+ */
+export interface FabioJobView {
+  /** The header comment's first line: what this Fabio serves. */
+  description: string;
+  /** The stack file the job is rendered from, named in the header comment. */
+  stackFile: string;
+  /** Nomad job ID, also the Consul service name of the Fabio's UI/health port. */
+  jobName: string;
+  region: string;
+  /** HCL list of the datacenters the job may run in. */
+  datacenters: string;
+  /** HCL source of the Nomad attribute that picks the NameServer hosts, e.g. `${node.class}`. */
+  constraintAttribute: string;
+  constraintValue: string;
+  proxyPort: number;
+  uiPort: number;
+  metricsPort: number;
+  /** The Consul service of the metrics listener, which Prometheus discovers. */
+  metricsService: string;
+  /** HCL list of the tags both of the job's services carry. */
+  serviceTags: string;
+  image: string;
+  /** HCL heredoc of fabio.properties. */
+  properties: string;
+  /** Whether the job reads a Consul token from its Nomad Variable. */
+  consulAcl: boolean;
+  /** HCL heredoc of the env file that carries the token; empty without ACLs. */
+  consulTokenEnv: string;
+  cpu: number;
+  memory: number;
+}
 
 const DESCRIPTION: Record<FabioRole, string> = {
   nameServerIndex:
@@ -13,12 +50,12 @@ const DESCRIPTION: Record<FabioRole, string> = {
   prometheus: "Fabio routing to Prometheus on every NameServer host.",
 };
 
-export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string): RenderedJob {
+export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string): FabioJobView {
   const instance = cfg.fabio[role];
   const constraint = hostConstraint(cfg.nameServerHosts);
-  const hcl = renderTemplate("fabio.nomad.hcl.mustache", {
+  return {
     description: DESCRIPTION[role],
-    stack,
+    stackFile: stackFileName(stack),
     jobName: instance.jobName,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
@@ -35,6 +72,10 @@ export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string)
     consulTokenEnv: cfg.consul.acl.enabled ? hclHeredoc(consulTokenEnvFile(instance.jobName)) : "",
     cpu: instance.resources.cpu,
     memory: instance.resources.memory,
-  });
-  return { name: instance.jobName, kind: "fabio", type: "system", hcl };
+  };
+}
+
+export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string): RenderedJob {
+  const hcl = renderTemplate(TEMPLATE, fabioJobView(cfg, role, stack));
+  return { name: cfg.fabio[role].jobName, kind: "fabio", type: "system", hcl };
 }

@@ -1,10 +1,5 @@
 // fabio.properties for one Fabio: the text the job's template stanza writes, and what tests feed a real Fabio.
-import type { FabioInstanceConfig, StackConfig } from "../config";
-
-export type FabioRole = "nameServerIndex" | "prometheus";
-
-/** The two Fabios every NameServer host runs, in a stable order. */
-export const FABIO_ROLES: readonly FabioRole[] = ["nameServerIndex", "prometheus"];
+import type { FabioInstanceConfig, FabioRole, StackConfig } from "../config";
 
 // The text passes through consul-template and Fabio's properties parser (which expands `${...}` and
 // treats `\` as an escape), so values are limited to characters that mean nothing to either.

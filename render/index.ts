@@ -1,5 +1,5 @@
 // Pure rendering: typed stack config in, text out. Never imports Pulumi.
-import type { StackConfig } from "../config";
+import { FABIO_ROLES, type StackConfig } from "../config";
 import { renderFabioJob } from "./fabio-job";
 import { renderPrometheusJob } from "./prometheus-job";
 import type { RenderedJob } from "./rendered-job";
@@ -21,9 +21,5 @@ export * from "./agents";
 
 /** Every Nomad job the stack runs, in a stable order. */
 export function renderJobs(cfg: StackConfig, stack: string): RenderedJob[] {
-  return [
-    renderFabioJob(cfg, "nameServerIndex", stack),
-    renderFabioJob(cfg, "prometheus", stack),
-    renderPrometheusJob(cfg, stack),
-  ];
+  return [...FABIO_ROLES.map((role) => renderFabioJob(cfg, role, stack)), renderPrometheusJob(cfg, stack)];
 }

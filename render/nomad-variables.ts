@@ -1,13 +1,12 @@
 // Secrets reach jobs through Nomad Variables, read by consul-template at run time, never via the jobspec.
+import { isDnsLabel } from "../config";
 
 /** The Nomad Variable item that carries a job's Consul token. */
 export const TOKEN_ITEM = "consul_token";
 
-const JOB_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /** Nomad gives a job's tasks read access to the variables under its own path, and only those. */
 export function nomadVariablePath(jobName: string): string {
-  if (!JOB_NAME.test(jobName)) {
+  if (!isDnsLabel(jobName)) {
     throw new RangeError(`refusing to build a Nomad Variable path for job ${JSON.stringify(jobName)}`);
   }
   return `nomad/jobs/${jobName}`;

@@ -1,6 +1,5 @@
 // Nomad constraints that pick hosts for a job.
-import type { NameServerHosts, StackConfig } from "../config";
-import { isNodeMetaKey } from "../config/primitives";
+import { isNodeMetaKey, type NameServerHosts, type StackConfig } from "../config";
 
 export interface Constraint {
   /** HCL source of the attribute, e.g. `${node.class}`: Nomad resolves it per node at scheduling time. */

@@ -1,6 +1,6 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import { FABIO_ROLES, type StackConfig } from "../config";
 import { CONSUL_HTTP_SERVICE } from "./agents/consul";
 import { fabioMetricsService } from "./fabio-properties";
 import { tokenTemplateExpression } from "./nomad-variables";
@@ -36,7 +36,11 @@ export interface PrometheusYaml {
   scrape_configs: ScrapeConfig[];
 }
 
-/** Where the job's template writes the rule files, inside the task's local/ directory. */
+/**
+ * Where Prometheus finds its config and its rule files, as the task sees them: the job's templates write them
+ * there (secrets/ for the config, which can hold a token; `nomad alloc fs` cannot read secrets/).
+ */
+export const PROMETHEUS_CONFIG_PATH = "/secrets/prometheus.yml";
 export const RULES_DIR = "/local/rules";
 export const RULE_FILE = "rocketmq-system.rules.yml";
 
@@ -116,7 +120,7 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
       ),
       job(
         SCRAPE_JOBS.fabio,
-        [fabioMetricsService(cfg.fabio.nameServerIndex), fabioMetricsService(cfg.fabio.prometheus)],
+        FABIO_ROLES.map((role) => fabioMetricsService(cfg.fabio[role])),
         FABIO_METRICS_PATH,
         // Which of the two Fabios a target is: the alerts watch each one separately.
         [{ source_labels: ["__meta_consul_service"], target_label: "service" }],

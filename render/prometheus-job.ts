@@ -1,14 +1,11 @@
 // The Prometheus service jobspec: config and rules embedded as template stanzas.
-import type { StackConfig } from "../config";
+import { stackFileName, type StackConfig } from "../config";
 import { hclHeredoc, hclStringList, hclStringListItems } from "./hcl";
 import { prometheusConstraint } from "./placement";
-import { prometheusYaml, RULE_FILE } from "./prometheus-config";
+import { PROMETHEUS_CONFIG_PATH, prometheusYaml, RULE_FILE, RULES_DIR } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
 import type { RenderedJob } from "./rendered-job";
 import { renderTemplate } from "./template";
-
-/** Where the task sees its rendered config: the template writes it into the task's secrets/ directory. */
-export const PROMETHEUS_CONFIG_PATH = "/secrets/prometheus.yml";
 
 /** consul-template delimiters for the rule file, which never contains them (checked below). */
 const RULES_DELIMITERS = ["[%", "%]"] as const;
@@ -33,15 +30,67 @@ export function prometheusArgs(cfg: StackConfig): string[] {
   ];
 }
 
-export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJob {
+/**
+ * What jobspecs/prometheus.nomad.hcl.mustache reads. Plain strings are escaped into HCL strings by the
+ * template; the fields documented as HCL are HCL source already and go in as written.
+ */
+export interface PrometheusJobView {
+  /** The stack file the job is rendered from, named in the header comment. */
+  stackFile: string;
+  /** Nomad job ID, also the Consul service name Prometheus registers under. */
+  jobName: string;
+  region: string;
+  /** HCL list of the datacenters the job may run in. */
+  datacenters: string;
+  /** Whether a constraint picks the hosts (false: any host). */
+  hasConstraint: boolean;
+  /** HCL source of the constrained Nomad attribute, e.g. `${node.class}`; empty without a constraint. */
+  constraintAttribute: string;
+  constraintValue: string;
+  /** Whether the TSDB lives on Nomad's sticky, migrating ephemeral disk. */
+  ephemeralDisk: boolean;
+  /** Its size in MB; 0 when `ephemeralDisk` is false. */
+  ephemeralDiskMb: number;
+  /** Whether the TSDB lives on a host volume. */
+  hostVolume: boolean;
+  /** The client's `host_volume` name; empty when `hostVolume` is false. */
+  hostVolumeName: string;
+  /** Where the task sees its TSDB. */
+  tsdbPath: string;
+  /** HCL list of the service's tags: the Prometheus Fabio's route tag first. */
+  serviceTags: string;
+  image: string;
+  /** HCL list items of Prometheus' command-line flags, one per line. */
+  args: string;
+  /** Template destination of prometheus.yml, relative to the task directory. */
+  configDestination: string;
+  /** HCL heredoc of prometheus.yml. */
+  prometheusYml: string;
+  /** Template destination of the rule file, relative to the task directory. */
+  rulesDestination: string;
+  /** consul-template delimiters of the rule file, whose annotations use Prometheus' own `{{ }}`. */
+  rulesLeftDelimiter: string;
+  rulesRightDelimiter: string;
+  /** HCL heredoc of the rule file. */
+  rulesYml: string;
+  cpu: number;
+  memory: number;
+}
+
+/** A Nomad template's destination is relative to the task directory, which the task sees as `/`. */
+function templateDestination(taskPath: string): string {
+  return taskPath.replace(/^\//, "");
+}
+
+export function prometheusJobView(cfg: StackConfig, stack: string): PrometheusJobView {
   const p = cfg.prometheus;
   const constraint = prometheusConstraint(cfg);
   const rules = alertRulesYaml(cfg);
   if (RULES_DELIMITERS.some((d) => rules.includes(d))) {
     throw new Error(`the alert rules contain a consul-template delimiter (${RULES_DELIMITERS.join(" ")})`);
   }
-  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", {
-    stack,
+  return {
+    stackFile: stackFileName(stack),
     jobName: p.jobName,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
@@ -56,13 +105,18 @@ export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJo
     serviceTags: hclStringList([prometheusRouteTag(cfg), `cluster-${cfg.clusterName}`]),
     image: p.image,
     args: hclStringListItems(prometheusArgs(cfg), " ".repeat(10)),
+    configDestination: templateDestination(PROMETHEUS_CONFIG_PATH),
     prometheusYml: hclHeredoc(prometheusYaml(cfg)),
-    ruleFile: RULE_FILE,
+    rulesDestination: templateDestination(`${RULES_DIR}/${RULE_FILE}`),
     rulesLeftDelimiter: RULES_DELIMITERS[0],
     rulesRightDelimiter: RULES_DELIMITERS[1],
     rulesYml: hclHeredoc(rules),
     cpu: p.resources.cpu,
     memory: p.resources.memory,
-  });
-  return { name: p.jobName, kind: "prometheus", type: "service", hcl };
+  };
+}
+
+export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJob {
+  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(cfg, stack));
+  return { name: cfg.prometheus.jobName, kind: "prometheus", type: "service", hcl };
 }

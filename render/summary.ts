@@ -1,5 +1,5 @@
 // The short plan a reviewer reads after `npm run render`: jobs with their ports, scrape jobs, alerts.
-import type { StackConfig } from "../config";
+import { FABIO_ROLES, type StackConfig } from "../config";
 import { aclConsumers } from "./consul-acl";
 import { nomadVariablePath } from "./nomad-variables";
 import { prometheusConfig } from "./prometheus-config";
@@ -18,7 +18,7 @@ function table(header: string[], rows: string[][]): string[] {
 
 function ports(cfg: StackConfig, job: RenderedJob): string {
   if (job.kind === "prometheus") return "http: dynamic (behind the Prometheus Fabio)";
-  const fabio = [cfg.fabio.nameServerIndex, cfg.fabio.prometheus].find((f) => f.jobName === job.name)!;
+  const fabio = FABIO_ROLES.map((role) => cfg.fabio[role]).find((f) => f.jobName === job.name)!;
   return `proxy: ${fabio.proxyPort}, ui: ${fabio.uiPort}, metrics: ${fabio.metricsPort} (static)`;
 }
 

@@ -7,8 +7,11 @@ import { escapeHclString } from "./hcl";
 const TEMPLATE_DIR = path.resolve(__dirname, "..", "jobspecs");
 const TAGS: [string, string] = ["[[", "]]"];
 
-/** Values a template may reference. `[[x]]` is HCL-string escaped; `[[& x]]` is inserted verbatim. */
-export type TemplateView = Record<string, string | number | boolean>;
+/**
+ * Values a template may reference: each template's view is an interface declared beside its renderer.
+ * `[[x]]` is HCL-string escaped; `[[& x]]` is inserted verbatim; `[[#x]]…[[/x]]` is shown when x is true.
+ */
+export type TemplateView<V> = { [K in keyof V]: string | number | boolean };
 
 const cache = new Map<string, string>();
 
@@ -26,7 +29,7 @@ function templateText(name: string): string {
  * `{{ }}` is left alone for consul-template. Mustache's escape is replaced by the HCL-string escape,
  * so `[[x]]` is always safe inside quotes; pre-built HCL (lists, heredocs) goes in as `[[& x]]`.
  */
-export function renderTemplate(name: string, view: TemplateView): string {
+export function renderTemplate<V extends TemplateView<V>>(name: string, view: V): string {
   const text = templateText(name);
   const missing = referencedNames(text).filter((key) => !(key in view));
   if (missing.length > 0)

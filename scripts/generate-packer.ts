@@ -3,26 +3,17 @@
 // The unit suite fails while the committed files differ from what this writes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, loadStackFile } from "../config";
+import { ConfigError, loadStackFile, stackFileName, stacksAmong } from "../config";
 import { renderImageFiles } from "../render";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const GENERATED_DIR = path.join(PROJECT_DIR, "packer", "generated");
 
-/** Stack names with a stack file in the project directory, sorted. */
-function stackNames(): string[] {
-  return fs
-    .readdirSync(PROJECT_DIR)
-    .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
-    .filter((stack): stack is string => stack !== undefined)
-    .sort();
-}
-
 function main(): number {
   // Everything is rendered (and so validated) before the first file is touched.
-  const rendered = stackNames().map((stack) => ({
+  const rendered = stacksAmong(fs.readdirSync(PROJECT_DIR)).map((stack) => ({
     stack,
-    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`)), stack),
+    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, stackFileName(stack))), stack),
   }));
   fs.mkdirSync(GENERATED_DIR, { recursive: true });
   for (const entry of fs.readdirSync(GENERATED_DIR)) {

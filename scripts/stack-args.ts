@@ -1,5 +1,6 @@
 // The stack selection the CLIs share: `--stack <name>` (Pulumi.<name>.yaml in the project) or `--stack-file`.
 import * as path from "node:path";
+import { stackFileName, stackOfFileName } from "../config";
 
 /** A usage mistake: the CLI prints it with its usage text and exits 2. */
 export class UsageError extends Error {}
@@ -11,14 +12,14 @@ export function stackSource(values: { stack?: string; "stack-file"?: string }): 
   if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
     throw new UsageError("give exactly one of --stack or --stack-file");
   }
-  const file = values["stack-file"] ?? path.join(PROJECT_DIR, `Pulumi.${values.stack}.yaml`);
+  const file = values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
   return { file, stack: values.stack ?? stackNameOf(file) };
 }
 
 /** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
 function stackNameOf(file: string): string {
   const base = path.basename(file);
-  return /^Pulumi\.(.+)\.ya?ml$/.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+  return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
 }
 
 /** node:util parseArgs' own errors (unknown option, missing value) are usage mistakes too. */

@@ -1,8 +1,8 @@
 // Reads what Consul and Nomad know about the stack: the Fabio services and NameServer-index services, the
 // agents, the selected Nomad nodes and the Fabio jobs' allocations.
 import type { z } from "zod";
-import type { StackConfig } from "../config";
-import { FABIO_ROLES, nameServerIndexSubgroup, type FabioRole } from "../render";
+import { FABIO_ROLES, type FabioRole, type StackConfig } from "../config";
+import { nameServerIndexSubgroup } from "../render";
 import type { HttpClient } from "./http";
 import {
   AnswerError,

@@ -1,6 +1,6 @@
 // Pure checks of what Consul and Nomad say about the NameServer hosts and the NameServer-index services.
 import type { StackConfig } from "../config";
-import { FABIO_ROLES } from "../render";
+import { FABIO_ROLES } from "../config";
 import { fail, hostLabel, pass, type CheckResult, type Host } from "./result";
 import { oneLine } from "./responses";
 import type { ConsulView, IndexService, NomadView, ServiceInstance } from "./views";

@@ -1,5 +1,5 @@
 // What `verify` learned from Consul and Nomad before probing anything, as plain data.
-import type { FabioRole } from "../render";
+import type { FabioRole } from "../config";
 import type { ConsulHealth, NomadAllocation, NomadNodeStub } from "./responses";
 
 export interface ServiceInstance {

@@ -1,7 +1,6 @@
 // Consul agent files for the images: the server config and the client config (consul_http's service file is
 // in consul-service.ts).
-import type { StackConfig } from "../../config";
-import { isWildcardAddress } from "../../config/images-schema";
+import { isWildcardAddress, type StackConfig } from "../../config";
 import { CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";

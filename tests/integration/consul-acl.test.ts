@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aclConsumers, aclPolicyName, type AclConsumer } from "../../render";
+import { aclPolicyName } from "../../config";
+import { aclConsumers, type AclConsumer } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { http, requireTools, stopAll } from "../support/processes";

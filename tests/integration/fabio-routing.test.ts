@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, loadStackFile, type StackConfig } from "../../config";
-import { nameServerIndexTag, renderJobs, type FabioRole, type RenderedJob } from "../../render";
+import { ConfigError, loadStackFile, type FabioRole, type StackConfig } from "../../config";
+import { nameServerIndexTag, renderJobs, type RenderedJob } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { checkStatus, passTtlCheck, registerService } from "../support/consul";
 import {

@@ -3,7 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fabioProperties, renderJobs, type FabioRole, type RenderedJob } from "../../render";
+import { FABIO_ROLES } from "../../config";
+import { fabioProperties, renderJobs, type RenderedJob } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { nomadClientHcl } from "../../render";
@@ -31,7 +32,6 @@ import { requireTools, stopAll, tempDir } from "../support/processes";
 import { loadStack, STACKS } from "../support/stack";
 
 const haveTools = requireTools("nomad");
-const FABIO_ROLES: FabioRole[] = ["nameServerIndex", "prometheus"];
 
 const byLabel = (a: { Label: string }, b: { Label: string }): number => a.Label.localeCompare(b.Label);
 

@@ -3,10 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { loadStackFile } from "../../config";
+import { aclPolicyName, FABIO_ROLES, loadStackFile } from "../../config";
 import {
   aclConsumers,
-  aclPolicyName,
   fabioProperties,
   prometheusConfig,
   prometheusYaml,
@@ -119,7 +118,7 @@ describe("Consul ACL policies", () => {
 
 describe("token delivery", () => {
   it("gives each Fabio its own token as CONSUL_HTTP_TOKEN, never in fabio.properties, which Fabio logs", async () => {
-    for (const role of ["nameServerIndex", "prometheus"] as const) {
+    for (const role of FABIO_ROLES) {
       const job = prod.fabio[role].jobName;
       const rendered = renderJobs(prod, "prod").find((j) => j.name === job)!;
       const { task } = await parseJobspec(rendered.hcl);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fabioProperties, renderFabioJob, renderJobs, type FabioRole } from "../../render";
+import type { FabioRole } from "../../config";
+import { fabioProperties, renderFabioJob, renderJobs } from "../../render";
 import { only, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { stacksAmong } from "../../config";
 import { renderImageFiles } from "../../render";
 import { parseHcl, type HclBody } from "../support/hcl";
 import { loadStack, PROJECT_DIR } from "../support/stack";
@@ -12,11 +13,7 @@ const GENERATED_DIR = path.join(PACKER_DIR, "generated");
 const REGENERATE = "run `npm run generate:packer` (tsx scripts/generate-packer.ts) and commit packer/generated/";
 
 /** Every stack with a Pulumi.<stack>.yaml, which is what generate-packer writes a directory for. */
-const STACK_FILES = fs
-  .readdirSync(PROJECT_DIR)
-  .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
-  .filter((stack): stack is string => stack !== undefined)
-  .sort();
+const STACK_FILES = stacksAmong(fs.readdirSync(PROJECT_DIR));
 
 /**
  * Which generated files each image carries, and into which agent's staging directory. consul_http's file is
