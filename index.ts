@@ -1,32 +1,39 @@
 // The Pulumi program: read the stack config, create the system jobs, export what operators need.
 import * as pulumi from "@pulumi/pulumi";
-import { consulTokenFor, createConsulAccess, FabioSystemJob, PrometheusJob } from "./components";
+import {
+  createConsulAccessPerJob,
+  FabioSystemJob,
+  fabioSystemJobArgs,
+  PrometheusJob,
+  prometheusJobArgs,
+  tokenVariablesOf,
+} from "./components";
 import { loadConsulAclToken, loadProgramConfig } from "./config/from-pulumi";
-import { nameServerIndexPatterns } from "./render";
+import { aclConsumers, nameServerIndexPatterns } from "./render";
 
 const stackName = pulumi.getStack();
 const stackConfig = loadProgramConfig();
 
 // With Consul ACLs on, each job's token must be in its Nomad Variable before the job starts.
-const consulAccess = createConsulAccess(stackConfig, loadConsulAclToken);
+const consulAccess = createConsulAccessPerJob({
+  acl: stackConfig.consul.acl,
+  consumers: aclConsumers(stackConfig),
+  managementToken: loadConsulAclToken,
+});
+const tokenOf = (jobName: string) => tokenVariablesOf(consulAccess, jobName);
 
-const indexFabio = new FabioSystemJob("nameserver-index-fabio", {
-  stackConfig,
-  role: "nameServerIndex",
-  stackName,
-  waitFor: consulTokenFor(consulAccess, stackConfig.fabio.nameServerIndex.jobName),
-});
-const prometheusFabio = new FabioSystemJob("prometheus-fabio", {
-  stackConfig,
-  role: "prometheus",
-  stackName,
-  waitFor: consulTokenFor(consulAccess, stackConfig.fabio.prometheus.jobName),
-});
-const prometheus = new PrometheusJob("prometheus", {
-  stackConfig,
-  stackName,
-  waitFor: consulTokenFor(consulAccess, stackConfig.prometheus.jobName),
-});
+const indexFabio = new FabioSystemJob(
+  "nameserver-index-fabio",
+  fabioSystemJobArgs(stackConfig, "nameServerIndex", stackName, tokenOf(stackConfig.fabio.nameServerIndex.jobName)),
+);
+const prometheusFabio = new FabioSystemJob(
+  "prometheus-fabio",
+  fabioSystemJobArgs(stackConfig, "prometheus", stackName, tokenOf(stackConfig.fabio.prometheus.jobName)),
+);
+const prometheus = new PrometheusJob(
+  "prometheus",
+  prometheusJobArgs(stackConfig, stackName, tokenOf(stackConfig.prometheus.jobName)),
+);
 const lookup = nameServerIndexPatterns(indexFabio.tagPrefix, indexFabio.proxyPort);
 
 export const nameServerIndexUrlPattern = lookup.url;

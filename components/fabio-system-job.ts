@@ -1,18 +1,43 @@
 // One Fabio as a Nomad system job on every NameServer host.
 import * as pulumi from "@pulumi/pulumi";
-import { registerJob } from "./nomad-job";
+import { createNomadJob, requireJob } from "./nomad-job";
 import type { FabioRole, StackConfig } from "../config";
-import { renderFabioJob } from "../render";
+import { renderFabioJob, type RenderedJob } from "../render";
 
 export interface FabioSystemJobArgs {
-  /** The validated stack config; the Fabio's ports, prefix and resources come from `fabio.<role>`. */
-  stackConfig: StackConfig;
-  /** Which of the two Fabios this is: `nameServerIndex` (RocketMQ lookups) or `prometheus`. */
-  role: FabioRole;
-  /** Stack name, recorded in the jobspec's header comment. */
-  stackName: string;
-  /** Resources the Nomad job must wait for, e.g. the Nomad Variable holding its Consul token. */
-  waitFor?: pulumi.Resource[];
+  /** The Fabio's jobspec (`renderFabioJob`): a Nomad system job. */
+  job: RenderedJob;
+  /**
+   * Static host port of the HTTP proxy (`fabio.<role>.proxyPort`).
+   * @default 8080 for the NameServer-index Fabio, 9090 for the Prometheus Fabio
+   */
+  proxyPort: number;
+  /**
+   * Static host port of the UI and admin API (`fabio.<role>.uiPort`).
+   * @default 9998 for the NameServer-index Fabio, 9999 for the Prometheus Fabio
+   */
+  uiPort: number;
+  /**
+   * The Consul tag prefix the Fabio builds its routes from (`fabio.<role>.tagPrefix`).
+   * @default "rmq-nsindex-" for the NameServer-index Fabio, "rmq-prometheus-" for the Prometheus Fabio
+   */
+  tagPrefix: string;
+  /**
+   * Resources the Nomad job must wait for, e.g. the Nomad Variable holding its Consul token.
+   * @default [] (nothing, as without Consul ACLs)
+   */
+  waitFor?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The args of one of the stack's two Fabios, from the validated stack config. */
+export function fabioSystemJobArgs(
+  cfg: StackConfig,
+  role: FabioRole,
+  stack: string,
+  waitFor?: pulumi.Input<pulumi.Resource>[],
+): FabioSystemJobArgs {
+  const { proxyPort, uiPort, tagPrefix } = cfg.fabio[role];
+  return { job: renderFabioJob(cfg, role, stack), proxyPort, uiPort, tagPrefix, waitFor };
 }
 
 export class FabioSystemJob extends pulumi.ComponentResource {
@@ -29,17 +54,16 @@ export class FabioSystemJob extends pulumi.ComponentResource {
 
   constructor(name: string, args: FabioSystemJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rocketmq:system:FabioSystemJob", name, {}, opts);
-    const instance = args.stackConfig.fabio[args.role];
-    const rendered = renderFabioJob(args.stackConfig, args.role, args.stackName);
+    requireJob(this, args.job, { kind: "fabio", type: "system" });
 
-    const job = registerJob(name, rendered, this, args.waitFor);
+    const job = createNomadJob(name, this, { job: args.job, waitFor: args.waitFor });
 
     this.jobName = job.name;
     this.jobId = job.id;
-    this.jobspec = rendered.hcl;
-    this.proxyPort = instance.proxyPort;
-    this.uiPort = instance.uiPort;
-    this.tagPrefix = instance.tagPrefix;
+    this.jobspec = args.job.hcl;
+    this.proxyPort = args.proxyPort;
+    this.uiPort = args.uiPort;
+    this.tagPrefix = args.tagPrefix;
     this.registerOutputs({
       jobName: this.jobName,
       jobId: this.jobId,

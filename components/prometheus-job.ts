@@ -1,16 +1,31 @@
 // Prometheus as a Nomad service job, reached through the Prometheus Fabio.
 import * as pulumi from "@pulumi/pulumi";
-import { registerJob } from "./nomad-job";
+import { createNomadJob, requireJob } from "./nomad-job";
 import type { StackConfig } from "../config";
-import { prometheusRouteTag, renderPrometheusJob } from "../render";
+import { prometheusRouteTag, renderPrometheusJob, type RenderedJob } from "../render";
 
 export interface PrometheusJobArgs {
-  /** The validated stack config; Prometheus settings come from `prometheus`, its route from `fabio.prometheus`. */
-  stackConfig: StackConfig;
-  /** Stack name, recorded in the jobspec's header comment. */
-  stackName: string;
-  /** Resources the Nomad job must wait for, e.g. the Nomad Variable holding its Consul token. */
-  waitFor?: pulumi.Resource[];
+  /** Prometheus' jobspec (`renderPrometheusJob`): a Nomad service job. */
+  job: RenderedJob;
+  /**
+   * The Consul tag that makes the Prometheus Fabio route `/` here: its tag prefix followed by `/`.
+   * @default "rmq-prometheus-/"
+   */
+  routeTag: string;
+  /**
+   * Resources the Nomad job must wait for, e.g. the Nomad Variable holding its Consul token.
+   * @default [] (nothing, as without Consul ACLs)
+   */
+  waitFor?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The args of the stack's Prometheus, from the validated stack config. */
+export function prometheusJobArgs(
+  cfg: StackConfig,
+  stack: string,
+  waitFor?: pulumi.Input<pulumi.Resource>[],
+): PrometheusJobArgs {
+  return { job: renderPrometheusJob(cfg, stack), routeTag: prometheusRouteTag(cfg), waitFor };
 }
 
 export class PrometheusJob extends pulumi.ComponentResource {
@@ -23,13 +38,13 @@ export class PrometheusJob extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrometheusJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rocketmq:system:PrometheusJob", name, {}, opts);
-    const rendered = renderPrometheusJob(args.stackConfig, args.stackName);
+    requireJob(this, args.job, { kind: "prometheus", type: "service" });
 
-    const job = registerJob(name, rendered, this, args.waitFor);
+    const job = createNomadJob(name, this, { job: args.job, waitFor: args.waitFor });
 
     this.jobName = job.name;
-    this.routeTag = prometheusRouteTag(args.stackConfig);
-    this.jobspec = rendered.hcl;
+    this.routeTag = args.routeTag;
+    this.jobspec = args.job.hcl;
     this.registerOutputs({ jobName: this.jobName, routeTag: this.routeTag });
   }
 }

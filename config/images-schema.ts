@@ -83,8 +83,6 @@ const consulServer = z.strictObject({
 });
 
 const nomad = z.strictObject({
-  /** Datacenter of the Nomad agents; unset, the first of `nomad.datacenters`. */
-  datacenter: safeToken.optional(),
   /** `data_dir` of every Nomad agent. */
   dataDir: absolutePath.default("/opt/nomad"),
   /** Address the HTTP, RPC and serf listeners bind to. */
@@ -104,6 +102,11 @@ const nomad = z.strictObject({
 const nomadServer = z.strictObject({
   /** Number of Nomad servers that must join (found through Consul) before the first leader election. */
   bootstrapExpect: bootstrapExpect.default(3),
+  /**
+   * Datacenter of the Nomad servers; unset, the first of `nomad.datacenters`. The servers serve the whole
+   * region, so there is one server image per stack; client images are rendered for every job datacenter.
+   */
+  datacenter: safeToken.optional(),
 });
 
 export const imagesSchema = z.strictObject({

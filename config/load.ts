@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
+import { issueDetail, ruleOf } from "./issue-message";
 import { CONFIG_NAMESPACES } from "./namespaces";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
@@ -32,12 +33,12 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
     const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
     if (!(SECRET_KEYS as readonly string[]).includes(key)) ours[key] = value;
   }
-  const result = stackConfigSchema.safeParse(ours);
+  const result = stackConfigSchema.safeParse(ours, { reportInput: true, error: ruleOf });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
     const keyPath = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
-    const detail = keys.length > 0 ? "is not a known setting (check the spelling)" : issue.message;
+    const detail = keys.length > 0 ? "is not a known setting (check the spelling)" : issueDetail(issue);
     throw new ConfigError(file, keyPath.map(toKeyPart), detail);
   }
   return result.data;

@@ -75,6 +75,6 @@ export const hostPort = z.string().superRefine((address, ctx) => {
   if (match === null) {
     ctx.addIssue({ code: "custom", message: "must be host:port, e.g. 127.0.0.1:8500" });
   } else if (!(Number(match[2]) >= 1 && Number(match[2]) <= 65535)) {
-    ctx.addIssue({ code: "custom", message: `must have a port between 1 and 65535, not ${match[2]}` });
+    ctx.addIssue({ code: "custom", message: "must have a port between 1 and 65535" });
   }
 });

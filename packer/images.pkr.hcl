@@ -1,9 +1,12 @@
 # What the three image builds in this directory share: the UCloud builder, the variables, and the steps
-# that install the generated agent config. Build one image of one stack from the project directory:
+# that install the generated agent config. Build from the project directory, once per stack for the
+# consul-server and nomad-server images (Nomad servers serve the whole region) and once per Nomad
+# datacenter for the nomad-client image:
 #
 #   packer init packer/
-#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> \
-#     -only='consul-server.*' packer/            # or nomad-server.*, nomad-client.*
+#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> -only='consul-server.*' packer/
+#   packer build -var-file=packer/generated/<stack>/images.pkrvars.hcl -var source_image_id=<uimage-id> -only='nomad-server.*' packer/
+#   packer build -var-file=packer/generated/<stack>/nomad-client/<dc>/images.pkrvars.hcl -var source_image_id=<uimage-id> -only='nomad-client.*' packer/
 #
 # UCloud credentials come only from the environment: UCLOUD_PUBLIC_KEY, UCLOUD_PRIVATE_KEY and
 # UCLOUD_PROJECT_ID. The source image must already carry the consul and nomad binaries and their systemd
@@ -36,9 +39,25 @@ variable "nomad_data_dir" {
   description = "data_dir of the Nomad agent (images.nomad.dataDir)."
 }
 
+variable "nomad_client_datacenter" {
+  type        = string
+  default     = ""
+  description = "Datacenter whose nomad-client image to build: set by generated/<stack>/nomad-client/<dc>/images.pkrvars.hcl, which the nomad-client build needs (its files are under that directory)."
+}
+
 variable "prometheus_volume_path" {
   type        = string
   description = "Path of the Nomad client's host_volume for Prometheus (images.nomad.prometheusVolumePath); empty when prometheus.storage is not a host volume."
+}
+
+variable "consul_version" {
+  type        = string
+  description = "The Consul release (1.8.7) or release line (1.8) the source image must carry: the version the alert rules are written for."
+}
+
+variable "nomad_version" {
+  type        = string
+  description = "The Nomad release (1.4.3) or release line (1.4) the source image must carry: the version the alert rules are written for."
 }
 
 # UCloud access, from the environment only.
@@ -93,21 +112,37 @@ variable "image_name_prefix" {
 
 locals {
   generated  = "${path.root}/generated/${var.stack}"
+  # The nomad-client image's own files; with the consul-server/nomad-server variables file (no datacenter)
+  # this directory does not exist and packer refuses the nomad-client build before it starts an instance.
+  nomad_client_files = "${local.generated}/nomad-client/${var.nomad_client_datacenter}"
   build_time = formatdate("YYYYMMDDhhmmss", timestamp())
   # Uploads land here first: the file provisioner runs as the SSH user, which may not write /etc.
   staging = "/tmp/rocketmq-image"
   as_root = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
 
-  # Consul runs as the consul user: root owns its config, the consul group may only read it.
-  install_consul_config = [
+  # The source image must carry the agent versions the alert rules read (consul_version, nomad_version): a
+  # release (1.8.7) or a release line (1.4, any 1.4.x).
+  check_consul_version = [
     "set -eu",
     "command -v consul >/dev/null || { echo 'the source image has no consul binary' >&2; exit 1; }",
+    "v=$(consul version | head -n 1)",
+    "case \"$v\" in \"Consul v$CONSUL_VERSION\" | \"Consul v$CONSUL_VERSION \"* | \"Consul v$CONSUL_VERSION.\"*) ;; *) echo \"the source image runs $v, not Consul $CONSUL_VERSION\" >&2; exit 1 ;; esac",
+  ]
+  check_nomad_version = [
+    "set -eu",
+    "command -v nomad >/dev/null || { echo 'the source image has no nomad binary' >&2; exit 1; }",
+    "v=$(nomad version | head -n 1)",
+    "case \"$v\" in \"Nomad v$NOMAD_VERSION\" | \"Nomad v$NOMAD_VERSION \"* | \"Nomad v$NOMAD_VERSION.\"*) ;; *) echo \"the source image runs $v, not Nomad $NOMAD_VERSION\" >&2; exit 1 ;; esac",
+  ]
+
+  # Consul runs as the consul user: root owns its config, the consul group may only read it.
+  install_consul_config = concat(local.check_consul_version, [
     "id consul >/dev/null 2>&1 || useradd --system --home-dir /etc/consul.d --shell /bin/false consul",
     "install -d -o root -g consul -m 0750 /etc/consul.d",
     "install -d -o consul -g consul -m 0750 \"$CONSUL_DATA_DIR\"",
     "install -o root -g consul -m 0640 -t /etc/consul.d ${local.staging}/consul.d/*",
     "consul validate /etc/consul.d",
-  ]
+  ])
 
   # What the consul-server build uploads from generated/<stack>/, where present (see consul-server.pkr.hcl).
   consul_server_files = ["consul-server.hcl", "consul_service.json", "consul_service.boot.json"]
@@ -125,13 +160,11 @@ locals {
   ]
 
   # Nomad clients run as root (they isolate tasks), so Nomad's config and state stay root-only.
-  install_nomad_config = [
-    "set -eu",
-    "command -v nomad >/dev/null || { echo 'the source image has no nomad binary' >&2; exit 1; }",
+  install_nomad_config = concat(local.check_nomad_version, [
     "install -d -o root -g root -m 0750 /etc/nomad.d",
     "install -d -o root -g root -m 0700 \"$NOMAD_DATA_DIR\"",
     "install -o root -g root -m 0640 -t /etc/nomad.d ${local.staging}/nomad.d/*",
-  ]
+  ])
 
   # A Nomad client does not start while a host_volume path is missing. The prom/prometheus image runs as
   # nobody (uid/gid 65534): that user owns Prometheus' TSDB directory, other users may not read it.

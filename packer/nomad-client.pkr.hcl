@@ -1,10 +1,11 @@
-# Nomad client image for NameServer hosts: a Nomad client marked as one, its local Consul client agent, and
-# the directory of Prometheus' host volume when the stack keeps the TSDB on one.
+# Nomad client image for the NameServer hosts of one datacenter (var.nomad_client_datacenter): a Nomad client
+# marked as one, its local Consul client agent, and the directory of Prometheus' host volume when the stack
+# keeps the TSDB on one. The datacenter is baked into the client's config, so each datacenter has its image.
 build {
   name = "nomad-client"
 
   source "source.ucloud-uhost.base" {
-    image_name = "${var.image_name_prefix}-nomad-client-${var.stack}-${local.build_time}"
+    image_name = "${var.image_name_prefix}-nomad-client-${var.stack}-${var.nomad_client_datacenter}-${local.build_time}"
   }
 
   provisioner "shell" {
@@ -17,14 +18,16 @@ build {
   }
 
   provisioner "file" {
-    sources     = ["${local.generated}/nomad-client.hcl"]
+    sources     = ["${local.nomad_client_files}/nomad-client.hcl"]
     destination = "${local.staging}/nomad.d/"
   }
 
   provisioner "shell" {
     environment_vars = [
       "CONSUL_DATA_DIR=${var.consul_data_dir}",
+      "CONSUL_VERSION=${var.consul_version}",
       "NOMAD_DATA_DIR=${var.nomad_data_dir}",
+      "NOMAD_VERSION=${var.nomad_version}",
       "PROMETHEUS_VOLUME_PATH=${var.prometheus_volume_path}",
     ]
     execute_command = local.as_root

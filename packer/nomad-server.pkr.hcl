@@ -1,4 +1,5 @@
-# Nomad server image: a Nomad server and the local Consul client agent it joins through.
+# Nomad server image: a Nomad server and the local Consul client agent it joins through. One per stack: the
+# servers serve the whole region (bootstrap_expect counts them all), whichever datacenter the jobs run in.
 build {
   name = "nomad-server"
 
@@ -21,8 +22,13 @@ build {
   }
 
   provisioner "shell" {
-    environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}", "NOMAD_DATA_DIR=${var.nomad_data_dir}"]
-    execute_command  = local.as_root
+    environment_vars = [
+      "CONSUL_DATA_DIR=${var.consul_data_dir}",
+      "CONSUL_VERSION=${var.consul_version}",
+      "NOMAD_DATA_DIR=${var.nomad_data_dir}",
+      "NOMAD_VERSION=${var.nomad_version}",
+    ]
+    execute_command = local.as_root
     inline           = concat(local.install_consul_config, local.install_nomad_config, local.clean_staging)
   }
 }

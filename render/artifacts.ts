@@ -16,15 +16,16 @@ export function jobArtifactPath(jobName: string): string {
   return `jobs/${jobName}.nomad.hcl`;
 }
 
-export function renderArtifacts(cfg: StackConfig, stack: string): Artifact[] {
+/** `source` is the stack file the config was read from, named in every header (default `Pulumi.<stack>.yaml`). */
+export function renderArtifacts(cfg: StackConfig, stack: string, source?: string): Artifact[] {
   return [
-    ...renderJobs(cfg, stack).map((job) => ({ path: jobArtifactPath(job.name), content: job.hcl })),
+    ...renderJobs(cfg, stack, source).map((job) => ({ path: jobArtifactPath(job.name), content: job.hcl })),
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
     { path: "prometheus/prometheus.yml", content: prometheusYaml(cfg) },
     { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(cfg) },
     // `promtool test rules` cases, beside the rules they test.
     { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(cfg) },
     ...aclConsumers(cfg).map((c) => ({ path: `consul-acl/${c.policyName}.hcl`, content: c.rules })),
-    ...renderImageFiles(cfg, stack).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
+    ...renderImageFiles(cfg, stack, source).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
   ];
 }

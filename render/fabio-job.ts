@@ -50,12 +50,13 @@ const DESCRIPTION: Record<FabioRole, string> = {
   prometheus: "Fabio routing to Prometheus on every NameServer host.",
 };
 
-export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string): FabioJobView {
+/** `source` is the stack file the config was read from (default `Pulumi.<stack>.yaml`), named in the header. */
+export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string, source?: string): FabioJobView {
   const instance = cfg.fabio[role];
   const constraint = hostConstraint(cfg.nameServerHosts);
   return {
     description: DESCRIPTION[role],
-    stackFile: stackFileName(stack),
+    stackFile: source ?? stackFileName(stack),
     jobName: instance.jobName,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
@@ -75,7 +76,7 @@ export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string): 
   };
 }
 
-export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string): RenderedJob {
-  const hcl = renderTemplate(TEMPLATE, fabioJobView(cfg, role, stack));
+export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string, source?: string): RenderedJob {
+  const hcl = renderTemplate(TEMPLATE, fabioJobView(cfg, role, stack, source));
   return { name: cfg.fabio[role].jobName, kind: "fabio", type: "system", hcl };
 }

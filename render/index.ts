@@ -20,6 +20,9 @@ export * from "./rendered-job";
 export * from "./agents";
 
 /** Every Nomad job the stack runs, in a stable order. */
-export function renderJobs(cfg: StackConfig, stack: string): RenderedJob[] {
-  return [...FABIO_ROLES.map((role) => renderFabioJob(cfg, role, stack)), renderPrometheusJob(cfg, stack)];
+export function renderJobs(cfg: StackConfig, stack: string, source?: string): RenderedJob[] {
+  return [
+    ...FABIO_ROLES.map((role) => renderFabioJob(cfg, role, stack, source)),
+    renderPrometheusJob(cfg, stack, source),
+  ];
 }

@@ -1,7 +1,7 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
 import { FABIO_ROLES, type StackConfig } from "../config";
-import { CONSUL_HTTP_SERVICE } from "./agents/consul";
+import { CONSUL_HTTP_SERVICE } from "./agents";
 import { fabioMetricsService } from "./fabio-properties";
 import { tokenTemplateExpression } from "./nomad-variables";
 

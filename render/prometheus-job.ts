@@ -82,7 +82,8 @@ function templateDestination(taskPath: string): string {
   return taskPath.replace(/^\//, "");
 }
 
-export function prometheusJobView(cfg: StackConfig, stack: string): PrometheusJobView {
+/** `source` is the stack file the config was read from (default `Pulumi.<stack>.yaml`), named in the header. */
+export function prometheusJobView(cfg: StackConfig, stack: string, source?: string): PrometheusJobView {
   const p = cfg.prometheus;
   const constraint = prometheusConstraint(cfg);
   const rules = alertRulesYaml(cfg);
@@ -90,7 +91,7 @@ export function prometheusJobView(cfg: StackConfig, stack: string): PrometheusJo
     throw new Error(`the alert rules contain a consul-template delimiter (${RULES_DELIMITERS.join(" ")})`);
   }
   return {
-    stackFile: stackFileName(stack),
+    stackFile: source ?? stackFileName(stack),
     jobName: p.jobName,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
@@ -116,7 +117,7 @@ export function prometheusJobView(cfg: StackConfig, stack: string): PrometheusJo
   };
 }
 
-export function renderPrometheusJob(cfg: StackConfig, stack: string): RenderedJob {
-  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(cfg, stack));
+export function renderPrometheusJob(cfg: StackConfig, stack: string, source?: string): RenderedJob {
+  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(cfg, stack, source));
   return { name: cfg.prometheus.jobName, kind: "prometheus", type: "service", hcl };
 }

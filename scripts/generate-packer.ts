@@ -22,15 +22,29 @@ function main(): number {
   for (const { stack, files } of rendered) {
     const dir = path.join(GENERATED_DIR, stack);
     fs.mkdirSync(dir, { recursive: true });
-    for (const stale of fs.readdirSync(dir).filter((name) => !files.some((f) => f.name === name))) {
-      fs.rmSync(path.join(dir, stale), { recursive: true });
-    }
+    const wanted = new Set(files.map((f) => path.join(dir, ...f.name.split("/"))));
+    removeUnwanted(dir, wanted);
     for (const file of files) {
-      fs.writeFileSync(path.join(dir, file.name), file.content);
-      console.log(path.relative(PROJECT_DIR, path.join(dir, file.name)));
+      const target = path.join(dir, ...file.name.split("/"));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+      console.log(path.relative(PROJECT_DIR, target));
     }
   }
   return 0;
+}
+
+/** Removes every file under `dir` that is not wanted, and every directory left without a wanted file. */
+function removeUnwanted(dir: string, wanted: ReadonlySet<string>): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      removeUnwanted(entryPath, wanted);
+      if (fs.readdirSync(entryPath).length === 0) fs.rmdirSync(entryPath);
+    } else if (!wanted.has(entryPath)) {
+      fs.rmSync(entryPath);
+    }
+  }
 }
 
 try {

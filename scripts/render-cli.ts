@@ -76,14 +76,14 @@ function render(argv: string[], io: Console): void {
 
   // Everything is rendered (and so validated) before the first file is written.
   const cfg = loadStackFile(stackFile);
-  const artifacts = renderArtifacts(cfg, stack);
+  const artifacts = renderArtifacts(cfg, stack, path.basename(stackFile));
 
   const out = values.out;
   writeArtifacts(out, artifacts);
   const written = new Map(artifacts.map((a) => [a.path, path.join(out, ...a.path.split("/"))]));
   for (const target of written.values()) io.log(target);
   const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
-  io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack), fileOf)}`);
+  io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack, path.basename(stackFile)), fileOf)}`);
 }
 
 /**

@@ -17,7 +17,7 @@ export function stackSource(values: { stack?: string; "stack-file"?: string }): 
 }
 
 /** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
-function stackNameOf(file: string): string {
+export function stackNameOf(file: string): string {
   const base = path.basename(file);
   return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
 }

@@ -1,25 +1,17 @@
 // Consul agent files for the images: the server config and the client config (consul_http's service file is
 // in consul-service.ts).
-import { isWildcardAddress, type StackConfig } from "../../config";
+import { consulAddressPort, isWildcardAddress, type StackConfig } from "../../config";
 import { CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";
 import { generatedBy } from "./provenance";
-
-export {
-  CONSUL_BOOT_SERVICE_FILE,
-  CONSUL_BOOT_SERVICE_FILE_NAME,
-  CONSUL_HTTP_SERVICE,
-  consulServiceFileName,
-  consulServiceJson,
-} from "./consul-service";
 
 // node_name is left out on purpose: each agent then takes its machine's hostname.
 const PER_MACHINE =
   "Per machine: node_name is unset, so the agent uses the hostname; bind_addr is a go-sockaddr\n" +
   "template the agent evaluates when it starts.";
 
-export function consulServerHcl(cfg: StackConfig, stack: string): string {
+export function consulServerHcl(cfg: StackConfig, stack: string, source?: string): string {
   const { consul, consulServer: server } = cfg.images;
   return writeHcl(
     [
@@ -43,15 +35,12 @@ export function consulServerHcl(cfg: StackConfig, stack: string): string {
       ...consulAclEntries(cfg),
     ],
     agentHclString,
-    `${generatedBy("Consul server agent config", stack)}\n${PER_MACHINE}` +
+    `${generatedBy("Consul server agent config", stack, source)}\n${PER_MACHINE}` +
       consulAclHeader(cfg, [CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN]),
   );
 }
 
-/** The port of `consul.address`, the local agent Nomad, Fabio and Prometheus talk to. */
-export function consulAddressPort(cfg: StackConfig): number {
-  return Number(cfg.consul.address.slice(cfg.consul.address.lastIndexOf(":") + 1));
-}
+export { consulAddressPort };
 
 /**
  * `client_addr` of the Consul client on Nomad hosts: loopback (where Fabio finds it at `consul.address`) and
@@ -68,7 +57,7 @@ export function consulClientAddr(bindAddr: string): string {
  * The Consul client agent on every Nomad host. Fabio (host networking) reaches it on loopback at
  * `consul.address`; Prometheus may reach it at the node's own address, so it listens on both.
  */
-export function consulClientHcl(cfg: StackConfig, stack: string): string {
+export function consulClientHcl(cfg: StackConfig, stack: string, source?: string): string {
   const consul = cfg.images.consul;
   return writeHcl(
     [
@@ -81,7 +70,7 @@ export function consulClientHcl(cfg: StackConfig, stack: string): string {
       ...consulAclEntries(cfg),
     ],
     agentHclString,
-    `${generatedBy("Consul client agent config for Nomad hosts", stack)}\n${PER_MACHINE}\n` +
+    `${generatedBy("Consul client agent config for Nomad hosts", stack, source)}\n${PER_MACHINE}\n` +
       "Nomad, Fabio and Prometheus reach this agent at the stack's consul.address." +
       consulAclHeader(cfg, [CONSUL_AGENT_TOKEN]),
   );

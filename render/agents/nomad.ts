@@ -10,16 +10,19 @@ const PER_MACHINE =
   "templates the agent evaluates when it starts. Servers and clients find each other through the local\n" +
   "Consul agent (consul.server_auto_join / client_auto_join, on by default).";
 
-/** Datacenter of the images' Nomad agents: `images.nomad.datacenter`, else the first job datacenter. */
-export function nomadAgentDatacenter(cfg: StackConfig): string {
-  return cfg.images.nomad.datacenter ?? cfg.nomad.datacenters[0]!;
+/**
+ * Datacenter of the Nomad servers: `images.nomadServer.datacenter`, else the first job datacenter. Servers
+ * serve the whole region, wherever they sit; only clients need one image per datacenter.
+ */
+export function nomadServerDatacenter(cfg: StackConfig): string {
+  return cfg.images.nomadServer.datacenter ?? cfg.nomad.datacenters[0]!;
 }
 
-function agentBasics(cfg: StackConfig): HclEntry[] {
+function agentBasics(cfg: StackConfig, datacenter: string): HclEntry[] {
   const nomad = cfg.images.nomad;
   return [
     ["region", cfg.nomad.region],
-    ["datacenter", nomadAgentDatacenter(cfg)],
+    ["datacenter", datacenter],
     ["data_dir", nomad.dataDir],
     ["bind_addr", nomad.bindAddr],
     {
@@ -51,10 +54,10 @@ function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
   ];
 }
 
-export function nomadServerHcl(cfg: StackConfig, stack: string): string {
+export function nomadServerHcl(cfg: StackConfig, stack: string, source?: string): string {
   return writeHcl(
     [
-      ...agentBasics(cfg),
+      ...agentBasics(cfg, nomadServerDatacenter(cfg)),
       {
         block: "server",
         body: [
@@ -65,7 +68,7 @@ export function nomadServerHcl(cfg: StackConfig, stack: string): string {
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad server agent config", stack)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
+    `${generatedBy("Nomad server agent config", stack, source)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
   );
 }
 
@@ -131,11 +134,14 @@ function hostVolumeHeader(cfg: StackConfig): string {
   );
 }
 
-/** A Nomad client on a NameServer host: selected by the Fabio system jobs through `nameServerHosts`. */
-export function nomadClientHcl(cfg: StackConfig, stack: string): string {
+/**
+ * A Nomad client on a NameServer host of one datacenter (one of `nomad.datacenters`): selected by the Fabio
+ * system jobs through `nameServerHosts`.
+ */
+export function nomadClientHcl(cfg: StackConfig, stack: string, datacenter: string, source?: string): string {
   return writeHcl(
     [
-      ...agentBasics(cfg),
+      ...agentBasics(cfg, datacenter),
       {
         block: "client",
         body: [["enabled", true], nameServerHostMark(cfg.nameServerHosts), ...hostVolumeBlocks(cfg)],
@@ -143,7 +149,7 @@ export function nomadClientHcl(cfg: StackConfig, stack: string): string {
       ...consulAndTelemetry(cfg),
     ],
     agentHclString,
-    `${generatedBy("Nomad client agent config for NameServer hosts", stack)}\n${PER_MACHINE}` +
+    `${generatedBy(`Nomad client agent config for NameServer hosts in datacenter ${datacenter}`, stack, source)}\n${PER_MACHINE}` +
       hostVolumeHeader(cfg) +
       nomadAclHeader(cfg),
   );

@@ -10,8 +10,8 @@ import {
   consulServiceFileName,
   prometheusPolicyRules,
   renderImageFiles,
+  writeHcl,
 } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
 import {
   createAclToken,
   startConsulClient,
@@ -339,7 +339,10 @@ describe.runIf(available)("hostile values read back by the real agents' HCL v1 p
       ),
     };
     const files = renderImageFiles(loadStack("dev"), "dev");
-    nomad = await startNomadAgent([...pick(files, "nomad-server.hcl", "nomad-client.hcl"), hostile], "127.0.0.1:1");
+    nomad = await startNomadAgent(
+      [...pick(files, "nomad-server.hcl", "nomad-client/dc1/nomad-client.hcl"), hostile],
+      "127.0.0.1:1",
+    );
     const { config } = await nomad.getJson<NomadSelf>("/v1/agent/self");
     expect(config.Client.NodeClass).toBe(value);
     expect(config.Client.Meta[value]).toBe(value);

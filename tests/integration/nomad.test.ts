@@ -199,7 +199,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     const node = await nomad.node(stub!.ID);
     expect(node.Status).toBe("ready");
     expect(selection.selects(node)).toBe(true);
-    const declared = await declaredHostVolumes(nomadClientHcl(cfg, stack));
+    const declared = await declaredHostVolumes(nomadClientHcl(cfg, stack, cfg.nomad.datacenters[0]!));
     expect(Object.keys(node.HostVolumes ?? {}).sort()).toEqual(declared.map((v) => v.name).sort());
   });
 

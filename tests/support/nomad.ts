@@ -261,7 +261,7 @@ export async function startNomad(cfg: StackConfig): Promise<NomadAgent> {
   const [httpPort, rpcPort, serfPort] = await freePorts(3);
   const dir = tempDir("nomad");
   const configFile = path.join(dir, "agent.hcl");
-  const volumes = await declaredHostVolumes(nomadClientHcl(cfg, "test"));
+  const volumes = await declaredHostVolumes(nomadClientHcl(cfg, "test", cfg.nomad.datacenters[0]!));
   fs.writeFileSync(
     configFile,
     [

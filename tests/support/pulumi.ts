@@ -93,15 +93,26 @@ export function isSecretInput(value: unknown): boolean {
   return value !== null && typeof value === "object" && SECRET_SIG in value;
 }
 
+export interface Mocked {
+  /** The @pulumi/pulumi instance the mocks are installed in; import components after installing. */
+  pulumi: typeof pulumi;
+  /** Every resource registered so far, with its URN and dependencies. */
+  resources(): RegisteredResource[];
+}
+
 /**
- * Imports index.ts afresh under mocks, with `config` as the stack's config (`secretKeys` marked secret,
- * as `pulumi config set --secret` does), and resolves its outputs.
+ * Installs the engine mocks in a fresh module registry, with `config` as the stack's config (`secretKeys`
+ * marked secret, as `pulumi config set --secret` does). Modules imported afterwards (the program, a
+ * component) register their resources with these mocks.
  */
-export async function runProgram(
+export async function installMocks(
   stack: string,
-  config: Record<string, unknown>,
+  config: Record<string, unknown> = {},
   secretKeys: string[] = [],
-): Promise<ProgramRun> {
+): Promise<Mocked> {
+  // A component registers its outputs after its constructor returns: let the previous run finish first, or
+  // those registrations would reach this run's mocks, which never saw the component.
+  await previous?.runtime.disconnect();
   vi.resetModules();
   const pulumiFresh = await import("@pulumi/pulumi");
   const registered: Omit<RegisteredResource, "urn" | "dependencies">[] = [];
@@ -129,7 +140,10 @@ export async function runProgram(
   );
   // The mock monitor drops dependencies; record them from each registration request on the way in.
   type Request = { getType(): string; getName(): string; getDependenciesList(): string[] };
-  const monitor = pulumiFresh.runtime.getMonitor() as unknown as { registerResource(req: Request, cb: unknown): void };
+  const monitor = pulumiFresh.runtime.getMonitor() as unknown as {
+    registerResource(req: Request, cb: unknown): void;
+    getRegisteredResources(): Map<string, unknown>;
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     dependencies.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
@@ -137,7 +151,6 @@ export async function runProgram(
   };
 
   const resources = (): RegisteredResource[] => {
-    const monitor = pulumiFresh.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
     const urns = [...monitor.getRegisteredResources().keys()];
     return registered.map((r) => ({
       ...r,
@@ -145,16 +158,28 @@ export async function runProgram(
       urn: urns.find((urn) => urn.endsWith(`$${r.type}::${r.name}`) || urn.endsWith(`::${r.type}::${r.name}`)) ?? "",
     }));
   };
+  previous = pulumiFresh;
+  return { pulumi: pulumiFresh, resources };
+}
 
+let previous: typeof pulumi | undefined;
+
+/** Imports index.ts afresh under mocks (see installMocks) and resolves its outputs. */
+export async function runProgram(
+  stack: string,
+  config: Record<string, unknown>,
+  secretKeys: string[] = [],
+): Promise<ProgramRun> {
+  const mocked = await installMocks(stack, config, secretKeys);
   let program: Record<string, unknown>;
   try {
     program = (await import("../../index")) as Record<string, unknown>;
   } catch (error) {
-    return { resources: resources(), outputs: {}, error };
+    return { resources: mocked.resources(), outputs: {}, error };
   }
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program)) {
-    outputs[key] = pulumiFresh.Output.isInstance(value) ? await promiseOf(value) : value;
+    outputs[key] = mocked.pulumi.Output.isInstance(value) ? await promiseOf(value) : value;
   }
-  return { resources: resources(), outputs };
+  return { resources: mocked.resources(), outputs };
 }

@@ -14,6 +14,7 @@ import {
   consulServiceJson,
   hostConstraint,
   nomadClientHcl,
+  nomadClientPackerVarsHcl,
   nomadServerHcl,
   NOMAD_CONSUL_TOKEN,
   NOMAD_CONSUL_TOKEN_FILE,
@@ -151,7 +152,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
 
   it.each([
     ["server", nomadServerHcl],
-    ["client", nomadClientHcl],
+    ["client", (c: StackConfig, name: string) => nomadClientHcl(c, name, "dc1")],
   ])("give the Nomad %s the full telemetry block and the stack's Consul agent", async (_, render) => {
     const doc = await parseHcl(render(cfg, stack));
     expect(only(doc.telemetry)).toEqual(FULL_TELEMETRY);
@@ -171,7 +172,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   });
 
   it("give the Nomad client the node class the Fabio jobs' constraint selects", async () => {
-    const client = only((await parseHcl(nomadClientHcl(cfg, stack))).client);
+    const client = only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client);
     expect(client).toEqual({ enabled: true, node_class: "nameServer", ...hostVolumeOf(cfg) });
     expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${node.class}", value: client.node_class });
   });
@@ -183,14 +184,14 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
       .map((list) => only(list, "volume"))
       .filter((volume) => volume.type === "host")
       .map((volume) => volume.source);
-    const client = only((await parseHcl(nomadClientHcl(cfg, stack))).client);
+    const client = only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client);
     expect(Object.keys((client.host_volume ?? {}) as Record<string, unknown>)).toEqual(needed);
     expect(needed).toHaveLength(cfg.prometheus.storage.kind === "hostVolume" ? 1 : 0);
   });
 
   it("hand packer the directory of that host volume to create, and an empty path without one", async () => {
     const vars = await parseHcl(packerVarsHcl(cfg, stack));
-    const volumes = (only((await parseHcl(nomadClientHcl(cfg, stack))).client).host_volume ?? {}) as Record<
+    const volumes = (only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client).host_volume ?? {}) as Record<
       string,
       HclBody[]
     >;
@@ -210,7 +211,8 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
     expect(named(CONSUL_HTTP_SERVICE_TOKEN)).toEqual(acl ? ["consul-server.hcl"] : []);
     // No file sets the default token, which every token-less request would run under.
     for (const { name, header } of headers) expect(header, name).not.toMatch(/set-agent-token default/);
-    expect(named(NOMAD_CONSUL_TOKEN)).toEqual(acl ? ["nomad-server.hcl", "nomad-client.hcl"] : []);
+    const clients = cfg.nomad.datacenters.map((dc) => `nomad-client/${dc}/nomad-client.hcl`);
+    expect(named(NOMAD_CONSUL_TOKEN)).toEqual(acl ? ["nomad-server.hcl", ...clients] : []);
     for (const file of renderImageFiles(cfg, stack)) {
       expect(
         keysOf(file.name.endsWith(".json") ? JSON.parse(file.content) : await parseHcl(file.content)),
@@ -228,14 +230,14 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
 describe("image files from one config value each", () => {
   it("mark Nomad clients with node meta when NameServer hosts are selected by meta", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "meta", key: "role", value: "ns" } });
-    const client = only((await parseHcl(nomadClientHcl(cfg, "test"))).client);
+    const client = only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client);
     expect(client).toEqual({ enabled: true, meta: { role: "ns" } });
     expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${meta.role}", value: "ns" });
   });
 
   it("follow a changed node class in both the client config and the Fabio constraint", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "nodeClass", nodeClass: "rmq-ns" } });
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).client).node_class).toBe("rmq-ns");
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client).node_class).toBe("rmq-ns");
     expect(hostConstraint(cfg.nameServerHosts).value).toBe("rmq-ns");
   });
 
@@ -250,14 +252,32 @@ describe("image files from one config value each", () => {
   it("serve a changed consul.address port from the Consul client and hand the address to Nomad", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1:18500" } });
     expect(only((await parseHcl(consulClientHcl(cfg, "test"))).ports)).toEqual({ http: 18500 });
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).consul)).toEqual({ address: "127.0.0.1:18500" });
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).consul)).toEqual({ address: "127.0.0.1:18500" });
   });
 
-  it("place Nomad agents in the first job datacenter unless images.nomad.datacenter says otherwise", async () => {
+  it("place the Nomad servers in the first job datacenter unless images.nomadServer.datacenter says otherwise", async () => {
     const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
     expect((await parseHcl(nomadServerHcl(parseRaw(raw), "test"))).datacenter).toBe("dc7");
-    const pinned = parseRaw({ ...raw, [`${NS}:images`]: { nomad: { datacenter: "dc8" } } });
-    expect((await parseHcl(nomadServerHcl(pinned, "test"))).datacenter).toBe("dc8");
+    const pinned = parseRaw({ ...raw, [`${NS}:images`]: { nomadServer: { datacenter: "ctrl" } } });
+    expect((await parseHcl(nomadServerHcl(pinned, "test"))).datacenter).toBe("ctrl");
+  });
+
+  it("render one server config and a client config and variables file for each job datacenter", async () => {
+    const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
+    const files = renderImageFiles(parseRaw(raw), "test");
+    expect(files.map((f) => f.name).filter((name) => name.startsWith("nomad"))).toEqual([
+      "nomad-server.hcl",
+      "nomad-client/dc7/nomad-client.hcl",
+      "nomad-client/dc7/images.pkrvars.hcl",
+      "nomad-client/dc8/nomad-client.hcl",
+      "nomad-client/dc8/images.pkrvars.hcl",
+    ]);
+    for (const dc of ["dc7", "dc8"]) {
+      const client = files.find((f) => f.name === `nomad-client/${dc}/nomad-client.hcl`)!;
+      expect((await parseHcl(client.content)).datacenter).toBe(dc);
+      const vars = files.find((f) => f.name === `nomad-client/${dc}/images.pkrvars.hcl`)!;
+      expect((await parseHcl(vars.content)).nomad_client_datacenter).toBe(dc);
+    }
   });
 
   it("hand packer the stack and the same data directories the agent configs use", async () => {
@@ -267,9 +287,11 @@ describe("image files from one config value each", () => {
       consul_data_dir: "/data/consul",
       nomad_data_dir: "/data/nomad",
       prometheus_volume_path: "",
+      consul_version: "1.8.7",
+      nomad_version: "1.4",
     });
     expect((await parseHcl(consulServerHcl(cfg, "test"))).data_dir).toBe("/data/consul");
-    expect((await parseHcl(nomadClientHcl(cfg, "test"))).data_dir).toBe("/data/nomad");
+    expect((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).data_dir).toBe("/data/nomad");
   });
 });
 
@@ -294,7 +316,7 @@ describe("Consul ACLs in the image files", () => {
 
   it("leave Nomad's consul block with the address only, its token coming from the boot step's file", async () => {
     const cfg = withAcl(true);
-    for (const text of [nomadServerHcl(cfg, "test"), nomadClientHcl(cfg, "test")]) {
+    for (const text of [nomadServerHcl(cfg, "test"), nomadClientHcl(cfg, "test", "dc1")]) {
       expect(only((await parseHcl(text)).consul)).toEqual({ address: cfg.consul.address });
       expect(commentLines(text)).toContain(NOMAD_CONSUL_TOKEN_FILE);
     }
@@ -338,7 +360,7 @@ describe("Prometheus' host volume in the image files", () => {
 
   it("takes its name from prometheus.storage and its path from images.nomad.prometheusVolumePath", async () => {
     const cfg = parseRaw(hostVolumeRaw({ by: "nameServerHosts" }, { nomad: { prometheusVolumePath: "/data/tsdb" } }));
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).client).host_volume).toEqual({
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client).host_volume).toEqual({
       tsdb: [{ path: "/data/tsdb", read_only: false }],
     });
     expect((await parseHcl(packerVarsHcl(cfg, "test"))).prometheus_volume_path).toBe("/data/tsdb");
@@ -365,7 +387,7 @@ describe("Prometheus' host volume in the image files", () => {
     const cfg = parseRaw(
       withImages({}, { [`${NS}:prometheus`]: { placement: { by: "nodeClass", nodeClass: "monitoring" } } }),
     );
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test"))).client).host_volume).toBeUndefined();
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client).host_volume).toBeUndefined();
   });
 });
 
@@ -422,7 +444,7 @@ describe("images config", () => {
 
   it("rejects a Consul server client address the consul_http check cannot reach on loopback", () => {
     expect(errorOf(withImages({ consulServer: { clientAddr: "10.0.0.5" } }))).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1",
+      'Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1; it is "10.0.0.5"',
     );
   });
 
@@ -436,14 +458,14 @@ describe("images config", () => {
     "rejects Consul server client addresses %j, a wildcard beside other addresses Consul would bind twice",
     (clientAddr) => {
       expect(errorOf(withImages({ consulServer: { clientAddr } }))).toBe(
-        "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest",
+        `Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest; it is "${clientAddr}"`,
       );
     },
   );
 
   it("rejects a Consul server client address listed twice", () => {
     expect(errorOf(withImages({ consulServer: { clientAddr: "127.0.0.1 127.0.0.1" } }))).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must not list an address twice (Consul would bind it twice and fail to start)",
+      'Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must not list an address twice (Consul would bind it twice and fail to start); it is "127.0.0.1 127.0.0.1"',
     );
   });
 
@@ -455,7 +477,7 @@ describe("images config", () => {
     [{ consulServer: { bootstrapExpect: 0 } }, "consulServer.bootstrapExpect", "must be at least 1"],
     [{ consulServer: { httpPort: 0 } }, "consulServer.httpPort", "must be a port"],
     [{ nomad: { advertiseAddr: "{{ GetPrivateIP }" } }, "nomad.advertiseAddr", "must be an IP address"],
-    [{ nomad: { datacenter: "dc 1" } }, "nomad.datacenter", "must be letters"],
+    [{ nomadServer: { datacenter: "dc 1" } }, "nomadServer.datacenter", "must be letters"],
     [{ consulServer: { retention: "10s" } }, "consulServer.retention", "is not a known setting"],
   ])("rejects %o naming the key", (images, key, detail) => {
     expect(errorOf(withImages(images))).toMatch(
@@ -496,14 +518,13 @@ function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): St
         prometheusRetentionTime: value,
       },
       nomad: {
-        datacenter: value,
         dataDir: value,
         bindAddr: value,
         advertiseAddr: value,
         collectionInterval: value,
         prometheusVolumePath: value,
       },
-      nomadServer: { bootstrapExpect: 3 },
+      nomadServer: { bootstrapExpect: 3, datacenter: value },
     },
   };
 }
@@ -550,12 +571,12 @@ describe("hostile values in image files", () => {
       server: [{ enabled: true, bootstrap_expect: 3 }],
     });
     const hostVolume = { [value]: [{ path: value, read_only: false }] };
-    expect(await parseHcl(nomadClientHcl(byClass, value))).toEqual({
+    expect(await parseHcl(nomadClientHcl(byClass, value, value))).toEqual({
       ...expectedCommon,
       client: [{ enabled: true, node_class: value, host_volume: hostVolume }],
     });
     const byMeta = hostileConfig(value, { by: "meta", key: value, value });
-    const doc = await parseHcl(nomadClientHcl(byMeta, value));
+    const doc = await parseHcl(nomadClientHcl(byMeta, value, value));
     // parseHcl decodes values only; an object key comes back in source form too.
     const client = only<{ enabled: boolean; meta: Record<string, string>; host_volume: unknown }>(doc.client);
     expect(Object.keys(client).sort()).toEqual(["enabled", "host_volume", "meta"]);
@@ -568,17 +589,24 @@ describe("hostile values in image files", () => {
 
   it.each(HOSTILE)("come back from packer's variables file exactly: %j", async (value) => {
     const cfg = hostileConfig(value, { by: "nodeClass", nodeClass: value });
-    expect(await parseHcl(packerVarsHcl(cfg, value))).toEqual({
+    const shared = {
       stack: value,
       consul_data_dir: value,
       nomad_data_dir: value,
       prometheus_volume_path: value,
+      consul_version: "1.8.7",
+      nomad_version: "1.4",
+    };
+    expect(await parseHcl(packerVarsHcl(cfg, value))).toEqual(shared);
+    expect(await parseHcl(nomadClientPackerVarsHcl(cfg, value, value))).toEqual({
+      ...shared,
+      nomad_client_datacenter: value,
     });
   });
 
   it.each(HOSTILE)("are written without the $${ and %%{ escapes HCL v1 would keep literally: %j", (value) => {
     const cfg = hostileConfig(value, { by: "meta", key: value, value });
-    for (const text of [consulServerHcl(cfg, "x"), consulClientHcl(cfg, "x"), nomadClientHcl(cfg, "x")]) {
+    for (const text of [consulServerHcl(cfg, "x"), consulClientHcl(cfg, "x"), nomadClientHcl(cfg, "x", "dc1")]) {
       expect(text).not.toMatch(/\$\$\{|%%\{/);
     }
     expect(agentHclString("${")).toBe('"\\u0024{"');

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { SECRET_KEYS, stackConfigSchema } from "../../config";
+import { AGENT_VERSIONS } from "../../render";
 import { PROJECT_DIR } from "../support/stack";
 import { USAGE as VERIFY_USAGE } from "../../scripts/verify-cli";
 import * as verify from "../../verify";
@@ -184,5 +185,27 @@ describe("the README's verify section", () => {
     expect(section).toMatch(/^\[ {2}1\] ok {3}consul api @ /m);
     expect(section).toMatch(/^CHECK +HOST +RESULT +DETAIL$/m);
     expect(section).toMatch(/^(PASSED|FAILED): \d+ checks, \d+ passed, \d+ failed, \d+ skipped$/m);
+  });
+});
+
+describe("the README's agent versions", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+
+  it("state the Consul and Nomad versions the images pin", () => {
+    expect(readme).toContain(`**Consul ${AGENT_VERSIONS.consul}**`);
+    expect(readme).toContain(`**Nomad ${AGENT_VERSIONS.nomad}**`);
+    expect(readme).toContain(`consul_version = "${AGENT_VERSIONS.consul}"`);
+    expect(readme).toContain(`nomad_version = "${AGENT_VERSIONS.nomad}"`);
+  });
+});
+
+describe("the README's quick start", () => {
+  it("logs in to a Pulumi backend before it creates the stack", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Quick start"));
+    const lines = /```sh\n([\s\S]*?)```/.exec(section)![1]!.split("\n");
+    const login = lines.findIndex((line) => line.startsWith("pulumi login"));
+    expect(login).toBeGreaterThan(-1);
+    expect(login).toBeLessThan(lines.findIndex((line) => line.startsWith("pulumi stack init")));
   });
 });

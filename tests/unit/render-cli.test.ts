@@ -71,6 +71,21 @@ describe("the render CLI", () => {
     );
   });
 
+  it("names the stack file it actually read in every generated header, whatever the file is called", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "custom.yaml");
+    fs.copyFileSync(stackFile("dev"), file);
+    const out = path.join(dir, "out");
+    expect((await render("--stack-file", file, "--out", out)).code).toBe(0);
+    const headed = filesUnder(out).filter((name) => /^(jobs|packer)\/.*\.hcl$/.test(name));
+    expect(headed.length).toBeGreaterThan(5);
+    for (const name of headed) {
+      const text = fs.readFileSync(path.join(out, name), "utf8");
+      expect(text, name).toContain("from custom.yaml");
+      expect(text, name).not.toContain("Pulumi.custom.yaml");
+    }
+  });
+
   it.each([
     [
       "overlapping prefixes",

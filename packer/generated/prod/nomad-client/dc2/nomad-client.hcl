@@ -1,4 +1,4 @@
-# Nomad client agent config for NameServer hosts (image files of stack prod).
+# Nomad client agent config for NameServer hosts in datacenter dc2 (image files of stack prod).
 # Generated from Pulumi.prod.yaml by `npm run generate:packer`; do not edit.
 # Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr
 # templates the agent evaluates when it starts. Servers and clients find each other through the local
@@ -11,7 +11,7 @@
 #     policy nomad-agent: agent_prefix "" read, node_prefix "" read, service_prefix "" write
 
 region     = "global"
-datacenter = "dc1"
+datacenter = "dc2"
 data_dir   = "/opt/nomad"
 bind_addr  = "0.0.0.0"
 

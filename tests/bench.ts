@@ -1,13 +1,14 @@
 // Benchmark (printed, never asserted): rendering both stacks, and the time from registering a
-// NameServer-index service in Consul to the first correct lookup through a real Fabio. Usage: npx tsx scripts/bench.ts
+// NameServer-index service in Consul to the first correct lookup through a real Fabio. Usage: npm run bench
+// It drives real binaries through the integration tests' harness (tests/support), so it lives with the tests.
 import { performance } from "node:perf_hooks";
 import { nameServerIndexTag, renderJobs } from "../render";
 import { renderArtifacts } from "../render/artifacts";
-import { startBackend, type Backend } from "../tests/support/backend";
-import { startConsul, type ConsulAgent } from "../tests/support/consul";
-import { fabioPropertiesOf, proxyGet, startFabio } from "../tests/support/fabio";
-import { findTool, http, stopAll, waitFor, type Tool } from "../tests/support/processes";
-import { loadStack, STACKS } from "../tests/support/stack";
+import { startBackend, type Backend } from "./support/backend";
+import { startConsul, type ConsulAgent } from "./support/consul";
+import { fabioPropertiesOf, proxyGet, startFabio } from "./support/fabio";
+import { findTool, http, stopAll, waitFor, type Tool } from "./support/processes";
+import { loadStack, STACKS } from "./support/stack";
 
 const RENDER_RUNS = 50;
 const ROUTING_RUNS = 5;

@@ -1,4 +1,4 @@
-# Nomad client agent config for NameServer hosts (image files of stack dev).
+# Nomad client agent config for NameServer hosts in datacenter dc1 (image files of stack dev).
 # Generated from Pulumi.dev.yaml by `npm run generate:packer`; do not edit.
 # Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr
 # templates the agent evaluates when it starts. Servers and clients find each other through the local
