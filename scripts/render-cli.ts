@@ -81,7 +81,7 @@ function render(argv: string[], io: Console): void {
 }
 
 /** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
-function stackNameOf(file: string): string {
+export function stackNameOf(file: string): string {
   const base = path.basename(file);
   return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
 }

@@ -137,3 +137,14 @@ describe("the README's config reference", () => {
     expect(() => parseRows("| `a.b`, `c.d` | string |")).toThrow(/is not `key`/);
   });
 });
+
+describe("the README's quick start", () => {
+  it("logs in to a Pulumi backend before it creates the stack", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Quick start"));
+    const lines = /```sh\n([\s\S]*?)```/.exec(section)![1]!.split("\n");
+    const login = lines.findIndex((line) => line.startsWith("pulumi login"));
+    expect(login).toBeGreaterThan(-1);
+    expect(login).toBeLessThan(lines.findIndex((line) => line.startsWith("pulumi stack init")));
+  });
+});

@@ -8,6 +8,7 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   "runs-on": string;
@@ -64,7 +65,7 @@ describe("the GitHub workflows", () => {
 
   it("call only npm scripts that exist in package.json", () => {
     const calls = runLines.flatMap(([file, line]) =>
-      [...line.matchAll(/\bnpm run(?:-script)? ([\w:-]+)/g)].map((m) => [file, m[1]!] as const),
+      [...line.matchAll(/\bnpm run(?:-script)?(?: --?[\w-]+)* ([\w:-]+)/g)].map((m) => [file, m[1]!] as const),
     );
     expect(calls.length).toBeGreaterThan(0);
     for (const [file, script] of calls) expect(scripts, `${file} runs npm run ${script}`).toHaveProperty(script);
@@ -98,6 +99,23 @@ describe("the GitHub workflows", () => {
     expect(pulumiStacks(preview)).toEqual(["dev", "prod"]);
     const step = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
     expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true });
+  });
+
+  it("comment the rendered diff of every previewed stack against the pull request's base", () => {
+    const pr = workflows["pull-request.yml"]!.jobs;
+    const diff = pr.diff!;
+    expect(diff.strategy?.matrix?.stack).toEqual(pulumiStacks(pr.preview!));
+    const checkout = diff.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with).toMatchObject({ "fetch-depth": 0 });
+    const run = diff.steps.find((s) => s.run?.includes("npm run --silent diff"));
+    expect(run?.run).toBe('npm run --silent diff -- --stack "$STACK" --base "$BASE_SHA" --markdown > diff.md');
+    expect(run?.env).toEqual({
+      STACK: "${{ matrix.stack }}",
+      BASE_SHA: "${{ github.event.pull_request.base.sha }}",
+    });
+    const post = diff.steps.find((s) => s.uses?.startsWith("actions/github-script@"));
+    expect(String(post?.with?.script)).toContain('readFileSync("diff.md"');
+    expect(String(post?.with?.script)).toContain("updateComment");
   });
 
   it("deploy dev, then prod behind the production environment's approval", () => {
