@@ -2,7 +2,6 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile, stackFileName } from "../config";
-import { renderArtifacts } from "../render/artifacts";
 import {
   compareRenders,
   consequencesOf,
@@ -14,6 +13,7 @@ import {
 } from "../diff";
 import { BaseError, renderAtBase } from "./base-render";
 import { stackNameOf, type Console } from "./render-cli";
+import { renderArtifacts } from "../render";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
 
