@@ -1,6 +1,7 @@
 // The stack config schema: the only place a config key is defined, with its default and its checks.
 import { z } from "zod";
 import { ACL_POLICY_NAME_MAX, aclPolicyName } from "./acl-policy-name";
+import { AGENT_PORTS, consulAddressPort, type AgentPort } from "./agent-ports";
 import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
@@ -105,6 +106,7 @@ export type StackConfig = z.infer<typeof stackConfigShape>;
 
 export const stackConfigSchema = stackConfigShape
   .superRefine(checkFabioPair)
+  .superRefine(checkAgentPorts)
   .superRefine(checkConsulAcl)
   .superRefine(checkPrometheusHostVolume);
 export type FabioInstanceConfig = StackConfig["fabio"][FabioRole];
@@ -112,14 +114,42 @@ export type NameServerHosts = StackConfig["nameServerHosts"];
 
 type Ctx = z.RefinementCtx;
 
-/** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */
-function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
-  const ports: { path: (string | number)[]; value: number }[] = [];
-  for (const role of FABIO_ROLES) {
-    for (const which of ["proxyPort", "uiPort", "metricsPort"] as const) {
-      ports.push({ path: ["fabio", role, which], value: cfg.fabio[role][which] });
+/** The six static ports of the two Fabios, with their config key paths. */
+function fabioPorts(cfg: StackConfig): { path: (string | number)[]; value: number }[] {
+  return FABIO_ROLES.flatMap((role) =>
+    (["proxyPort", "uiPort", "metricsPort"] as const).map((which) => ({
+      path: ["fabio", role, which],
+      value: cfg.fabio[role][which],
+    })),
+  );
+}
+
+/**
+ * A Fabio port taken by the Consul or Nomad agent on the same host would make the Fabio fail to bind and
+ * crash-loop on every host: the agents' ports (AGENT_PORTS), the Consul client's HTTP port (`consul.address`)
+ * and the Consul server's (`images.consulServer.httpPort`).
+ */
+function checkAgentPorts(cfg: StackConfig, ctx: Ctx): void {
+  const taken: AgentPort[] = [
+    ...AGENT_PORTS,
+    { port: consulAddressPort(cfg), agent: "the Consul agent's HTTP API (consul.address)" },
+    { port: cfg.images.consulServer.httpPort, agent: "the Consul server's HTTP API (images.consulServer.httpPort)" },
+  ];
+  for (const { path, value } of fabioPorts(cfg)) {
+    const agent = taken.find((candidate) => candidate.port === value);
+    if (agent !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `port ${value} is ${agent.agent} on the same host; choose a port no Consul or Nomad agent listens on`,
+      });
     }
   }
+}
+
+/** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */
+function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
+  const ports = fabioPorts(cfg);
   ports.forEach((p, i) => {
     const earlier = ports.slice(0, i).find((q) => q.value === p.value);
     if (earlier) {
