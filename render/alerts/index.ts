@@ -4,6 +4,8 @@ import { SCRAPE_JOBS } from "../prometheus-config";
 import { consulNoLeader } from "./consul";
 import type { AlertDefinition } from "./definition";
 import { fabioDown, fabioMissing } from "./fabio";
+import { nomadNoLeader } from "./nomad";
+import { prometheusConfigReloadFailed } from "./prometheus";
 import { serverDown, serversMissing, targetDown } from "./targets";
 
 export * from "./definition";
@@ -14,6 +16,7 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
   return [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
     serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect, cluster),
+    nomadNoLeader(cfg),
     serverDown("Consul", SCRAPE_JOBS.consulServers, cluster),
     serversMissing("Consul", SCRAPE_JOBS.consulServers, cfg.images.consulServer.bootstrapExpect, cluster),
     consulNoLeader(cfg),
@@ -30,5 +33,6 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
       }),
       example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster },
     }),
+    prometheusConfigReloadFailed(cfg),
   ];
 }

@@ -57,10 +57,16 @@ export function serversMissing(
     expr: `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`,
     for: "2m",
     labels: { severity: "critical" },
-    annotations: ({ value }) => ({
-      summary: `Fewer than ${expected} ${product} servers are up`,
-      description: `Only ${value()} of the ${expected} ${product} servers (bootstrap_expect) are discovered and up.`,
-    }),
+    annotations: ({ value }) =>
+      expected === 1
+        ? {
+            summary: `No ${product} server is up`,
+            description: `The ${product} server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.`,
+          }
+        : {
+            summary: `Fewer than ${expected} ${product} servers are up`,
+            description: `${product} servers discovered and up: ${value()} of ${expected} (bootstrap_expect).`,
+          },
     scenarios: [
       targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster }), expected, {
         firingValue: expected - 1,

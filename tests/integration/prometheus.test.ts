@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
+import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { freePort, requireTools, runTool, stopAll, tempDir } from "../support/processes";
@@ -27,7 +28,7 @@ describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files
   it("pass promtool check rules with every alert", () => {
     const result = runTool("promtool", ["check", "rules", files.ruleFile]);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain("SUCCESS: 9 rules found");
+    expect(result.output).toContain(`SUCCESS: ${EXPECTED_ALERTS.length} rules found`);
   });
 });
 
@@ -58,10 +59,21 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ["NomadServersMissing", "or vector(0)) < ", "or vector(0)) <= "],
     // Watching both Fabios together lets the other Fabio's targets hide the missing one.
     ["NameServerIndexFabioMissing", ',service="fabio-nameserver-index-metrics"} == 1)', "} == 1)"],
-  ])("fail when %s is broken, so they test something", (alert, from, to) => {
-    const result = testRules(renderedPrometheusDir("prod", (rules) => rules.replace(from, to)));
+    // Read as Consul 1.8 reports it only (the rule before issue 13), it misses a leaderless Consul 1.13+.
+    ["ConsulNoLeader", 'max by (job) (consul_server_isLeader{job="consul-servers"}) == 0 or ', ""],
+    ["NomadNoLeader", "absent(nomad_nomad_autopilot_healthy", "absent(nomad_autopilot_healthy"],
+    [
+      "PrometheusConfigReloadFailed",
+      'prometheus_config_last_reload_successful{job="prometheus"} == 0',
+      "prometheus_config_last_reload_successful == 1",
+    ],
+    // dev has one Nomad server.
+    ["NomadServersMissing", "No Nomad server is up", "Fewer than 1 Nomad servers are up", "dev"],
+  ])("fail when %s is broken, so they test something", (alert, from, to, stack = "prod") => {
+    const result = testRules(renderedPrometheusDir(stack, (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain(`alertname:${alert}`);
+    // promtool 2.24 prints `alertname:X`, 2.53 `alertname: X`.
+    expect(result.output).toMatch(new RegExp(`alertname: ?${alert},`));
   });
 });
 

@@ -73,18 +73,23 @@ function writeConfigDir(
  *   data_dir          a temporary directory instead of /opt/consul
  *   bind_addr         127.0.0.1 instead of {{ GetPrivateIP }}, so the node stays on loopback
  *   client_addr       127.0.0.1 instead of 0.0.0.0
- *   bootstrap_expect  1: this single server elects itself (the files' retry_join targets are never reached)
+ *   bootstrap_expect  1: this single server elects itself (the files' retry_join targets are never reached);
+ *                     with `bootstrapExpect` above 1 it waits for peers that never come: a cluster without a leader
  *   node_name         a fixed name instead of the hostname
  *   performance       raft_multiplier = 1 (Consul's dev timing): a lone server elects itself in ~1s, not ~9s
  *   ports             free ports for DNS, serf and server RPC
  */
-export async function startConsulServer(files: { name: string; content: string }[], httpPort: number): Promise<Agent> {
+export async function startConsulServer(
+  files: { name: string; content: string }[],
+  httpPort: number,
+  { bootstrapExpect = 1 }: { bootstrapExpect?: number } = {},
+): Promise<Agent> {
   const [dns, serfLan, serfWan, server] = await freePorts(4);
   const { dir, configs } = writeConfigDir("consul-image", files, (dir) => [
     `data_dir         = "${path.join(dir, "data")}"`,
     `bind_addr        = "127.0.0.1"`,
     `client_addr      = "127.0.0.1"`,
-    `bootstrap_expect = 1`,
+    `bootstrap_expect = ${bootstrapExpect}`,
     `node_name        = "image-test"`,
     `performance {
   raft_multiplier = 1
@@ -93,7 +98,13 @@ export async function startConsulServer(files: { name: string; content: string }
   ]);
   const proc = start("consul", ["agent", ...configs.flatMap((f) => ["-config-file", f])]);
   const url = `http://127.0.0.1:${httpPort}`;
-  await waitForConsulLeader(url, proc);
+  if (bootstrapExpect === 1) await waitForConsulLeader(url, proc);
+  else
+    await waitFor(
+      "Consul's HTTP API",
+      async () => ((await http(`${url}/v1/status/leader`)).status === 200 ? true : undefined),
+      { process: proc },
+    );
   return agent(proc, url, dir);
 }
 

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { SECRET_KEYS, stackConfigSchema } from "../../config";
+import { AGENT_VERSIONS } from "../../render";
 import { PROJECT_DIR } from "../support/stack";
 
 type Def = {
@@ -135,6 +136,17 @@ describe("the README's config reference", () => {
   it("refuses a row it cannot read instead of guessing what it documents", () => {
     expect(() => parseRows("| `fabio.*` | see the Fabio section |")).toThrow(/is not `key`/);
     expect(() => parseRows("| `a.b`, `c.d` | string |")).toThrow(/is not `key`/);
+  });
+});
+
+describe("the README's agent versions", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+
+  it("state the Consul and Nomad versions the images pin", () => {
+    expect(readme).toContain(`**Consul ${AGENT_VERSIONS.consul}**`);
+    expect(readme).toContain(`**Nomad ${AGENT_VERSIONS.nomad}**`);
+    expect(readme).toContain(`consul_version = "${AGENT_VERSIONS.consul}"`);
+    expect(readme).toContain(`nomad_version = "${AGENT_VERSIONS.nomad}"`);
   });
 });
 
