@@ -11,9 +11,10 @@ import {
   stackFactsOf,
   type DiffReport,
 } from "../diff";
-import { BaseError, renderAtBase } from "./base-render";
-import { stackNameOf, type Console } from "./render-cli";
 import { renderArtifacts } from "../render";
+import { BaseError, renderAtBase } from "./base-render";
+import type { Console } from "./render-cli";
+import { stackNameOf } from "./stack-args";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
 

@@ -1,10 +1,11 @@
-// The render CLI, callable in-process: reads its arguments and the stack file, renders, and hands the artifacts
-// to output-dir.ts, which owns how they replace an earlier render.
+// The render CLI, callable in-process: reads its arguments (the stack selection through stack-args.ts) and the
+// stack file, renders, and hands the artifacts to output-dir.ts, which owns how they replace an earlier render.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile, stackFileName, stackOfFileName } from "../config";
+import { ConfigError, loadStackFile } from "../config";
 import { jobArtifactPath, renderArtifacts, renderJobs, renderSummary } from "../render";
 import { OutputError, writeArtifacts } from "./output-dir";
+import { isUsageError, stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
 
@@ -18,14 +19,10 @@ jobs, alerts). It replaces jobs/, prometheus/, consul-acl/ and packer/ under <di
 of an earlier render is left behind; anything else under <dir> is left alone. On invalid config it exits 1,
 names the file and key, and writes nothing; when <dir> cannot be written it exits 1 naming the path.`;
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
 export interface Console {
   log(line: string): void;
   error(line: string): void;
 }
-
-class UsageError extends Error {}
 
 /** Runs the CLI and returns its exit code: 0 done, 1 invalid config or unwritable output, 2 bad usage. */
 export function renderCli(argv: string[], io: Console): number {
@@ -37,7 +34,7 @@ export function renderCli(argv: string[], io: Console): number {
       io.error(`error: ${err.message}`);
       return 1;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isUsageError(err)) {
       io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -60,14 +57,9 @@ function render(argv: string[], io: Console): void {
     io.log(USAGE);
     return;
   }
-  if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
-    throw new UsageError("give exactly one of --stack or --stack-file");
-  }
+  const { file: stackFile, stack } = stackSource(values);
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
 
-  const stackFile =
-    values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
-  const stack = values.stack ?? stackNameOf(stackFile);
   // Everything is rendered (and so validated) before the first file is written.
   const cfg = loadStackFile(stackFile);
   const artifacts = renderArtifacts(cfg, stack, path.basename(stackFile));
@@ -78,10 +70,4 @@ function render(argv: string[], io: Console): void {
   for (const target of written.values()) io.log(target);
   const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
   io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack, path.basename(stackFile)), fileOf)}`);
-}
-
-/** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
-export function stackNameOf(file: string): string {
-  const base = path.basename(file);
-  return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
 }
