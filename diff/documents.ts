@@ -1,7 +1,7 @@
 // Parsed documents (HCL through HashiCorp's parser, YAML, JSON) as trees of named sections.
 import { parse as parseHclJson } from "@cdktf/hcl2json";
 import { parse as parseYaml } from "yaml";
-import { leaf, section, type Node } from "./structure";
+import { leaf, list, section, type Node } from "./structure";
 
 type Json = Record<string, unknown>;
 
@@ -128,7 +128,7 @@ function dataNode(value: unknown): Node {
 
 function dataList(key: string, elements: Json[]): [string, Node][] {
   const id = identityOf(elements, Object.keys(DATA_IDENTITIES));
-  if (id === undefined) return elements.map((e, i) => [`${key}[${i}]`, dataNode(e)]);
+  if (id === undefined) return [[key, list(elements.map(dataNode))]];
   const kind = DATA_IDENTITIES[id] ?? key;
   return elements.map((e) => [labelled(kind, e[id] as string), dataNode(e)]);
 }

@@ -31,9 +31,10 @@ export function lineDiff(before: string, after: string): Hunk[] {
 
 /**
  * The edit script by longest common subsequence, after trimming the common head and tail: rendered files
- * change in a few places, so the quadratic table covers only the part in between.
+ * change in a few places, so the quadratic table covers only the part in between. Within a run of changes,
+ * removals come before additions.
  */
-function editScript(a: string[], b: string[]): DiffLine[] {
+export function editScript(a: string[], b: string[]): DiffLine[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;

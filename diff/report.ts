@@ -112,13 +112,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The leaves under an added or removed block, by their path inside it. */
+/** The leaves under an added or removed block, by their path inside it; lists of mappings by position. */
 function flatten(value: Record<string, unknown>, prefix: string[] = []): [string[], unknown][] {
-  return Object.entries(value).flatMap(([key, child]): [string[], unknown][] =>
-    isPlainObject(child) && Object.keys(child).length > 0
-      ? flatten(child, [...prefix, key])
-      : [[[...prefix, key], child]],
-  );
+  return Object.entries(value).flatMap(([key, child]): [string[], unknown][] => {
+    if (isPlainObject(child) && Object.keys(child).length > 0) return flatten(child, [...prefix, key]);
+    if (Array.isArray(child) && child.length > 0 && child.every(isPlainObject)) {
+      return child.flatMap((element, i) => flatten({ [`${key}[${i}]`]: element }, prefix));
+    }
+    return [[[...prefix, key], child]];
+  });
 }
 
 /** Numbers and booleans as written, strings quoted (so `""` and `"8080"` read as what they are). */

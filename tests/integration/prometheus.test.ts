@@ -73,8 +73,7 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
   ])("fail when %s is broken, so they test something", (alert, from, to, stack = "prod") => {
     const result = testRules(renderedPrometheusDir(stack, (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);
-    // promtool 2.24 prints `alertname:X`, 2.53 `alertname: X`.
-    expect(result.output).toMatch(new RegExp(`alertname: ?${alert},`));
+    expect(result.output).toContain(`alertname: ${alert},`);
   });
 });
 

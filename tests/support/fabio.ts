@@ -4,11 +4,12 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import * as path from "node:path";
-import type { StackConfig } from "../../config";
-import { aclConsumers, nomadVariablePath, TOKEN_ITEM, type RenderedJob } from "../../render";
+import type { FabioRole, StackConfig } from "../../config";
+import { aclConsumers, nomadVariablePath, renderJobs, TOKEN_ITEM, type RenderedJob } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { startConsul, type ConsulAgent } from "./consul";
-import { parseJobspec, type HclBody } from "./hcl";
+import { only, parseJobspec, type HclBody } from "./hcl";
+import { jobspecServices } from "./nomad";
 import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 /** One entry of Fabio's `/api/routes`. */
@@ -270,4 +271,35 @@ export async function startStackConsul(cfg: StackConfig, stack: string): Promise
     };
   }
   return { agent, managementToken: management, variables };
+}
+
+/** A stack's rendered Fabio job for one role. */
+export function fabioJob(cfg: StackConfig, stack: string, role: FabioRole): RenderedJob {
+  const name = cfg.fabio[role].jobName;
+  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "fabio" && candidate.name === name);
+  if (job === undefined) throw new Error(`renderJobs() has no Fabio job named ${name}`);
+  return job;
+}
+
+/** The Prometheus job's Consul service as rendered: its name and the tag the Prometheus Fabio routes by. */
+export async function renderedPrometheusService(
+  cfg: StackConfig,
+  stack: string,
+): Promise<{ name: string; tag: string }> {
+  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "prometheus");
+  if (job === undefined) {
+    throw new Error(
+      'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts), so no service carries the Prometheus Fabio\'s tag',
+    );
+  }
+  const service = only(jobspecServices(await parseJobspec(job.hcl)), `service in ${job.name}`);
+  const tags = (service.tags as string[] | undefined) ?? [];
+  const prefix = cfg.fabio.prometheus.tagPrefix;
+  const routed = tags.filter((tag) => tag.startsWith(prefix));
+  if (routed.length !== 1) {
+    throw new Error(
+      `the Prometheus service's tags ${JSON.stringify(tags)} should hold exactly one starting "${prefix}"`,
+    );
+  }
+  return { name: String(service.name), tag: routed[0]! };
 }

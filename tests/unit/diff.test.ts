@@ -131,6 +131,24 @@ describe("the diff of two renders", () => {
     ]);
   });
 
+  it("aligns a list without names, so one inserted element is one addition", async () => {
+    const relabel = (...targets: string[]) =>
+      new Map([
+        ["prometheus/prometheus.yml", `relabel_configs:\n${targets.map((t) => `  - target_label: ${t}\n`).join("")}`],
+      ]);
+    const report = await reportOf(relabel("a", "b", "c"), relabel("a", "new", "b", "see"));
+    expect(report.artifacts).toEqual([
+      {
+        path: "prometheus/prometheus.yml",
+        status: "changed",
+        changes: [
+          { kind: "added", path: ["relabel_configs[1]"], value: { target_label: "new" } },
+          { kind: "changed", path: ["relabel_configs[3]", "target_label"], before: "c", after: "see" },
+        ],
+      },
+    ]);
+  });
+
   it("compares an ACL policy per rule and an agent file per block", async () => {
     const policy = (p: string) =>
       `service_prefix "" {\n  policy = "read"\n}\n\nkey_prefix "fabio/a/" {\n  policy = "${p}"\n}\n`;

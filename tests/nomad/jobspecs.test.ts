@@ -1,4 +1,4 @@
-// Every jobspec the render CLI writes, checked by a real Nomad 1.1.2 dev agent: validate, plan, register,
+// Every jobspec the render CLI writes, checked by a real Nomad dev agent (the Nomad tier: npm run test:nomad): validate, plan, register,
 // and read back what Nomad actually stored.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -149,7 +149,7 @@ function storedShape(stored: NomadJob): Record<string, unknown> {
   };
 }
 
-describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad 1.1.2 dev agent", (stack) => {
+describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad dev agent", (stack) => {
   const cfg = loadStack(stack);
   const jobs = renderJobs(cfg, stack);
   const jobFiles = renderArtifacts(cfg, stack).filter((artifact) => artifact.path.startsWith("jobs/"));
