@@ -8,3 +8,4 @@ export * from "./load";
 export * from "./acl-policy-name";
 export * from "./stack-file";
 export * from "./agent-ports";
+export * from "./discovered-services";

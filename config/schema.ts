@@ -2,6 +2,13 @@
 import { z } from "zod";
 import { ACL_POLICY_NAME_MAX, aclPolicyName } from "./acl-policy-name";
 import { AGENT_PORTS, consulAddressPort, type AgentPort } from "./agent-ports";
+import {
+  discoveredServices,
+  DISCOVERY_PURPOSES,
+  fabioMetricsService,
+  type DiscoveredServices,
+  type DiscoveryPurpose,
+} from "./discovered-services";
 import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
@@ -107,6 +114,7 @@ export type StackConfig = z.infer<typeof stackConfigShape>;
 export const stackConfigSchema = stackConfigShape
   .superRefine(checkFabioPair)
   .superRefine(checkAgentPorts)
+  .superRefine(checkServiceNames)
   .superRefine(checkConsulAcl)
   .superRefine(checkPrometheusHostVolume);
 export type FabioInstanceConfig = StackConfig["fabio"][FabioRole];
@@ -143,6 +151,35 @@ function checkAgentPorts(cfg: StackConfig, ctx: Ctx): void {
         path,
         message: `port ${value} is ${agent.agent} on the same host; choose a port no Consul or Nomad agent listens on`,
       });
+    }
+  }
+}
+
+/**
+ * The services the jobs register must not be one Prometheus discovers for another purpose: a Prometheus job
+ * named `nomad` would be scraped as a Nomad server, and the self-scrape job would find the Nomad servers.
+ */
+function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
+  const discovered = discoveredServices(cfg);
+  const registered: { path: (string | number)[]; name: string; purpose?: DiscoveryPurpose }[] = [
+    { path: ["prometheus", "jobName"], name: cfg.prometheus.jobName, purpose: "prometheus" },
+    ...FABIO_ROLES.flatMap((role) => [
+      // Each Fabio's own service (its UI's health check), which no scrape job is meant to find.
+      { path: ["fabio", role, "jobName"], name: cfg.fabio[role].jobName },
+      { path: ["fabio", role, "jobName"], name: fabioMetricsService(cfg.fabio[role]), purpose: "fabios" as const },
+    ]),
+  ];
+  for (const { path, name, purpose } of registered) {
+    const clash = (Object.keys(discovered) as (keyof DiscoveredServices)[]).find(
+      (other) => other !== purpose && discovered[other].includes(name),
+    );
+    if (clash !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `"${name}" is the Consul service Prometheus discovers ${DISCOVERY_PURPOSES[clash]} by, so it would be scraped as one of them; choose another name`,
+      });
+      return;
     }
   }
 }

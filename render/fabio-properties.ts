@@ -21,10 +21,7 @@ export function fabioKvPrefix(instance: FabioInstanceConfig): string {
   return `fabio/${instance.jobName}/`;
 }
 
-/** The Consul service Nomad registers for a Fabio's metrics listener, which Prometheus discovers. */
-export function fabioMetricsService(instance: FabioInstanceConfig): string {
-  return `${instance.jobName}-metrics`;
-}
+export { fabioMetricsService } from "../config/discovered-services";
 
 /**
  * The properties hold no secret: with Consul ACLs on, the token reaches Fabio as CONSUL_HTTP_TOKEN

@@ -1,8 +1,6 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
-import { FABIO_ROLES, type StackConfig } from "../config";
-import { CONSUL_HTTP_SERVICE } from "./agents";
-import { fabioMetricsService } from "./fabio-properties";
+import { discoveredServices, type StackConfig } from "../config";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
@@ -93,24 +91,30 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     relabel_configs: [...relabel, clusterLabel],
   });
 
-  const alertmanager = cfg.prometheus.alertmanagerService;
+  const services = discoveredServices(cfg);
   return {
     global: { scrape_interval: cfg.prometheus.scrapeInterval, evaluation_interval: cfg.prometheus.evaluationInterval },
-    ...(alertmanager
+    ...(services.alertmanagers.length > 0
       ? {
           alerting: {
-            alertmanagers: [{ consul_sd_configs: [{ server, services: [alertmanager], ...(token ? { token } : {}) }] }],
+            alertmanagers: [
+              { consul_sd_configs: [{ server, services: services.alertmanagers, ...(token ? { token } : {}) }] },
+            ],
           },
         }
       : {}),
     rule_files: [`${RULES_DIR}/*.yml`],
     scrape_configs: [
       // Nomad registers its HTTP, RPC and Serf endpoints as one service with different tags.
-      job(SCRAPE_JOBS.nomadServers, ["nomad"], "/v1/metrics", [keepTag("http")], { prometheusFormat: true }),
-      job(SCRAPE_JOBS.nomadClients, ["nomad-client"], "/v1/metrics", [keepTag("http")], { prometheusFormat: true }),
+      job(SCRAPE_JOBS.nomadServers, services.nomadServers, "/v1/metrics", [keepTag("http")], {
+        prometheusFormat: true,
+      }),
+      job(SCRAPE_JOBS.nomadClients, services.nomadClients, "/v1/metrics", [keepTag("http")], {
+        prometheusFormat: true,
+      }),
       job(
         SCRAPE_JOBS.consulServers,
-        [CONSUL_HTTP_SERVICE],
+        services.consulServers,
         "/v1/agent/metrics",
         [keepTag(`cluster-${cfg.clusterName}`)],
         {
@@ -120,12 +124,12 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
       ),
       job(
         SCRAPE_JOBS.fabio,
-        FABIO_ROLES.map((role) => fabioMetricsService(cfg.fabio[role])),
+        services.fabios,
         FABIO_METRICS_PATH,
         // Which of the two Fabios a target is: the alerts watch each one separately.
         [{ source_labels: ["__meta_consul_service"], target_label: "service" }],
       ),
-      job(SCRAPE_JOBS.prometheus, [cfg.prometheus.jobName], "/metrics", []),
+      job(SCRAPE_JOBS.prometheus, services.prometheus, "/metrics", []),
     ],
   };
 }

@@ -2,6 +2,7 @@
 // names the scrape config already discovers, absurd sizes and intervals, lists with duplicates.
 import { describe, expect, it } from "vitest";
 import { ConfigError, type RawConfig } from "../../config";
+import { prometheusConfig } from "../../render";
 import { minimalRaw, parseRaw } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
@@ -61,5 +62,64 @@ describe("Fabio ports on a host that runs the Consul and Nomad agents", () => {
   it("accepts ports next to the agents'", () => {
     const cfg = parseRaw(withKeys({ fabio: { nameServerIndex: { uiPort: 8499 }, prometheus: { uiPort: 4649 } } }));
     expect([cfg.fabio.nameServerIndex.uiPort, cfg.fabio.prometheus.uiPort]).toEqual([8499, 4649]);
+  });
+});
+
+describe("service names the scrape config discovers for another purpose", () => {
+  it("rejects a Prometheus job named like the Nomad servers' service, saying what it would be scraped as", () => {
+    expect(errorOf(withKeys({ prometheus: { jobName: "nomad" } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "nomad" is the Consul service Prometheus discovers Nomad servers by, so it would be scraped as one of them; choose another name',
+    );
+  });
+
+  it.each([
+    ["nomad-client", "Nomad clients"],
+    ["fabio-nameserver-index-metrics", "the Fabios' metrics listeners"],
+    ["fabio-prometheus-metrics", "the Fabios' metrics listeners"],
+  ])("rejects the Prometheus job name %j (%s)", (jobName, purpose) => {
+    expect(errorOf(withKeys({ prometheus: { jobName } }))).toContain(
+      `prometheus.jobName: "${jobName}" is the Consul service Prometheus discovers ${purpose} by`,
+    );
+  });
+
+  it("rejects consul_http, which is not even a name Nomad accepts for a job", () => {
+    expect(errorOf(withKeys({ prometheus: { jobName: "consul_http" } }))).toMatch(/prometheus\.jobName: /);
+  });
+
+  it("follows a renamed Fabio: its new metrics service is taken, the default one is free", () => {
+    const renamed = { fabio: { nameServerIndex: { jobName: "index" } } };
+    expect(errorOf(withKeys({ ...renamed, prometheus: { jobName: "index-metrics" } }))).toContain(
+      "the Fabios' metrics listeners",
+    );
+    expect(
+      parseRaw(withKeys({ ...renamed, prometheus: { jobName: "fabio-nameserver-index-metrics" } })).prometheus.jobName,
+    ).toBe("fabio-nameserver-index-metrics");
+  });
+
+  it("rejects a Prometheus job named like the Alertmanager service it sends alerts to", () => {
+    expect(errorOf(withKeys({ prometheus: { jobName: "alerts", alertmanagerService: "alerts" } }))).toContain(
+      '"alerts" is the Consul service Prometheus discovers the Alertmanagers by',
+    );
+  });
+
+  it("rejects a Fabio job named like a service Prometheus scrapes for something else", () => {
+    expect(errorOf(withKeys({ fabio: { prometheus: { jobName: "nomad-client" } } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "nomad-client" is the Consul service Prometheus discovers Nomad clients by, so it would be scraped as one of them; choose another name',
+    );
+  });
+
+  it("rejects, as the Prometheus job name, every service the rendered prometheus.yml discovers for another job", () => {
+    const base = { prometheus: { alertmanagerService: "alertmanager" } };
+    const yaml = prometheusConfig(parseRaw(withKeys(base)));
+    const elsewhere = [
+      ...yaml.scrape_configs.filter((job) => job.job_name !== "prometheus").flatMap((job) => job.consul_sd_configs),
+      ...(yaml.alerting?.alertmanagers ?? []).flatMap((am) => am.consul_sd_configs),
+    ].flatMap((sd) => sd.services);
+    expect(elsewhere.length).toBeGreaterThanOrEqual(6);
+    for (const service of elsewhere) {
+      expect(() => parseRaw(withKeys({ prometheus: { ...base.prometheus, jobName: service } })), service).toThrow(
+        /rocketmq-system-jobs:prometheus\.jobName: /,
+      );
+    }
   });
 });
