@@ -7,6 +7,7 @@ import {
   hasChanges,
   noChangesLine,
   type DiffReport,
+  type Line,
 } from "./report";
 
 /** GitHub refuses a comment body longer than this many characters. */
@@ -38,7 +39,7 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions): st
     head.push("");
   }
   const blocks = report.artifacts.map((artifact) => {
-    const body = artifactLines(artifact).map((l) => l.text);
+    const body = artifactLines(artifact).map(signFirst);
     const title = `<code>${escapeHtml(artifactTitle(artifact))}</code>`;
     if (body.length === 0) return { open: `- ${title}\n`, body, close: "" };
     const fence = fenceFor(body);
@@ -49,6 +50,12 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions): st
     };
   });
   return fit(head.join("\n") + "\n", blocks, limit, options.rerun);
+}
+
+/** GitHub colours a diff block's line only when `+` or `-` is its first character: move the sign there. */
+function signFirst(line: Line): string {
+  if (line.style !== "added" && line.style !== "removed") return line.text;
+  return line.text.replace(/^(\s*)([-+]) ?/, "$2 $1");
 }
 
 interface Block {

@@ -31,8 +31,12 @@ export interface Line {
 
 export const PATH_SEPARATOR = " › ";
 
+/** `origin/main (0123abc)`; a ref that is the commit's own hash is shown once, short. */
 export function baseName(report: DiffReport): string {
-  return `${report.base.ref} (${report.base.commit.slice(0, 7)})`;
+  const short = report.base.commit.slice(0, 7);
+  return report.base.commit.startsWith(report.base.ref.toLowerCase()) && report.base.ref.length >= 7
+    ? short
+    : `${report.base.ref} (${short})`;
 }
 
 export function noChangesLine(report: DiffReport): string {

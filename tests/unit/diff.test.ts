@@ -189,6 +189,14 @@ describe("the diff of two renders", () => {
     );
   });
 
+  it("names a base given as a full commit hash by its short hash alone", async () => {
+    const { tree } = rendered();
+    const report = await reportOf(tree, new Map(tree));
+    expect(formatText({ ...report, base: { ...BASE, ref: BASE.commit } }, { colour: false })).toBe(
+      'No changes: stack "test" renders the same at 0123456 and in the working tree.',
+    );
+  });
+
   it("is one line when nothing differs", async () => {
     const { tree } = rendered();
     const report = await reportOf(tree, new Map(tree));
@@ -236,6 +244,9 @@ describe("the markdown comment", () => {
     expect(md.split("\n")[0]).toBe("<!-- rocketmq-system-jobs diff: stack test -->");
     expect(md).toContain("<details><summary><code>jobs/fabio-prometheus.nomad.hcl: 2 changes</code></summary>");
     expect(md.indexOf(":warning: static port")).toBeLessThan(md.indexOf("<details>"));
+    // GitHub colours a line of a diff block only when its sign comes first.
+    expect(md).toMatch(/\n- +proxy\.addr = :9090\b/);
+    expect(md).toMatch(/\n\+ +proxy\.addr = :9091\b/);
     expect(md).not.toContain("Truncated");
   });
 
