@@ -34,6 +34,17 @@ export function nameServerIndexTag(tagPrefix: string, subgroup: string = DEFAULT
   return `${tagPrefix}${nameServerIndexPath(subgroup)}`;
 }
 
+/**
+ * The subgroup a Consul tag routes in the NameServer-index Fabio with prefix `tagPrefix`, or undefined when
+ * the tag is not a NameServer-index tag of that prefix: the inverse of `nameServerIndexTag`.
+ */
+export function nameServerIndexSubgroup(tagPrefix: string, tag: string): string | undefined {
+  const head = nameServerIndexTag(tagPrefix, DEFAULT_SUBGROUP).slice(0, -DEFAULT_SUBGROUP.length);
+  if (!tag.startsWith(head)) return undefined;
+  const subgroup = tag.slice(head.length);
+  return SUBGROUP.test(subgroup) ? subgroup : undefined;
+}
+
 /** The URL RocketMQ clients fetch, for documentation and stack outputs. */
 export function nameServerIndexUrl(domain: string, port: number, subgroup: string = DEFAULT_SUBGROUP): string {
   return `http://${domain}:${port}${nameServerIndexPath(subgroup)}`;

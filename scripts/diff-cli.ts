@@ -13,7 +13,8 @@ import {
   type DiffReport,
 } from "../diff";
 import { BaseError, renderAtBase } from "./base-render";
-import { stackNameOf, type Console } from "./render-cli";
+import type { Console } from "./render-cli";
+import { stackNameOf } from "./stack-args";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
 

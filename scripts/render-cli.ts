@@ -2,10 +2,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile, stackFileName, stackOfFileName } from "../config";
+import { ConfigError, loadStackFile } from "../config";
 import { renderJobs } from "../render";
 import { jobArtifactPath, renderArtifacts, type Artifact } from "../render/artifacts";
 import { renderSummary } from "../render/summary";
+import { isUsageError, stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
 
@@ -29,14 +30,10 @@ export const OWNED_DIRS = ["jobs", "prometheus", "consul-acl", "packer"] as cons
  */
 export const OUTPUT_MARKER = ".rocketmq-system-jobs-render";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
 export interface Console {
   log(line: string): void;
   error(line: string): void;
 }
-
-class UsageError extends Error {}
 
 /** The output directory could not be written; the message names the path. */
 class OutputError extends Error {}
@@ -51,7 +48,7 @@ export function renderCli(argv: string[], io: Console): number {
       io.error(`error: ${err.message}`);
       return 1;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isUsageError(err)) {
       io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -74,14 +71,9 @@ function render(argv: string[], io: Console): void {
     io.log(USAGE);
     return;
   }
-  if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
-    throw new UsageError("give exactly one of --stack or --stack-file");
-  }
+  const { file: stackFile, stack } = stackSource(values);
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
 
-  const stackFile =
-    values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
-  const stack = values.stack ?? stackNameOf(stackFile);
   // Everything is rendered (and so validated) before the first file is written.
   const cfg = loadStackFile(stackFile);
   const artifacts = renderArtifacts(cfg, stack, path.basename(stackFile));
@@ -92,12 +84,6 @@ function render(argv: string[], io: Console): void {
   for (const target of written.values()) io.log(target);
   const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
   io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack, path.basename(stackFile)), fileOf)}`);
-}
-
-/** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
-export function stackNameOf(file: string): string {
-  const base = path.basename(file);
-  return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
 }
 
 /**

@@ -160,10 +160,14 @@ export async function startFabio(
   consul: Pick<ConsulAgent, "httpAddr">,
   variables: NomadVariables = {},
   env: Record<string, string> = {},
+  /** Listen on these instead of free ports: a test whose stack file already holds free ports passes its own. */
+  ports?: Pick<TestAddresses, "proxyPorts" | "uiPort">,
 ): Promise<Fabio> {
   const properties = renderTemplateActions(templateData, variables);
-  const [uiPort, ...proxyPorts] = await freePorts(1 + Math.max(1, listenerCount(properties)));
-  const text = forTestMachine(properties, { proxyPorts, uiPort: uiPort!, consulAddr: consul.httpAddr });
+  const [freeUi, ...freeProxies] = ports ? [] : await freePorts(1 + Math.max(1, listenerCount(properties)));
+  const uiPort = ports?.uiPort ?? freeUi!;
+  const proxyPorts = ports?.proxyPorts ?? freeProxies;
+  const text = forTestMachine(properties, { proxyPorts, uiPort, consulAddr: consul.httpAddr });
   const dir = tempDir("fabio");
   const file = path.join(dir, "fabio.properties");
   fs.writeFileSync(file, text);

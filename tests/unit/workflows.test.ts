@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../support/stack";
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -126,6 +127,29 @@ describe("the GitHub workflows", () => {
     expect(pulumiStacks(jobs["up-prod"]!)).toEqual(["prod"]);
   });
 
+  it("verify each stack from the outside right after its pulumi up, failing the deploy when it fails", () => {
+    const { jobs } = workflows["deploy.yml"]!;
+    for (const [job, stack] of [
+      ["up-dev", "dev"],
+      ["up-prod", "prod"],
+    ] as const) {
+      const steps = jobs[job]!.steps;
+      const up = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
+      const verify = steps.findIndex((s) => s.run?.includes("npm run verify"));
+      expect(verify, job).toBe(up + 1);
+      const run = steps[verify]!.run!;
+      expect(run).toContain(`npm run verify -- --stack ${stack} && exit 0`);
+      // The step's last word is a failure: only a passing verify leaves it early with 0.
+      expect(run.trim().split("\n").at(-1)).toBe("exit 1");
+      expect(Object.keys(steps[verify]!.env ?? {}).sort()).toEqual([
+        "CONSUL_HTTP_ADDR",
+        "CONSUL_HTTP_TOKEN",
+        "NOMAD_ADDR",
+        "NOMAD_TOKEN",
+      ]);
+    }
+  });
+
   it("run previews and deploys on the runner the repository names, one that can reach Nomad", () => {
     const deployJobs = [
       workflows["pull-request.yml"]!.jobs.preview!,
@@ -147,7 +171,9 @@ describe("the GitHub workflows", () => {
     const text = Object.keys(workflows)
       .map((f) => fs.readFileSync(path.join(WORKFLOW_DIR, f), "utf8"))
       .join("\n");
-    for (const match of text.matchAll(/^\s*(PULUMI_ACCESS_TOKEN|NOMAD_TOKEN|NOMAD_ADDR|github-token):\s*(.+)$/gm)) {
+    for (const match of text.matchAll(
+      /^\s*(PULUMI_ACCESS_TOKEN|NOMAD_TOKEN|NOMAD_ADDR|CONSUL_HTTP_TOKEN|CONSUL_HTTP_ADDR|github-token):\s*(.+)$/gm,
+    )) {
       expect(match[2]).toMatch(/^\$\{\{ secrets\.\w+ \}\}$/);
     }
   });
