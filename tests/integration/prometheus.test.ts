@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertRules, RULE_FILE, RULE_TEST_FILE } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";

@@ -9,8 +9,8 @@ import {
   durationSeconds,
   RULE_FILE,
   type AlertDefinition,
+  renderArtifacts,
 } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
 import { loadStack, minimalRaw, parseRaw } from "../support/stack";
 
 describe("the alert rule tests", () => {
