@@ -2,7 +2,6 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile, stackFileName } from "../config";
-import { renderArtifacts } from "../render/artifacts";
 import {
   compareRenders,
   consequencesOf,
@@ -12,6 +11,7 @@ import {
   stackFactsOf,
   type DiffReport,
 } from "../diff";
+import { renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
 import type { Console } from "./render-cli";
 import { stackNameOf } from "./stack-args";

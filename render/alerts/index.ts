@@ -6,13 +6,12 @@ import type { AlertDefinition } from "./definition";
 import { fabioDown, fabioMissing } from "./fabio";
 import { nomadNoLeader } from "./nomad";
 import { prometheusConfigReloadFailed } from "./prometheus";
-import { serverDown, serversMissing, targetDown } from "./targets";
+import { anyTargetDown, serverDown, serversMissing } from "./targets";
 
 export * from "./definition";
 
 export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
   const cluster = cfg.clusterName;
-  const targetDownFor = cfg.prometheus.targetDownFor;
   return [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
     serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect, cluster),
@@ -22,17 +21,7 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
     consulNoLeader(cfg),
     fabioDown(cfg),
     ...fabioMissing(cfg),
-    targetDown({
-      alert: "TargetDown",
-      job: undefined,
-      for: targetDownFor,
-      severity: "warning",
-      annotations: ({ label }) => ({
-        summary: `Scrape target ${label("instance")} of job ${label("job")} is down`,
-        description: `${label("job")} target ${label("instance")} has been down for ${targetDownFor}.`,
-      }),
-      example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster },
-    }),
+    anyTargetDown(cfg),
     prometheusConfigReloadFailed(cfg),
   ];
 }

@@ -1,4 +1,6 @@
 // Alerts on scrape targets: one target down, or fewer targets discovered and up than there must be.
+import type { StackConfig } from "../../config";
+import { SCRAPE_JOBS } from "../prometheus-config";
 import type { AlertDefinition, Annotations, AnnotationContext, Labels, Severity } from "./definition";
 import { targetGoesDown, targetLeavesDiscovery } from "./scenarios";
 
@@ -73,4 +75,20 @@ export function serversMissing(
       }),
     ],
   };
+}
+
+/** Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all below the specific alerts. */
+export function anyTargetDown(cfg: StackConfig): AlertDefinition {
+  const targetDownFor = cfg.prometheus.targetDownFor;
+  return targetDown({
+    alert: "TargetDown",
+    job: undefined,
+    for: targetDownFor,
+    severity: "warning",
+    annotations: ({ label }) => ({
+      summary: `Scrape target ${label("instance")} of job ${label("job")} is down`,
+      description: `${label("job")} target ${label("instance")} has been down for ${targetDownFor}.`,
+    }),
+    example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName },
+  });
 }

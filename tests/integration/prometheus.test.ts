@@ -1,12 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RULE_FILE, RULE_TEST_FILE } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
-import { freePort, requireTools, runTool, stopAll, tempDir } from "../support/processes";
+import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import {
   activeTargets,
   startPrometheus,
@@ -124,5 +123,31 @@ describe.runIf(available)("a real Prometheus configured by the rendered file", (
   it("scrapes itself through its own Consul service, labelled with the cluster", async () => {
     const target = await waitForTarget(prometheus, "prometheus", "up");
     expect(target.labels.cluster).toBe(cfg.clusterName);
+  });
+});
+
+describe.runIf(available)("a real Prometheus sent SIGHUP with a config it rejects", () => {
+  afterAll(stopAll);
+
+  it("keeps running and reports the failed reload in the series PrometheusConfigReloadFailed reads", async () => {
+    // No Consul needed: discovery failing does not stop Prometheus, and the series is on its own /metrics.
+    const files = writePrometheusFiles(loadStack("prod"), "127.0.0.1:1");
+    const prometheus = await startPrometheus(files);
+    const reloadSeries = async () =>
+      /^prometheus_config_last_reload_successful (\d)$/m.exec((await http(`${prometheus.url}/metrics`)).text)?.[1];
+    expect(await reloadSeries()).toBe("1");
+    fs.appendFileSync(files.configFile, "\nscrape_configs: this is not a list\n");
+    prometheus.process.child.kill("SIGHUP");
+    const value = await waitFor(
+      "the failed reload in /metrics",
+      async () => ((await reloadSeries()) === "0" ? "0" : undefined),
+      { process: prometheus.process },
+    );
+    expect(value).toBe("0");
+    expect((await http(`${prometheus.url}/-/ready`)).status).toBe(200);
+    const rule = alertRules(loadStack("prod")).groups[0]!.rules.find(
+      (r) => r.alert === "PrometheusConfigReloadFailed",
+    )!;
+    expect(rule.expr).toMatch(/^prometheus_config_last_reload_successful\{.*\} == 0$/);
   });
 });

@@ -4,8 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import { fabioProperties, renderJobs, type RenderedJob } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import { fabioProperties, renderJobs, type RenderedJob, renderArtifacts } from "../../render";
 import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { nomadClientHcl } from "../../render";
 import {

@@ -5,8 +5,14 @@ import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import * as path from "node:path";
 import type { FabioRole, StackConfig } from "../../config";
-import { aclConsumers, nomadVariablePath, renderJobs, TOKEN_ITEM, type RenderedJob } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import {
+  aclConsumers,
+  nomadVariablePath,
+  renderArtifacts,
+  renderJobs,
+  TOKEN_ITEM,
+  type RenderedJob,
+} from "../../render";
 import { startConsul, type ConsulAgent } from "./consul";
 import { only, parseJobspec, type HclBody } from "./hcl";
 import { jobspecServices } from "./nomad";

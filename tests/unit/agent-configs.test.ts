@@ -22,8 +22,8 @@ import {
   renderImageFiles,
   renderJobs,
   type BootToken,
+  renderArtifacts,
 } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
 import { decodeTemplateEscapes, only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { RawConfig } from "../../config";
-import { renderArtifacts } from "../../render/artifacts";
 import {
   compareRenders,
   consequencesOf,
@@ -12,6 +11,7 @@ import {
 } from "../../diff";
 import { lineDiff } from "../../diff/line-diff";
 import { minimalRaw, parseRaw } from "../support/stack";
+import { renderArtifacts } from "../../render";
 
 const BASE = { ref: "origin/main", commit: "0123456789abcdef0123456789abcdef01234567" };
 

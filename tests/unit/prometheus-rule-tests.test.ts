@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import {
+  AGENT_VERSIONS,
   alertRules,
   alertRuleTestCase,
   alertRuleTests,
@@ -8,8 +9,8 @@ import {
   durationSeconds,
   RULE_FILE,
   type AlertDefinition,
+  renderArtifacts,
 } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
 import { loadStack, minimalRaw, parseRaw } from "../support/stack";
 
 describe("the alert rule tests", () => {
@@ -103,6 +104,12 @@ describe("rule tests derived from the alert definitions", () => {
     const metrics = cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))].sort());
     // 1.8: only the leader publishes autopilot health; 1.13+: every server publishes both gauges.
     expect(metrics).toEqual([["consul_autopilot_healthy"], ["consul_autopilot_healthy", "consul_server_isLeader"]]);
+  });
+
+  it("hold for the agent versions the images pin", () => {
+    // ConsulNoLeader reads Consul up to 1.8 and from 1.13; NomadNoLeader reads Nomad 1.x (render/alerts/).
+    expect(AGENT_VERSIONS.consul).toMatch(/^1\.([0-8]|1[3-9]|[2-9]\d)(\.|$)/);
+    expect(AGENT_VERSIONS.nomad).toMatch(/^1\./);
   });
 
   it("refuse a firing alert that lacks a label its annotations show", () => {
