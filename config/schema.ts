@@ -9,7 +9,7 @@ import {
   type DiscoveredServices,
   type DiscoveryPurpose,
 } from "./discovered-services";
-import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken } from "./primitives";
+import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken, uniqueList } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
 
@@ -17,7 +17,7 @@ const nomad = z.strictObject({
   /** Nomad region the jobs are submitted to. */
   region: safeToken.default("global"),
   /** Datacenters the jobs may be placed in. */
-  datacenters: z.array(safeToken).min(1, "must list at least one datacenter").default(["dc1"]),
+  datacenters: uniqueList(safeToken, "datacenter").min(1, "must list at least one datacenter").default(["dc1"]),
 });
 
 /** How NameServer hosts are picked out of the Nomad clients. */
@@ -69,7 +69,7 @@ function fabioInstance(defaults: {
       metricsPort: port.default(defaults.metricsPort),
       /** Consul tag prefix this Fabio builds routes from. */
       tagPrefix: safeToken.default(defaults.tagPrefix),
-      resources: resources.prefault({}),
+      resources: resources({ cpu: 200, memory: 128, minMemory: 16 }).prefault({}),
     })
     .prefault({});
 }

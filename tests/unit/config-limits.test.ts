@@ -123,3 +123,104 @@ describe("service names the scrape config discovers for another purpose", () => 
     }
   });
 });
+
+describe("bounds on intervals, retention and reservations", () => {
+  const prometheus = (settings: Record<string, unknown>) => withKeys({ prometheus: settings });
+
+  it("rejects a 1ms scrape interval, saying the range and why", () => {
+    expect(errorOf(prometheus({ scrapeInterval: "1ms" }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.scrapeInterval: must be from 1s to 2m: faster loads the targets for nothing, slower than 2m lets series drop out of queries between samples; it is "1ms"',
+    );
+  });
+
+  it.each([
+    ["scrapeInterval", "999ms"],
+    ["scrapeInterval", "2m1s"],
+    ["evaluationInterval", "500ms"],
+    ["evaluationInterval", "10m"],
+    ["retentionTime", "1000y"],
+    ["retentionTime", "5y1d"],
+    ["retentionTime", "1h59m"],
+  ])("rejects %s %j", (key, value) => {
+    expect(errorOf(prometheus({ [key]: value }))).toMatch(
+      new RegExp(
+        `^Pulumi\\.prod\\.yaml: rocketmq-system-jobs:prometheus\\.${key}: must be from \\S+ to \\S+: .*; it is "${value}"$`,
+      ),
+    );
+  });
+
+  it.each([
+    ["scrapeInterval", "1s"],
+    ["scrapeInterval", "2m"],
+    ["evaluationInterval", "1m30s"],
+    ["retentionTime", "2h"],
+    ["retentionTime", "5y"],
+    ["retentionTime", "52w"],
+  ])("accepts %s %j at or inside the bounds", (key, value) => {
+    expect(parseRaw(prometheus({ [key]: value })).prometheus).toMatchObject({ [key]: value });
+  });
+
+  it.each([
+    [
+      { fabio: { nameServerIndex: { resources: { cpu: 1e8 } } } },
+      "fabio.nameServerIndex.resources.cpu",
+      "MHz from 1 to 100000",
+      "100000000",
+    ],
+    [
+      { fabio: { prometheus: { resources: { memory: 999999999 } } } },
+      "fabio.prometheus.resources.memory",
+      "MiB from 16 to 262144",
+      "999999999",
+    ],
+    [
+      { fabio: { prometheus: { resources: { memory: 8 } } } },
+      "fabio.prometheus.resources.memory",
+      "MiB from 16 to 262144",
+      "8",
+    ],
+    [{ prometheus: { resources: { cpu: 0 } } }, "prometheus.resources.cpu", "MHz from 1 to 100000", "0"],
+    [{ prometheus: { resources: { memory: 32 } } }, "prometheus.resources.memory", "MiB from 64 to 262144", "32"],
+    [
+      { prometheus: { resources: { memory: 300000 } } },
+      "prometheus.resources.memory",
+      "MiB from 64 to 262144",
+      "300000",
+    ],
+    [
+      { prometheus: { storage: { kind: "ephemeralDisk", sizeMb: 1e7 } } },
+      "prometheus.storage.sizeMb",
+      "MB from 100 to 1048576",
+      "10000000",
+    ],
+  ])("rejects a reservation no host offers or no task runs in (%o)", (keys, key, range, given) => {
+    expect(errorOf(withKeys(keys))).toBe(
+      `Pulumi.prod.yaml: rocketmq-system-jobs:${key}: must be a whole number of ${range} (Nomad places ${key.includes("storage") ? "the job only on a host with that much disk free" : "a task only on a host with that much free"}); it is ${given}`,
+    );
+  });
+
+  it("accepts reservations at the bounds", () => {
+    const cfg = parseRaw(
+      withKeys({
+        fabio: { nameServerIndex: { resources: { cpu: 100000, memory: 16 } } },
+        prometheus: { resources: { cpu: 1, memory: 262144 } },
+      }),
+    );
+    expect(cfg.fabio.nameServerIndex.resources).toEqual({ cpu: 100000, memory: 16 });
+    expect(cfg.prometheus.resources).toEqual({ cpu: 1, memory: 262144 });
+  });
+});
+
+describe("lists with a repeated item", () => {
+  it("rejects a datacenter listed twice, naming the repeat's index", () => {
+    expect(errorOf(withKeys({ nomad: { datacenters: ["dc1", "dc2", "dc1"] } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:nomad.datacenters[2]: "dc1" is listed twice (also at [0]); list each datacenter once',
+    );
+  });
+
+  it("rejects a Consul server the agents join listed twice", () => {
+    expect(errorOf(withKeys({ images: { consul: { retryJoin: ["10.0.0.1", "10.0.0.1"] } } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:images.consul.retryJoin[1]: "10.0.0.1" is listed twice (also at [0]); list each server once',
+    );
+  });
+});
