@@ -11,6 +11,20 @@ import { PROJECT_DIR } from "../support/stack";
 const STACK = "config:\n  rocketmq-system-jobs:clusterName: scratch\n";
 const MARKER = '\nbase_only "marker" {\n  note = "only the base revision\'s template has this"\n}\n';
 
+const OLDER_RULES_RENDER = `
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import "./render-original";
+
+const dir = path.join(process.argv[process.argv.indexOf("--out") + 1]!, "prometheus");
+for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".rules.yml"))) {
+  const doc = parse(fs.readFileSync(path.join(dir, file), "utf8"));
+  doc.groups[0].rules.pop();
+  fs.writeFileSync(path.join(dir, file), stringify(doc));
+}
+`;
+
 let repo: string;
 let stackFile: string;
 
@@ -63,6 +77,11 @@ beforeAll(() => {
     .find((f) => f.endsWith(".mustache") && fs.readFileSync(path.join(repo, "jobspecs", f), "utf8").includes('job "'));
   fs.appendFileSync(path.join(repo, "jobspecs", template!), MARKER);
   commit("marker");
+  git("checkout", "-q", "valid", "--", ".");
+  // A base whose renderer lacked an alert: the real render CLI, then the last rule of the rule file dropped.
+  fs.renameSync(path.join(repo, "scripts", "render.ts"), path.join(repo, "scripts", "render-original.ts"));
+  fs.writeFileSync(path.join(repo, "scripts", "render.ts"), OLDER_RULES_RENDER);
+  commit("older-rules");
   // The working tree as at `valid`, with HEAD at `marker`.
   git("checkout", "-q", "valid", "--", ".");
 }, 60_000);
@@ -128,6 +147,27 @@ describe("npm run diff on a scratch repository", () => {
     // One template may render several jobs (the two Fabios share one): each lost the base's block, nothing else.
     expect(removed.length).toBeGreaterThan(0);
     for (const change of removed) expect(change.path).toEqual(['base_only "marker"']);
+  });
+
+  it("shows an alert the base's renderer lacked as one alert added, with its fields", async () => {
+    writeStack();
+    const { stdout } = await diff("--base", "older-rules", "--json");
+    const report = JSON.parse(stdout) as {
+      artifacts: { path: string; status: string; changes?: { kind: string; path: string[]; value: unknown }[] }[];
+    };
+    const rules = report.artifacts.filter((a) => a.path.startsWith("prometheus/"));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      path: expect.stringMatching(/^prometheus\/[\w-]+\.rules\.yml$/),
+      status: "changed",
+    });
+    const changes = rules[0]!.changes!;
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({
+      kind: "added",
+      path: [expect.stringMatching(/^groups "/), expect.stringMatching(/^alert "\w+"$/)],
+    });
+    expect(changes[0]!.value).toEqual(expect.objectContaining({ expr: expect.any(String), for: expect.any(String) }));
   });
 
   it("says in one line that the base's config is invalid, and shows everything as added", async () => {
