@@ -86,7 +86,7 @@ export function describeValue(value: unknown): string {
     return json.length <= 80 ? `the list ${json}` : `a list of ${value.length} items`;
   }
   if (typeof value === "object") return "a mapping";
-  return String(value);
+  return typeof value; // undefined; YAML and JSON hold no other kind of value
 }
 
 function oneOf(values: readonly unknown[]): string {

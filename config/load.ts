@@ -114,7 +114,10 @@ export function encodeAsEngine(doc: Document): Record<string, string> {
 function scalarText(scalar: Scalar): string {
   if (scalar.value === null) return "";
   if (scalar.type === Scalar.PLAIN && scalar.source !== undefined) return scalar.source;
-  return String(scalar.value);
+  const value: unknown = scalar.value;
+  if (typeof value === "string") return value;
+  // A quoted or block scalar is a string; what is left is a number, boolean or bigint.
+  return typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? String(value) : "";
 }
 
 /**

@@ -71,7 +71,8 @@ async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label
       Interval: "1s",
       Timeout: "1s",
     }));
-    const body = { ID: `${service.name}-1`, Name: service.name, Port: port, Address: "127.0.0.1", Tags: service.tags };
+    const name = String(service.name);
+    const body = { ID: `${name}-1`, Name: name, Port: port, Address: "127.0.0.1", Tags: service.tags };
     const { status, text } = await http(`${consul.url}/v1/agent/service/register`, {
       method: "PUT",
       body: { ...body, Checks: checks },

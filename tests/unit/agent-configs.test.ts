@@ -552,7 +552,10 @@ describe("hostile values in image files", () => {
       client_addr: `127.0.0.1 ${value}`,
       ports: [{ http: 8500 }],
     });
-    expect(JSON.parse(consulServiceJson(cfg)).service.tags).toEqual([`cluster-${value}`, "http"]);
+    expect((JSON.parse(consulServiceJson(cfg)) as { service: { tags: string[] } }).service.tags).toEqual([
+      `cluster-${value}`,
+      "http",
+    ]);
   });
 
   it.each(HOSTILE)("come back from the Nomad configs exactly: %j", async (value) => {
