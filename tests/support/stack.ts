@@ -1,6 +1,13 @@
 // Stack configs for tests: the committed stack files, and raw configs to break on purpose.
 import * as path from "node:path";
-import { loadStackFile, parseStackConfig, stackFileName, type RawConfig, type StackConfig } from "../../config";
+import {
+  ConfigError,
+  loadStackFile,
+  parseStackConfig,
+  stackFileName,
+  type RawConfig,
+  type StackConfig,
+} from "../../config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const STACKS = ["dev", "prod"] as const;
@@ -20,4 +27,15 @@ export function minimalRaw(): RawConfig {
 
 export function parseRaw(raw: RawConfig, file = "Pulumi.test.yaml"): StackConfig {
   return parseStackConfig(raw, file);
+}
+
+/** The one-line message validation rejects `raw` with; throws if it is accepted or fails any other way. */
+export function configErrorOf(raw: RawConfig, file = "Pulumi.test.yaml"): string {
+  try {
+    parseStackConfig(raw, file);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
 }

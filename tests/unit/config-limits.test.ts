@@ -1,21 +1,13 @@
 // Config that validation used to accept and every host would then fail on: Fabio ports the agents hold, service
 // names the scrape config already discovers, absurd sizes and intervals, lists with duplicates.
 import { describe, expect, it } from "vitest";
-import { ConfigError, type RawConfig } from "../../config";
+import type { RawConfig } from "../../config";
 import { prometheusConfig } from "../../render";
-import { minimalRaw, parseRaw } from "../support/stack";
+import { configErrorOf, minimalRaw, parseRaw } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
-function errorOf(raw: RawConfig): string {
-  try {
-    parseRaw(raw, "Pulumi.prod.yaml");
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
-}
+const errorOf = (raw: RawConfig): string => configErrorOf(raw, "Pulumi.prod.yaml");
 
 const withKeys = (keys: Record<string, unknown>): RawConfig => ({
   ...minimalRaw(),
