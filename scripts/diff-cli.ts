@@ -94,7 +94,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   const report: DiffReport = {
     stack,
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
-    consequences: consequencesOf(comparison.parsed, stackFactsOf(cfg)),
+    consequences: consequencesOf(comparison, stackFactsOf(cfg)),
     artifacts: comparison.artifacts,
   };
 

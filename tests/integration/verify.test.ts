@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
 import {
   nameServerIndexTag,
   prometheusConfig,
@@ -80,12 +80,10 @@ async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label
   }
 }
 
-async function register(
-  consul: Agent,
-  service: { id: string; name: string; port: number; tags: string[]; check: string },
-) {
+/** Registers a service (its ID is its name) on the test node, with one HTTP check. */
+async function register(consul: Agent, service: { name: string; port: number; tags: string[]; check: string }) {
   const body = {
-    ID: service.id,
+    ID: service.name,
     Name: service.name,
     Port: service.port,
     Address: "127.0.0.1",
@@ -114,9 +112,12 @@ async function startNomadStandIn(): Promise<{ port: number; healthy: boolean; cl
   return state;
 }
 
-/** The Consul services the rendered config discovers a scrape job's targets by. */
-function discoveredServices(cfg: StackConfig, job: string): string[] {
-  return prometheusConfig(cfg).scrape_configs.find((c) => c.job_name === job)!.consul_sd_configs[0]!.services;
+/** Waits (bounded) until Consul reports a check of `service` critical. */
+async function waitForCritical(consul: Agent, service: string): Promise<void> {
+  await waitFor(`Consul to mark a check of ${service} critical`, async () => {
+    const { text } = await http(`${consul.url}/v1/health/checks/${service}`);
+    return (JSON.parse(text) as { Status: string }[]).some((check) => check.Status === "critical") ? true : undefined;
+  });
 }
 
 async function runVerify(file: string): Promise<{ code: number; report: VerifyReport; stderr: string }> {
@@ -193,12 +194,11 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     }
 
     nomadStandIn = await startNomadStandIn();
-    for (const job of [SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients]) {
-      for (const name of discoveredServices(cfg, job)) {
-        // Nomad registers its HTTP endpoint with the tag "http".
-        const check = `http://127.0.0.1:${nomadStandIn.port}/`;
-        await register(consul, { id: `${name}-stand-in`, name, port: nomadStandIn.port, tags: ["http"], check });
-      }
+    const { nomadServers, nomadClients } = discoveredServices(cfg);
+    for (const name of [...nomadServers, ...nomadClients]) {
+      // Nomad registers its HTTP endpoint with the tag "http".
+      const check = `http://127.0.0.1:${nomadStandIn.port}/`;
+      await register(consul, { name, port: nomadStandIn.port, tags: ["http"], check });
     }
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
     // refresh_interval (30s) after a first answer that was empty.
@@ -210,7 +210,6 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
     const tag = nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, SUBGROUP);
     await register(consul, {
-      id: "rocketmq-a",
       name: "rocketmq-a",
       port: index.port,
       tags: [tag],
@@ -290,7 +289,6 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       `${cfg.fabio.prometheus.tagPrefix}/rocketmq/${leak}`,
     ];
     await register(consul, {
-      id: "rocketmq-leaky",
       name: "rocketmq-leaky",
       port: leaky.port,
       tags,
@@ -318,17 +316,13 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const tags = [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
-      id: "rocketmq-broken",
       name: "rocketmq-broken",
       port: index.port,
       tags,
       check: `${index.url}/nope`,
     });
     try {
-      await waitFor("Consul to mark rocketmq-broken critical", async () => {
-        const { text } = await http(`${consul.url}/v1/health/checks/rocketmq-broken`);
-        return (JSON.parse(text) as { Status: string }[])[0]?.Status === "critical" ? true : undefined;
-      });
+      await waitForCritical(consul, "rocketmq-broken");
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
       expect(failures(report)).toEqual([
@@ -370,11 +364,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   it("names the host whose index Fabio is stopped: its service check and the lookups through it", async () => {
     await fabios.nameServerIndex.stop();
-    await waitFor("Consul to mark the stopped Fabio critical", async () => {
-      const { text } = await http(`${consul.url}/v1/health/service/${cfg.fabio.nameServerIndex.jobName}`);
-      const checks = (JSON.parse(text) as { Checks: { Status: string }[] }[])[0]?.Checks ?? [];
-      return checks.some((c) => c.Status === "critical") ? true : undefined;
-    });
+    await waitForCritical(consul, cfg.fabio.nameServerIndex.jobName);
     await waitForScrapes("Prometheus to see the stopped Fabio's metrics target down", (seen) =>
       (seen.get(SCRAPE_JOBS.fabio) ?? []).includes("down"),
     );
