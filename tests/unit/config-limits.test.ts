@@ -219,7 +219,7 @@ describe("lists with a repeated item", () => {
 
 describe("a Consul server API that only loopback reaches", () => {
   it.each(["127.0.0.1", "127.0.0.1 ::1"])("rejects clientAddr %j, saying why Prometheus needs more", (clientAddr) => {
-    expect(errorOf(withKeys({ images: { consulServer: { clientAddr } } }))).toBe(
+    expect(configErrorOf(withKeys({ images: { consulServer: { clientAddr } } }))).toBe(
       `Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include an address other hosts reach (0.0.0.0 or the server's own IP): Prometheus scrapes consul_http from another host, and an API on loopback alone answers no one there; it is "${clientAddr}"`,
     );
   });
