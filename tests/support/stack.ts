@@ -1,5 +1,6 @@
 // Stack configs for tests: the committed stack files, and raw configs to break on purpose.
 import * as path from "node:path";
+import { expect } from "vitest";
 import {
   ConfigError,
   loadStackFile,
@@ -29,13 +30,13 @@ export function parseRaw(raw: RawConfig, file = "Pulumi.test.yaml"): StackConfig
   return parseStackConfig(raw, file);
 }
 
-/** The one-line message validation rejects `raw` with; throws if it is accepted or fails any other way. */
-export function configErrorOf(raw: RawConfig, file = "Pulumi.test.yaml"): string {
+/** The one-line message a raw config is rejected with, as a ConfigError; fails when the config is accepted. */
+export function configErrorOf(raw: RawConfig, file = "Pulumi.prod.yaml"): string {
   try {
-    parseStackConfig(raw, file);
+    parseRaw(raw, file);
   } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
   }
   throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
 }
