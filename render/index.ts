@@ -5,6 +5,7 @@ import { renderPrometheusJob } from "./prometheus-job";
 import type { RenderedJob } from "./rendered-job";
 
 export * from "./hcl";
+export * from "./cluster-scope";
 export * from "./nameserver-index";
 export * from "./fabio-properties";
 export * from "./fabio-job";

@@ -2,12 +2,15 @@
 import { stringify } from "yaml";
 import { FABIO_ROLES, type StackConfig } from "../config";
 import { CONSUL_HTTP_SERVICE } from "./agents";
+import { clusterTag, nomadClientService, nomadServerService } from "./cluster-scope";
 import { fabioMetricsService } from "./fabio-properties";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
   server: string;
   services: string[];
+  /** Only instances carrying every one of these tags. */
+  tags?: string[];
   token?: string;
 }
 
@@ -89,7 +92,8 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     metrics_path: metricsPath,
     ...(prometheusFormat ? { params: { format: ["prometheus"] } } : {}),
     ...(consulAuth && token ? { bearer_token: token } : {}),
-    consul_sd_configs: [{ server, services, ...(token ? { token } : {}) }],
+    // Only this stack's instances: another stack on the same Consul registers the same service names.
+    consul_sd_configs: [{ server, services, tags: [clusterTag(cfg)], ...(token ? { token } : {}) }],
     relabel_configs: [...relabel, clusterLabel],
   });
 
@@ -106,18 +110,16 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     rule_files: [`${RULES_DIR}/*.yml`],
     scrape_configs: [
       // Nomad registers its HTTP, RPC and Serf endpoints as one service with different tags.
-      job(SCRAPE_JOBS.nomadServers, ["nomad"], "/v1/metrics", [keepTag("http")], { prometheusFormat: true }),
-      job(SCRAPE_JOBS.nomadClients, ["nomad-client"], "/v1/metrics", [keepTag("http")], { prometheusFormat: true }),
-      job(
-        SCRAPE_JOBS.consulServers,
-        [CONSUL_HTTP_SERVICE],
-        "/v1/agent/metrics",
-        [keepTag(`cluster-${cfg.clusterName}`)],
-        {
-          prometheusFormat: true,
-          consulAuth: true,
-        },
-      ),
+      job(SCRAPE_JOBS.nomadServers, [nomadServerService(cfg)], "/v1/metrics", [keepTag("http")], {
+        prometheusFormat: true,
+      }),
+      job(SCRAPE_JOBS.nomadClients, [nomadClientService(cfg)], "/v1/metrics", [keepTag("http")], {
+        prometheusFormat: true,
+      }),
+      job(SCRAPE_JOBS.consulServers, [CONSUL_HTTP_SERVICE], "/v1/agent/metrics", [], {
+        prometheusFormat: true,
+        consulAuth: true,
+      }),
       job(
         SCRAPE_JOBS.fabio,
         FABIO_ROLES.map((role) => fabioMetricsService(cfg.fabio[role])),

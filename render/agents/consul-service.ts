@@ -1,5 +1,6 @@
 // consul_service.json / consul_service.boot.json: the service Prometheus discovers Consul servers by.
 import type { StackConfig } from "../../config";
+import { clusterTag } from "../cluster-scope";
 
 /** The Consul service Prometheus discovers Consul servers by (the seed's name). */
 export const CONSUL_HTTP_SERVICE = "consul_http";
@@ -31,7 +32,7 @@ export function consulServiceJson(cfg: StackConfig): string {
     service: {
       name: CONSUL_HTTP_SERVICE,
       port: httpPort,
-      tags: [`cluster-${cfg.clusterName}`, "http"],
+      tags: [clusterTag(cfg), "http"],
       check: {
         id: CONSUL_HTTP_SERVICE,
         name: "Consul HTTP API",

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import { fabioProperties, renderJobs, type RenderedJob } from "../../render";
+import { fabioProperties, fabioTagPrefix, renderJobs, type RenderedJob } from "../../render";
 import { renderArtifacts } from "../../render/artifacts";
 import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { nomadClientHcl } from "../../render";
@@ -301,7 +301,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     expect(network.ReservedPorts ?? []).toEqual([]);
     const service = only<NomadService>(storedServices(group), "Prometheus service");
     expect((network.DynamicPorts ?? []).map((port) => port.Label)).toContain(service.PortLabel);
-    expect(service.Tags).toContain(`${cfg.fabio.prometheus.tagPrefix}/`);
+    expect(service.Tags).toContain(`${fabioTagPrefix(cfg, "prometheus")}/`);
     // Host networking, listening on the dynamic port Nomad substitutes at task start.
     const task = only<NomadTask>(group.Tasks, "task");
     expect(task.Config).toMatchObject({ network_mode: "host" });
