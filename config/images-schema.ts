@@ -2,7 +2,7 @@
 // The cluster name, the NameServer host selection, the Nomad region and the Consul address the jobs use
 // are read from the top-level keys; only what exists on the machines alone is defined here.
 import { z } from "zod";
-import { port, safeToken } from "./primitives";
+import { port, safeToken, uniqueList } from "./primitives";
 
 // Go's time.ParseDuration syntax, which Consul and Nomad use for every duration in their agent config.
 const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
@@ -42,7 +42,10 @@ const consul = z.strictObject({
    * Consul servers every agent joins at boot (`retry_join`): addresses, host names or go-discover
    * strings. Empty (Consul's own default) leaves joining to an operator's `consul join`.
    */
-  retryJoin: z.array(z.string().regex(JOIN_TARGET, "must be a host, host:port or go-discover string")).default([]),
+  retryJoin: uniqueList(
+    z.string().regex(JOIN_TARGET, "must be a host, host:port or go-discover string"),
+    "server",
+  ).default([]),
   /** `data_dir` of every Consul agent. */
   dataDir: absolutePath.default("/opt/consul"),
   /** Cluster (serf/RPC) address, resolved on the machine at boot. */

@@ -7,3 +7,5 @@ export * from "./images-schema";
 export * from "./load";
 export * from "./acl-policy-name";
 export * from "./stack-file";
+export * from "./agent-ports";
+export * from "./discovered-services";

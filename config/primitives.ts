@@ -62,12 +62,45 @@ export const pinnedImage = z
       ctx.addIssue({ code: "custom", message: `"${ref}" is tagged latest; pin a version or a digest` });
   });
 
-export const resources = z.strictObject({
-  /** MHz of CPU Nomad reserves for the task. */
-  cpu: z.number().int().min(1).default(200),
-  /** MiB of memory Nomad reserves for the task. */
-  memory: z.number().int().min(16).default(128),
-});
+/** A whole number from `min` to `max`, every rule stated in one message that names the unit. */
+export function wholeNumberBetween(min: number, max: number, unit: string, why = "") {
+  const rule = `must be a whole number of ${unit} from ${min} to ${max}${why}`;
+  return z.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+}
+
+/**
+ * Bounds of a task's reservation. Nomad places a task only on a client with that much free, so a figure no
+ * NameServer host has (100 GHz, 256 GiB) leaves the job pending everywhere instead of failing.
+ */
+export const MAX_CPU_MHZ = 100_000;
+export const MAX_MEMORY_MIB = 262_144;
+const NO_HOST_HAS = " (Nomad places a task only on a host with that much free)";
+
+/** A task's `resources`: MHz of CPU and MiB of memory Nomad reserves for it. */
+export function resources(defaults: { cpu: number; memory: number; minMemory: number }) {
+  return z.strictObject({
+    /** MHz of CPU Nomad reserves for the task. */
+    cpu: wholeNumberBetween(1, MAX_CPU_MHZ, "MHz", NO_HOST_HAS).default(defaults.cpu),
+    /** MiB of memory Nomad reserves for the task. */
+    memory: wholeNumberBetween(defaults.minMemory, MAX_MEMORY_MIB, "MiB", NO_HOST_HAS).default(defaults.memory),
+  });
+}
+
+/** A list in which every item appears once; a repeat is reported at its own index. */
+export function uniqueList<T extends z.ZodType<string>>(item: T, noun: string) {
+  return z.array(item).superRefine((list, ctx) => {
+    list.forEach((value, i) => {
+      const first = list.indexOf(value);
+      if (first < i) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `${JSON.stringify(value)} is listed twice (also at [${first}]); list each ${noun} once`,
+        });
+      }
+    });
+  });
+}
 
 /** host:port of an agent's HTTP API, with a port Nomad and Consul can listen on. */
 export const hostPort = z.string().superRefine((address, ctx) => {

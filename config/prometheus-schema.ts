@@ -1,6 +1,6 @@
 // Stack config of the Prometheus service job.
 import { z } from "zod";
-import { dnsName, nodeMetaKey, pinnedImage, safeToken } from "./primitives";
+import { dnsName, nodeMetaKey, pinnedImage, resources, safeToken, wholeNumberBetween } from "./primitives";
 
 // Prometheus' own duration syntax (units largest first), which also feeds its command-line flags.
 const PROM_DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
@@ -10,6 +10,36 @@ export const promDuration = z
   .string()
   .regex(PROM_DURATION, "must be a Prometheus duration such as 15s, 5m or 15d")
   .refine((d) => d !== "" && /[1-9]/.test(d), "must be a duration above zero");
+
+const UNIT_MS: Record<string, number> = {
+  y: 365 * 86_400_000,
+  w: 7 * 86_400_000,
+  d: 86_400_000,
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+};
+
+/** Milliseconds of a Prometheus duration (`1y` is 365 days, as Prometheus counts it). */
+export function promDurationMs(duration: string): number {
+  let ms = 0;
+  for (const [, n = "0", unit = "ms"] of duration.matchAll(/(\d+)(ms|[ywdhms])/g)) ms += Number(n) * UNIT_MS[unit]!;
+  return ms;
+}
+
+/** A Prometheus duration from `min` to `max` (both Prometheus durations), `why` saying what lies outside. */
+function promDurationBetween(min: string, max: string, why: string) {
+  return promDuration.refine(
+    (d) => promDurationMs(d) >= promDurationMs(min) && promDurationMs(d) <= promDurationMs(max),
+    `must be from ${min} to ${max}: ${why}`,
+  );
+}
+
+// Prometheus looks 5m back for a series' latest sample: much beyond 2m between samples and series drop out of
+// queries and alerts between scrapes; below 1s it scrapes or evaluates faster than the targets refresh.
+const INTERVAL_WHY =
+  "faster loads the targets for nothing, slower than 2m lets series drop out of queries between samples";
 
 /** Where Prometheus runs: by default on the NameServer hosts, as the seed did. */
 const placement = z.discriminatedUnion("by", [
@@ -24,7 +54,15 @@ const storage = z.discriminatedUnion("kind", [
   /** A Nomad host volume (client `host_volume` stanza) mounted at /prometheus. */
   z.strictObject({ kind: z.literal("hostVolume"), volume: safeToken }),
   /** Nomad's ephemeral disk, sticky and migrated between allocations. */
-  z.strictObject({ kind: z.literal("ephemeralDisk"), sizeMb: z.number().int().min(100).default(2048) }),
+  z.strictObject({
+    kind: z.literal("ephemeralDisk"),
+    sizeMb: wholeNumberBetween(
+      100,
+      1_048_576,
+      "MB",
+      " (Nomad places the job only on a host with that much disk free)",
+    ).default(2048),
+  }),
 ]);
 
 export const prometheusSchema = z.strictObject({
@@ -33,11 +71,15 @@ export const prometheusSchema = z.strictObject({
   /** Prometheus container image, pinned. */
   image: pinnedImage.default("prom/prometheus:v2.53.4"),
   /** How often targets are scraped. */
-  scrapeInterval: promDuration.default("15s"),
+  scrapeInterval: promDurationBetween("1s", "2m", INTERVAL_WHY).default("15s"),
   /** How often alert rules are evaluated. */
-  evaluationInterval: promDuration.default("15s"),
+  evaluationInterval: promDurationBetween("1s", "2m", INTERVAL_WHY).default("15s"),
   /** `--storage.tsdb.retention.time`. */
-  retentionTime: promDuration.default("15d"),
+  retentionTime: promDurationBetween(
+    "2h",
+    "5y",
+    "Prometheus cuts a block every 2h, and years beyond that belong in long-term storage, not on a NameServer host",
+  ).default("15d"),
   /** `--storage.tsdb.retention.size`, e.g. `10GB`; unset means no size limit. */
   retentionSize: z
     .string()
@@ -52,12 +94,7 @@ export const prometheusSchema = z.strictObject({
   alertmanagerService: dnsName.optional(),
   /** How long a scrape target must stay down before the TargetDown alert fires. */
   targetDownFor: promDuration.default("5m"),
-  resources: z
-    .strictObject({
-      cpu: z.number().int().min(1).default(500),
-      memory: z.number().int().min(64).default(1024),
-    })
-    .prefault({}),
+  resources: resources({ cpu: 500, memory: 1024, minMemory: 64 }).prefault({}),
 });
 
 export type PrometheusConfig = z.infer<typeof prometheusSchema>;

@@ -1,7 +1,15 @@
 // The stack config schema: the only place a config key is defined, with its default and its checks.
 import { z } from "zod";
 import { ACL_POLICY_NAME_MAX, aclPolicyName } from "./acl-policy-name";
-import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken } from "./primitives";
+import { AGENT_PORTS, consulAddressPort, type AgentPort } from "./agent-ports";
+import {
+  discoveredServices,
+  DISCOVERY_PURPOSES,
+  fabioMetricsService,
+  type DiscoveredServices,
+  type DiscoveryPurpose,
+} from "./discovered-services";
+import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken, uniqueList } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
 
@@ -9,7 +17,7 @@ const nomad = z.strictObject({
   /** Nomad region the jobs are submitted to. */
   region: safeToken.default("global"),
   /** Datacenters the jobs may be placed in. */
-  datacenters: z.array(safeToken).min(1, "must list at least one datacenter").default(["dc1"]),
+  datacenters: uniqueList(safeToken, "datacenter").min(1, "must list at least one datacenter").default(["dc1"]),
 });
 
 /** How NameServer hosts are picked out of the Nomad clients. */
@@ -61,7 +69,7 @@ function fabioInstance(defaults: {
       metricsPort: port.default(defaults.metricsPort),
       /** Consul tag prefix this Fabio builds routes from. */
       tagPrefix: safeToken.default(defaults.tagPrefix),
-      resources: resources.prefault({}),
+      resources: resources({ cpu: 200, memory: 128, minMemory: 16 }).prefault({}),
     })
     .prefault({});
 }
@@ -105,6 +113,8 @@ export type StackConfig = z.infer<typeof stackConfigShape>;
 
 export const stackConfigSchema = stackConfigShape
   .superRefine(checkFabioPair)
+  .superRefine(checkAgentPorts)
+  .superRefine(checkServiceNames)
   .superRefine(checkConsulAcl)
   .superRefine(checkPrometheusHostVolume);
 export type FabioInstanceConfig = StackConfig["fabio"][FabioRole];
@@ -112,14 +122,71 @@ export type NameServerHosts = StackConfig["nameServerHosts"];
 
 type Ctx = z.RefinementCtx;
 
-/** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */
-function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
-  const ports: { path: (string | number)[]; value: number }[] = [];
-  for (const role of FABIO_ROLES) {
-    for (const which of ["proxyPort", "uiPort", "metricsPort"] as const) {
-      ports.push({ path: ["fabio", role, which], value: cfg.fabio[role][which] });
+/** The six static ports of the two Fabios, with their config key paths. */
+function fabioPorts(cfg: StackConfig): { path: (string | number)[]; value: number }[] {
+  return FABIO_ROLES.flatMap((role) =>
+    (["proxyPort", "uiPort", "metricsPort"] as const).map((which) => ({
+      path: ["fabio", role, which],
+      value: cfg.fabio[role][which],
+    })),
+  );
+}
+
+/**
+ * A Fabio port taken by the Consul or Nomad agent on the same host would make the Fabio fail to bind and
+ * crash-loop on every host: the agents' ports (AGENT_PORTS), the Consul client's HTTP port (`consul.address`)
+ * and the Consul server's (`images.consulServer.httpPort`).
+ */
+function checkAgentPorts(cfg: StackConfig, ctx: Ctx): void {
+  const taken: AgentPort[] = [
+    ...AGENT_PORTS,
+    { port: consulAddressPort(cfg), agent: "the Consul agent's HTTP API (consul.address)" },
+    { port: cfg.images.consulServer.httpPort, agent: "the Consul server's HTTP API (images.consulServer.httpPort)" },
+  ];
+  for (const { path, value } of fabioPorts(cfg)) {
+    const agent = taken.find((candidate) => candidate.port === value);
+    if (agent !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `port ${value} is ${agent.agent} on the same host; choose a port no Consul or Nomad agent listens on`,
+      });
     }
   }
+}
+
+/**
+ * The services the jobs register must not be one Prometheus discovers for another purpose: a Prometheus job
+ * named `nomad` would be scraped as a Nomad server, and the self-scrape job would find the Nomad servers.
+ */
+function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
+  const discovered = discoveredServices(cfg);
+  const registered: { path: (string | number)[]; name: string; purpose?: DiscoveryPurpose }[] = [
+    { path: ["prometheus", "jobName"], name: cfg.prometheus.jobName, purpose: "prometheus" },
+    ...FABIO_ROLES.flatMap((role) => [
+      // Each Fabio's own service (its UI's health check), which no scrape job is meant to find.
+      { path: ["fabio", role, "jobName"], name: cfg.fabio[role].jobName },
+      { path: ["fabio", role, "jobName"], name: fabioMetricsService(cfg.fabio[role]), purpose: "fabios" as const },
+    ]),
+  ];
+  for (const { path, name, purpose } of registered) {
+    const clash = (Object.keys(discovered) as (keyof DiscoveredServices)[]).find(
+      (other) => other !== purpose && discovered[other].includes(name),
+    );
+    if (clash !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `"${name}" is the Consul service Prometheus discovers ${DISCOVERY_PURPOSES[clash]} by, so it would be scraped as one of them; choose another name`,
+      });
+      return;
+    }
+  }
+}
+
+/** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */
+function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
+  const ports = fabioPorts(cfg);
   ports.forEach((p, i) => {
     const earlier = ports.slice(0, i).find((q) => q.value === p.value);
     if (earlier) {

@@ -22,7 +22,7 @@ build {
   }
 
   provisioner "shell" {
-    environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}"]
+    environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}", "CONSUL_VERSION=${var.consul_version}"]
     execute_command  = local.as_root
     inline           = concat(local.install_consul_boot_service, local.install_consul_config, local.clean_staging)
   }

@@ -50,6 +50,16 @@ variable "prometheus_volume_path" {
   description = "Path of the Nomad client's host_volume for Prometheus (images.nomad.prometheusVolumePath); empty when prometheus.storage is not a host volume."
 }
 
+variable "consul_version" {
+  type        = string
+  description = "The Consul release (1.8.7) or release line (1.8) the source image must carry: the version the alert rules are written for."
+}
+
+variable "nomad_version" {
+  type        = string
+  description = "The Nomad release (1.4.3) or release line (1.4) the source image must carry: the version the alert rules are written for."
+}
+
 # UCloud access, from the environment only.
 variable "ucloud_public_key" {
   type      = string
@@ -110,16 +120,29 @@ locals {
   staging = "/tmp/rocketmq-image"
   as_root = "chmod +x {{ .Path }}; {{ .Vars }} sudo -E sh '{{ .Path }}'"
 
-  # Consul runs as the consul user: root owns its config, the consul group may only read it.
-  install_consul_config = [
+  # The source image must carry the agent versions the alert rules read (consul_version, nomad_version): a
+  # release (1.8.7) or a release line (1.4, any 1.4.x).
+  check_consul_version = [
     "set -eu",
     "command -v consul >/dev/null || { echo 'the source image has no consul binary' >&2; exit 1; }",
+    "v=$(consul version | head -n 1)",
+    "case \"$v\" in \"Consul v$CONSUL_VERSION\" | \"Consul v$CONSUL_VERSION \"* | \"Consul v$CONSUL_VERSION.\"*) ;; *) echo \"the source image runs $v, not Consul $CONSUL_VERSION\" >&2; exit 1 ;; esac",
+  ]
+  check_nomad_version = [
+    "set -eu",
+    "command -v nomad >/dev/null || { echo 'the source image has no nomad binary' >&2; exit 1; }",
+    "v=$(nomad version | head -n 1)",
+    "case \"$v\" in \"Nomad v$NOMAD_VERSION\" | \"Nomad v$NOMAD_VERSION \"* | \"Nomad v$NOMAD_VERSION.\"*) ;; *) echo \"the source image runs $v, not Nomad $NOMAD_VERSION\" >&2; exit 1 ;; esac",
+  ]
+
+  # Consul runs as the consul user: root owns its config, the consul group may only read it.
+  install_consul_config = concat(local.check_consul_version, [
     "id consul >/dev/null 2>&1 || useradd --system --home-dir /etc/consul.d --shell /bin/false consul",
     "install -d -o root -g consul -m 0750 /etc/consul.d",
     "install -d -o consul -g consul -m 0750 \"$CONSUL_DATA_DIR\"",
     "install -o root -g consul -m 0640 -t /etc/consul.d ${local.staging}/consul.d/*",
     "consul validate /etc/consul.d",
-  ]
+  ])
 
   # What the consul-server build uploads from generated/<stack>/, where present (see consul-server.pkr.hcl).
   consul_server_files = ["consul-server.hcl", "consul_service.json", "consul_service.boot.json"]
@@ -137,13 +160,11 @@ locals {
   ]
 
   # Nomad clients run as root (they isolate tasks), so Nomad's config and state stay root-only.
-  install_nomad_config = [
-    "set -eu",
-    "command -v nomad >/dev/null || { echo 'the source image has no nomad binary' >&2; exit 1; }",
+  install_nomad_config = concat(local.check_nomad_version, [
     "install -d -o root -g root -m 0750 /etc/nomad.d",
     "install -d -o root -g root -m 0700 \"$NOMAD_DATA_DIR\"",
     "install -o root -g root -m 0640 -t /etc/nomad.d ${local.staging}/nomad.d/*",
-  ]
+  ])
 
   # A Nomad client does not start while a host_volume path is missing. The prom/prometheus image runs as
   # nobody (uid/gid 65534): that user owns Prometheus' TSDB directory, other users may not read it.

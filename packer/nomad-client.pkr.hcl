@@ -25,7 +25,9 @@ build {
   provisioner "shell" {
     environment_vars = [
       "CONSUL_DATA_DIR=${var.consul_data_dir}",
+      "CONSUL_VERSION=${var.consul_version}",
       "NOMAD_DATA_DIR=${var.nomad_data_dir}",
+      "NOMAD_VERSION=${var.nomad_version}",
       "PROMETHEUS_VOLUME_PATH=${var.prometheus_volume_path}",
     ]
     execute_command = local.as_root

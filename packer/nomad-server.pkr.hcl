@@ -22,8 +22,13 @@ build {
   }
 
   provisioner "shell" {
-    environment_vars = ["CONSUL_DATA_DIR=${var.consul_data_dir}", "NOMAD_DATA_DIR=${var.nomad_data_dir}"]
-    execute_command  = local.as_root
+    environment_vars = [
+      "CONSUL_DATA_DIR=${var.consul_data_dir}",
+      "CONSUL_VERSION=${var.consul_version}",
+      "NOMAD_DATA_DIR=${var.nomad_data_dir}",
+      "NOMAD_VERSION=${var.nomad_version}",
+    ]
+    execute_command = local.as_root
     inline           = concat(local.install_consul_config, local.install_nomad_config, local.clean_staging)
   }
 }

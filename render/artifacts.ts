@@ -1,6 +1,7 @@
 // Everything the render CLI writes for a stack, as relative paths and file contents.
 import type { StackConfig } from "../config";
-import { renderImageFiles, renderJobs } from "./index";
+import { renderImageFiles } from "./agents";
+import { renderJobs } from "./jobs";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
 import { alertRuleTestsYaml, RULE_TEST_FILE } from "./prometheus-rule-tests";

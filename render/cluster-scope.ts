@@ -1,5 +1,7 @@
 // What keeps two stacks apart on one Consul datacenter: every name, tag and prefix a stack registers,
-// discovers or routes by carries its clusterName, so no stack sees another's services or routes.
+// discovers or routes by carries its clusterName, so no stack sees another's services or routes. (The Nomad
+// agents' service names, `nomadServerService` / `nomadClientService`, live with the other discovered services
+// in config/discovered-services.ts.)
 import type { FabioRole, StackConfig } from "../config";
 
 /** The tag every service of the stack carries; each scrape job discovers only the instances that have it. */
@@ -15,18 +17,4 @@ export function clusterTag(cfg: StackConfig): string {
  */
 export function fabioTagPrefix(cfg: StackConfig, role: FabioRole): string {
   return `${cfg.clusterName}.${cfg.fabio[role].tagPrefix}`;
-}
-
-/**
- * The Consul services the stack's Nomad servers and clients register (`server_service_name`,
- * `client_service_name`). Nomad agents find their servers through these names: with Nomad's defaults
- * (`nomad`, `nomad-client`) two stacks' agents on one Consul would join into one Nomad cluster. The
- * `-nomad` / `-nomad-client` endings keep every stack's two names apart from every other's.
- */
-export function nomadServerService(cfg: StackConfig): string {
-  return `${cfg.clusterName}-nomad`;
-}
-
-export function nomadClientService(cfg: StackConfig): string {
-  return `${cfg.clusterName}-nomad-client`;
 }

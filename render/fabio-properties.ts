@@ -1,5 +1,5 @@
 // fabio.properties for one Fabio: the text the job's template stanza writes, and what tests feed a real Fabio.
-import type { FabioInstanceConfig, FabioRole, StackConfig } from "../config";
+import type { FabioRole, StackConfig } from "../config";
 import { fabioTagPrefix } from "./cluster-scope";
 
 // The text passes through consul-template and Fabio's properties parser (which expands `${...}` and
@@ -23,10 +23,7 @@ export function fabioKvPrefix(cfg: StackConfig, role: FabioRole): string {
   return `fabio/${cfg.clusterName}/${cfg.fabio[role].jobName}/`;
 }
 
-/** The Consul service Nomad registers for a Fabio's metrics listener, which Prometheus discovers. */
-export function fabioMetricsService(instance: FabioInstanceConfig): string {
-  return `${instance.jobName}-metrics`;
-}
+export { fabioMetricsService } from "../config/discovered-services";
 
 /**
  * The properties hold no secret: with Consul ACLs on, the token reaches Fabio as CONSUL_HTTP_TOKEN

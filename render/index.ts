@@ -1,8 +1,4 @@
 // Pure rendering: typed stack config in, text out. Never imports Pulumi.
-import { FABIO_ROLES, type StackConfig } from "../config";
-import { renderFabioJob } from "./fabio-job";
-import { renderPrometheusJob } from "./prometheus-job";
-import type { RenderedJob } from "./rendered-job";
 
 export * from "./hcl";
 export * from "./cluster-scope";
@@ -18,12 +14,7 @@ export * from "./prometheus-rules";
 export * from "./prometheus-rule-tests";
 export * from "./prometheus-job";
 export * from "./rendered-job";
+export * from "./jobs";
 export * from "./agents";
-
-/** Every Nomad job the stack runs, in a stable order. */
-export function renderJobs(cfg: StackConfig, stack: string, source?: string): RenderedJob[] {
-  return [
-    ...FABIO_ROLES.map((role) => renderFabioJob(cfg, role, stack, source)),
-    renderPrometheusJob(cfg, stack, source),
-  ];
-}
+export * from "./artifacts";
+export * from "./summary";

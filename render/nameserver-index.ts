@@ -25,13 +25,25 @@ export function nameServerIndexPath(subgroup: string = DEFAULT_SUBGROUP): string
 
 /**
  * The Consul tag a cluster's NameServer-index service must carry. `tagPrefix` is the NameServer-index
- * Fabio's `registry.consul.tagprefix` (stack config `fabio.nameServerIndex.tagPrefix`).
+ * Fabio's `registry.consul.tagprefix`: `<clusterName>.<fabio.nameServerIndex.tagPrefix>` (stack output
+ * `nameServerIndexTagPrefix`).
  */
 export function nameServerIndexTag(tagPrefix: string, subgroup: string = DEFAULT_SUBGROUP): string {
   if (!TAG_PREFIX.test(tagPrefix)) {
     throw new RangeError(`invalid Fabio tag prefix ${JSON.stringify(tagPrefix)}`);
   }
   return `${tagPrefix}${nameServerIndexPath(subgroup)}`;
+}
+
+/**
+ * The subgroup a Consul tag routes in the NameServer-index Fabio with prefix `tagPrefix`, or undefined when
+ * the tag is not a NameServer-index tag of that prefix: the inverse of `nameServerIndexTag`.
+ */
+export function nameServerIndexSubgroup(tagPrefix: string, tag: string): string | undefined {
+  const head = nameServerIndexTag(tagPrefix, DEFAULT_SUBGROUP).slice(0, -DEFAULT_SUBGROUP.length);
+  if (!tag.startsWith(head)) return undefined;
+  const subgroup = tag.slice(head.length);
+  return SUBGROUP.test(subgroup) ? subgroup : undefined;
 }
 
 /** The URL RocketMQ clients fetch, for documentation and stack outputs. */

@@ -1,9 +1,7 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
-import { FABIO_ROLES, type StackConfig } from "../config";
-import { CONSUL_HTTP_SERVICE } from "./agents";
-import { clusterTag, nomadClientService, nomadServerService } from "./cluster-scope";
-import { fabioMetricsService } from "./fabio-properties";
+import { discoveredServices, type StackConfig } from "../config";
+import { clusterTag } from "./cluster-scope";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
@@ -97,37 +95,39 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     relabel_configs: [...relabel, clusterLabel],
   });
 
-  const alertmanager = cfg.prometheus.alertmanagerService;
+  const services = discoveredServices(cfg);
   return {
     global: { scrape_interval: cfg.prometheus.scrapeInterval, evaluation_interval: cfg.prometheus.evaluationInterval },
-    ...(alertmanager
+    ...(services.alertmanagers.length > 0
       ? {
           alerting: {
-            alertmanagers: [{ consul_sd_configs: [{ server, services: [alertmanager], ...(token ? { token } : {}) }] }],
+            alertmanagers: [
+              { consul_sd_configs: [{ server, services: services.alertmanagers, ...(token ? { token } : {}) }] },
+            ],
           },
         }
       : {}),
     rule_files: [`${RULES_DIR}/*.yml`],
     scrape_configs: [
       // Nomad registers its HTTP, RPC and Serf endpoints as one service with different tags.
-      job(SCRAPE_JOBS.nomadServers, [nomadServerService(cfg)], "/v1/metrics", [keepTag("http")], {
+      job(SCRAPE_JOBS.nomadServers, services.nomadServers, "/v1/metrics", [keepTag("http")], {
         prometheusFormat: true,
       }),
-      job(SCRAPE_JOBS.nomadClients, [nomadClientService(cfg)], "/v1/metrics", [keepTag("http")], {
+      job(SCRAPE_JOBS.nomadClients, services.nomadClients, "/v1/metrics", [keepTag("http")], {
         prometheusFormat: true,
       }),
-      job(SCRAPE_JOBS.consulServers, [CONSUL_HTTP_SERVICE], "/v1/agent/metrics", [], {
+      job(SCRAPE_JOBS.consulServers, services.consulServers, "/v1/agent/metrics", [], {
         prometheusFormat: true,
         consulAuth: true,
       }),
       job(
         SCRAPE_JOBS.fabio,
-        FABIO_ROLES.map((role) => fabioMetricsService(cfg.fabio[role])),
+        services.fabios,
         FABIO_METRICS_PATH,
         // Which of the two Fabios a target is: the alerts watch each one separately.
         [{ source_labels: ["__meta_consul_service"], target_label: "service" }],
       ),
-      job(SCRAPE_JOBS.prometheus, [cfg.prometheus.jobName], "/metrics", []),
+      job(SCRAPE_JOBS.prometheus, services.prometheus, "/metrics", []),
     ],
   };
 }

@@ -1,31 +1,35 @@
 #!/usr/bin/env bash
-# Installs the real binaries the test suite runs: nomad, fabio, consul, prometheus and promtool.
+# Installs the real binaries the CI test tiers run: fabio, consul, prometheus and promtool, each from a
+# package registry. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
+# (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
 #
-# Prints exactly ONE line on stdout: a colon-separated list of directories to prepend to PATH (it is never
-# empty, so the caller never ends up with an empty PATH element, i.e. ".", in PATH). Everything else goes
-# to stderr. Idempotent and cheap to rerun: each tool is checked first and only installed when missing.
+# Prints exactly ONE line on stdout: a colon-separated list of directories to prepend to PATH (never empty,
+# so the caller never ends up with an empty PATH element, i.e. ".", in PATH). Everything else goes to
+# stderr, including one line per tool saying which binary (and version) the tests will use. Idempotent:
+# a second run finds everything in place and builds or installs nothing.
 #
-#   nomad, fabio        used from PATH (or NOMAD_BIN / FABIO_BIN) when present; otherwise unpacked by
-#                       ../shared/bin/install (beside the repository) into $CACHE/bin. Never copied into
-#                       the repository.
+#   fabio               the version of tools/fabio/go.mod (= the fabio.image tag the jobs deploy; a unit
+#                       test keeps them equal), built with `go build` from the Go module proxy into
+#                       $CACHE/tools. FABIO_BIN=<path> uses that binary instead; a fabio on PATH is used
+#                       when it reports the pinned version.
+#   prometheus,         the version of tools/prometheus/go.mod (Prometheus release 2.x.y is the module
+#   promtool            version v0.x.y; = the prometheus.image tag), built the same way. PROMETHEUS_BIN +
+#                       PROMTOOL_BIN use those binaries; ones on PATH are used when they report the pinned
+#                       version (Debian's bookworm/trixie builds do not, and lack Consul service discovery).
+#                       The promtool used is checked to accept a consul_sd_configs section.
 #   consul              used from PATH (or CONSUL_BIN) when present; otherwise `apt-get install
 #                       consul/bullseye` (1.8.7; bookworm has no consul), from Debian's bullseye suite
 #                       added from the same mirror the machine already uses, pinned low (priority 100) so
 #                       nothing else moves. Needs root (or password-less sudo).
-#   prometheus,         PROMETHEUS_BIN + PROMTOOL_BIN when both are set; otherwise bullseye's 2.24.1,
-#                       unpacked with `dpkg -x` from `apt-get download
-#   promtool            prometheus/bullseye` into $CACHE/tools (the package is NOT installed: it would
-#                       start a service on :9090). Debian builds Prometheus >= 2.33.5+ds1-4 (bookworm,
-#                       trixie) without Consul service discovery, so a promtool from PATH is never used;
-#                       the installed promtool is checked to accept a consul_sd_configs section.
 #
+# Needs Go 1.24+ (the polyglot machine has it) for the builds; the Go module and build caches are Go's own.
+# A registry that cannot be reached is a hard error with one line saying which, never a silent skip.
 # $CACHE is ${XDG_CACHE_HOME:-$HOME/.cache}/rocketmq-system-jobs.
 #
 # Options / environment:
-#   --ci        (or CI=true) non-interactive CI mode: never prompts (sudo -n), plain apt output. In every
-#               mode a tool that cannot be provided is a hard error with a message, never a silent skip.
+#   --ci        (or CI=true) non-interactive CI mode: never prompts (sudo -n), plain apt output.
 #   -h, --help  this text.
 set -euo pipefail
 
@@ -53,12 +57,9 @@ trap 'rc=$?; ((rc == 0)) || $died || echo "install-test-tools: ERROR: failed (ex
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$script_dir/.." && pwd)
-shared_install=$repo_root/../shared/bin/install
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/rocketmq-system-jobs
 tools_dir=$cache/tools
-debs_dir=$cache/debs
-bin_dir=$cache/bin
-mkdir -p "$cache" "$tools_dir" "$debs_dir"
+mkdir -p "$cache" "$tools_dir"
 
 # One run at a time (parallel test workers may all call this).
 exec 9>"$cache/.install-test-tools.lock"
@@ -165,8 +166,8 @@ ensure_bullseye_suite() {
   uri=${uri%/}
   tmp=$(mktemp)
   {
-    echo "# Added by rocketmq-system-jobs scripts/install-test-tools.sh: consul 1.8.7 and prometheus 2.24.1"
-    echo "# (with consul_sd) for the test suite, from the mirror this machine already uses."
+    echo "# Added by rocketmq-system-jobs scripts/install-test-tools.sh: consul 1.8.7 for the test suite,"
+    echo "# from the mirror this machine already uses."
     echo "Types: deb"
     echo "URIs: $uri"
     echo "Suites: bullseye"
@@ -193,7 +194,7 @@ EOF
   fi
   rm -f "$tmp"
   # apt-get update only when the sources changed or bullseye's package lists are not there yet.
-  if $changed || ! apt-cache madison consul prometheus 2>/dev/null | grep -q ' bullseye/main '; then
+  if $changed || ! apt-cache madison consul 2>/dev/null | grep -q ' bullseye/main '; then
     log "apt-get update"
     as_root apt-get "${apt_opts[@]}" update </dev/null
   fi
@@ -201,26 +202,6 @@ EOF
     die "consul is not available from the bullseye suite at $uri after apt-get update"
   bullseye_ready=true
 }
-
-# ---------------------------------------------------------------------------------------------------------
-# nomad, fabio
-# ---------------------------------------------------------------------------------------------------------
-need_shared=false
-find_tool nomad NOMAD_BIN && nomad=$found || need_shared=true
-find_tool fabio FABIO_BIN && fabio=$found || need_shared=true
-if $need_shared; then
-  [[ -x $shared_install ]] || die "nomad/fabio are not on PATH (nor NOMAD_BIN/FABIO_BIN set) and $shared_install is missing"
-  log "unpacking nomad/fabio with $shared_install $bin_dir"
-  got=$("$shared_install" "$bin_dir")
-  [[ $got == "$bin_dir" ]] || die "$shared_install printed '$got', expected '$bin_dir'"
-  add_path_dir "$bin_dir"
-  [[ -n ${nomad:-} ]] || nomad=$bin_dir/nomad
-  [[ -n ${fabio:-} ]] || fabio=$bin_dir/fabio
-fi
-v=$("$nomad" version </dev/null 2>&1) || die "'$nomad version' failed: $v"
-log "nomad: $nomad ($(sed -n 1p <<<"$v"))"
-v=$("$fabio" -v </dev/null 2>&1) || die "'$fabio -v' failed: $v"
-log "fabio: $fabio ($(sed -n 1p <<<"$v"))"
 
 # ---------------------------------------------------------------------------------------------------------
 # consul
@@ -259,57 +240,85 @@ v=$("$consul" version </dev/null 2>&1) || die "'$consul version' failed: $v"
 log "consul: $consul ($(sed -n 1p <<<"$v"))"
 
 # ---------------------------------------------------------------------------------------------------------
-# prometheus + promtool 2.24 (with consul_sd), unpacked, not installed
+# Go modules: fabio, prometheus and promtool, built at the versions the jobs deploy
 # ---------------------------------------------------------------------------------------------------------
-prom_ok() {
-  local b out
-  for b in prometheus promtool; do
-    [[ -x $tools_dir/$b ]] || return 1
-    out=$("$tools_dir/$b" --version 2>&1 </dev/null) || return 1
-    grep -q 'version 2\.24\.' <<<"$out" || return 1
-  done
+# tools/<name>/go.mod pins the module version and tools/<name>/go.sum its checksums (committed), so a build
+# needs nothing but the Go module proxy, and a changed download fails the build instead of being used.
+
+# The version tools/<dir>/go.mod requires of a module.
+pinned_module_version() { # dir module
+  local v
+  v=$(awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$repo_root/tools/$1/go.mod")
+  [[ -n $v ]] || die "tools/$1/go.mod does not require $2"
+  echo "$v"
 }
 
-if [[ -n ${PROMETHEUS_BIN:-} || -n ${PROMTOOL_BIN:-} ]]; then
-  # Given explicitly (e.g. upstream's release binaries in CI elsewhere): use them; the consul_sd check
-  # below still has to pass.
-  for b in prometheus promtool; do
-    var=${b^^}_BIN
-    [[ -x ${!var:-} && -f ${!var:-} ]] || die "set both PROMETHEUS_BIN and PROMTOOL_BIN to executables ($var=${!var:-})"
-    ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$b"
-  done
-elif ! prom_ok; then
-  shopt -s nullglob
-  debs=("$debs_dir"/prometheus_2.24.*.deb)
-  if ((${#debs[@]} == 0)) || ! dpkg-deb --info "${debs[-1]}" >/dev/null 2>&1; then
-    rm -f "$debs_dir"/prometheus_*.deb
-    ensure_bullseye_suite
-    log "apt-get download prometheus/bullseye into $debs_dir"
-    dl_opts=(-o DPkg::Lock::Timeout=600)
-    # The cache lives under $HOME, which apt's unprivileged _apt user cannot enter.
-    ((EUID == 0)) && dl_opts+=(-o APT::Sandbox::User=root)
-    $ci && dl_opts+=(-q)
-    (cd "$debs_dir" && apt-get "${dl_opts[@]}" download prometheus/bullseye </dev/null) ||
-      die "apt-get download prometheus/bullseye failed"
-    debs=("$debs_dir"/prometheus_2.24.*.deb)
-    ((${#debs[@]})) || die "apt-get download prometheus/bullseye did not produce $debs_dir/prometheus_2.24.*.deb"
+# Builds packages of a tools module into a directory, with one clear line when the Go module proxy cannot
+# be reached (go's own output above it says why).
+go_build_tools() { # dir out_dir ldflags package...
+  local dir=$1 out=$2 ldflags=$3 output
+  shift 3
+  command -v go >/dev/null || die "go is not on PATH: the test tools are built from Go modules (install Go 1.24 or later)"
+  log "building $* from the Go module proxy ($(go env GOPROXY)) with $(go env GOVERSION) (cached after the first run)"
+  if ! output=$(cd "$repo_root/tools/$dir" && GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
+    -ldflags "$ldflags" -o "$out/" "$@" 2>&1); then
+    sed 's/^/    /' <<<"$output"
+    if grep -qiE 'proxy|dial tcp|no such host|connection refused|timeout|TLS handshake|403|404|410' <<<"$output"; then
+      die "could not download tools/$dir's modules from the Go module proxy ($(go env GOPROXY)): $(tail -n 1 <<<"$output")"
+    fi
+    die "go build of $* (tools/$dir) failed: $(tail -n 1 <<<"$output")"
   fi
-  deb=${debs[-1]}
-  log "unpacking prometheus and promtool from $(basename "$deb") into $tools_dir"
-  x=$(mktemp -d)
-  dpkg -x "$deb" "$x" || die "dpkg -x $deb failed"
-  for b in prometheus promtool; do
-    [[ -x $x/usr/bin/$b ]] || die "$deb has no usr/bin/$b"
-    install -m 0755 "$x/usr/bin/$b" "$tools_dir/$b.tmp"
-    mv -f "$tools_dir/$b.tmp" "$tools_dir/$b"
-  done
-  rm -rf "$x"
-  prom_ok || die "$tools_dir/promtool or prometheus does not report version 2.24 ($("$tools_dir/promtool" --version 2>&1 | sed -n 1p))"
-fi
-log "promtool: $tools_dir/promtool ($("$tools_dir/promtool" --version 2>&1 | sed -n 1p))"
-log "prometheus: $tools_dir/prometheus ($("$tools_dir/prometheus" --version 2>&1 | sed -n 1p))"
+}
 
-# The reason for this Prometheus: its promtool must accept Consul service discovery.
+# A tool of the pinned version: from <NAME>_BIN when set (used as given; a version mismatch is reported),
+# else from PATH when it reports the pinned version, else built into $tools_dir by build_<name>.
+provide_go_tool() { # name version_regex build_function
+  local name=$1 want=$2 builder=$3 var=${1^^}_BIN reported
+  if [[ -n ${!var:-} ]]; then
+    [[ -x ${!var} && -f ${!var} ]] || die "$var=${!var} is not an executable file"
+    ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$name"
+    reported=$(tool_version "$tools_dir/$name")
+    grep -qE "$want" <<<"$reported" || log "WARNING: $var reports '$reported', not the version the jobs deploy"
+  elif [[ -x $tools_dir/$name && ! -L $tools_dir/$name ]] && grep -qE "$want" <<<"$(tool_version "$tools_dir/$name")"; then
+    : # built by an earlier run
+  elif found=$(command -v "$name") && [[ $found != "$tools_dir/$name" ]] && grep -qE "$want" <<<"$(tool_version "$found")"; then
+    ln -sfn "$found" "$tools_dir/$name"
+  else
+    rm -f "$tools_dir/$name"
+    "$builder"
+    grep -qE "$want" <<<"$(tool_version "$tools_dir/$name")" ||
+      die "the $name just built reports '$(tool_version "$tools_dir/$name")', expected /$want/"
+  fi
+  log "$name: $(readlink -f "$tools_dir/$name") ($(tool_version "$tools_dir/$name"))"
+}
+
+tool_version() { # binary: its version line
+  case $(basename "$1") in
+    fabio) "$1" -v 2>&1 </dev/null | sed -n 1p ;;
+    *) "$1" --version 2>&1 </dev/null | sed -n 1p ;;
+  esac
+}
+
+fabio_version=$(pinned_module_version fabio github.com/fabiolb/fabio)
+build_fabio() { go_build_tools fabio "$tools_dir" "-s -w" github.com/fabiolb/fabio; }
+# fabio -v prints "<version> <go version>".
+provide_go_tool fabio "^${fabio_version#v} " build_fabio
+
+# Prometheus publishes release 2.x.y as the module version v0.x.y; the version string is stamped the way
+# Prometheus' own release build does, so `prometheus --version` names the release.
+prometheus_module=$(pinned_module_version prometheus github.com/prometheus/prometheus)
+prometheus_version=2.${prometheus_module#v0.}
+build_prometheus() {
+  local x=github.com/prometheus/common/version
+  go_build_tools prometheus "$tools_dir" \
+    "-s -w -X $x.Version=$prometheus_version -X $x.Branch=module -X $x.Revision=$prometheus_module" \
+    github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+}
+for b in prometheus promtool; do
+  provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
+done
+
+# The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)
 cat >"$chk/prometheus.yml" <<'EOF'
 global:
@@ -329,7 +338,7 @@ if ! out=$("$tools_dir/promtool" check config "$chk/prometheus.yml" 2>&1); then
 fi
 rm -rf "$chk"
 
-# The PATH fragment: the tools dir first, so it wins over a bookworm prometheus/promtool (no consul_sd).
+# The PATH fragment: the tools dir first, so its binaries win over other versions on PATH.
 fragment=$tools_dir
 for d in "${path_dirs[@]}"; do [[ $d == "$tools_dir" ]] || fragment+=:$d; done
 echo "$fragment" >&3

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every check on a fresh machine: installs dependencies and the real binaries
-# the tests drive (Nomad, Fabio, Consul, Prometheus), then typecheck, format check, unit and integration tests.
+# the tests drive (Fabio, Consul, Prometheus, promtool, all from package registries), then typecheck, format
+# check, unit and integration tests, and the Nomad tier where a `nomad` is available (one line otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,3 +13,4 @@ npm run typecheck
 npm run format:check
 npm run test:unit
 npm run test:integration
+npm run test:nomad

@@ -2,8 +2,7 @@
 // NameServer-index service in Consul to the first correct lookup through a real Fabio. Usage: npm run bench
 // It drives real binaries through the integration tests' harness (tests/support), so it lives with the tests.
 import { performance } from "node:perf_hooks";
-import { fabioTagPrefix, nameServerIndexTag, renderJobs } from "../render";
-import { renderArtifacts } from "../render/artifacts";
+import { fabioTagPrefix, nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
 import { startBackend, type Backend } from "./support/backend";
 import { startConsul, type ConsulAgent } from "./support/consul";
 import { fabioPropertiesOf, proxyGet, startFabio } from "./support/fabio";

@@ -1,9 +1,8 @@
 // consul_service.json / consul_service.boot.json: the service Prometheus discovers Consul servers by.
-import type { StackConfig } from "../../config";
+import { CONSUL_HTTP_SERVICE, type StackConfig } from "../../config";
 import { clusterTag } from "../cluster-scope";
 
-/** The Consul service Prometheus discovers Consul servers by (the seed's name). */
-export const CONSUL_HTTP_SERVICE = "consul_http";
+export { CONSUL_HTTP_SERVICE };
 
 /**
  * The image file that defines consul_http. Without ACLs it sits in /etc/consul.d and the agent loads it. With

@@ -1,6 +1,6 @@
 // Consul agent files for the images: the server config and the client config (consul_http's service file is
 // in consul-service.ts).
-import { isWildcardAddress, type StackConfig } from "../../config";
+import { consulAddressPort, isWildcardAddress, type StackConfig } from "../../config";
 import { CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";
@@ -40,10 +40,7 @@ export function consulServerHcl(cfg: StackConfig, stack: string, source?: string
   );
 }
 
-/** The port of `consul.address`, the local agent Nomad, Fabio and Prometheus talk to. */
-export function consulAddressPort(cfg: StackConfig): number {
-  return Number(cfg.consul.address.slice(cfg.consul.address.lastIndexOf(":") + 1));
-}
+export { consulAddressPort };
 
 /**
  * `client_addr` of the Consul client on Nomad hosts: loopback (where Fabio finds it at `consul.address`) and

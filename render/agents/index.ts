@@ -12,6 +12,7 @@ export * from "./nomad";
 export * from "./hcl1";
 export * from "./hcl-writer";
 export * from "./packer-vars";
+export * from "./versions";
 
 export interface ImageFile {
   /**

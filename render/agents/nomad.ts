@@ -1,6 +1,7 @@
 // Nomad agent configs for the images: servers, and the clients that run on NameServer hosts.
 import type { NameServerHosts, StackConfig } from "../../config";
-import { clusterTag, nomadClientService, nomadServerService } from "../cluster-scope";
+import { nomadClientService, nomadServerService } from "../../config";
+import { clusterTag } from "../cluster-scope";
 import { nomadAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl, type HclEntry } from "./hcl-writer";
@@ -45,7 +46,7 @@ function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
       body: [
         ["address", cfg.consul.address],
         // Per stack, so another stack's agents on the same Consul neither join this Nomad cluster nor show up
-        // in this stack's scrape jobs (render/cluster-scope.ts).
+        // in this stack's scrape jobs.
         ["server_service_name", nomadServerService(cfg)],
         ["client_service_name", nomadClientService(cfg)],
         ["tags", [clusterTag(cfg)]],

@@ -6,6 +6,7 @@ import { hclString } from "../hcl";
 import { writeHcl, type HclEntry } from "./hcl-writer";
 import { prometheusHostVolume } from "./nomad";
 import { generatedBy } from "./provenance";
+import { AGENT_VERSIONS } from "./versions";
 
 /** The image builds of packer/*.pkr.hcl. */
 export type ImageBuild = "consul-server" | "nomad-server" | "nomad-client";
@@ -32,6 +33,9 @@ function sharedVars(cfg: StackConfig, stack: string): HclEntry[] {
     ["nomad_data_dir", cfg.images.nomad.dataDir],
     // The Nomad client image creates it; empty when Prometheus keeps its TSDB on Nomad's ephemeral disk.
     ["prometheus_volume_path", prometheusHostVolume(cfg)?.path ?? ""],
+    // The builds refuse a source image with other agent versions: the alert rules read these versions' metrics.
+    ["consul_version", AGENT_VERSIONS.consul],
+    ["nomad_version", AGENT_VERSIONS.nomad],
   ];
 }
 

@@ -1,5 +1,5 @@
 // Alerts on the two Fabio system jobs.
-import type { StackConfig } from "../../config";
+import { FABIO_ROLES, type FabioRole, type StackConfig } from "../../config";
 import { fabioMetricsService } from "../fabio-properties";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import type { AlertDefinition } from "./definition";
@@ -24,25 +24,25 @@ export function fabioDown(cfg: StackConfig): AlertDefinition {
  * A system job on every NameServer host. When one of the two Fabio jobs is stopped everywhere its targets
  * leave discovery (FabioDown never sees them) while the other Fabio stays up, so each is watched alone.
  */
+/** Per Fabio role: the alert's name and what its absence breaks. */
+const MISSING: Record<FabioRole, { alert: string; impact: string }> = {
+  nameServerIndex: { alert: "NameServerIndexFabioMissing", impact: "RocketMQ NameServer lookups fail" },
+  prometheus: { alert: "PrometheusFabioMissing", impact: "Prometheus is unreachable through its Fabio" },
+};
+
 export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
-  const roles = [
-    {
-      alert: "NameServerIndexFabioMissing",
-      role: "nameServerIndex",
-      other: "prometheus",
-      impact: "RocketMQ NameServer lookups fail",
-    },
-    {
-      alert: "PrometheusFabioMissing",
-      role: "prometheus",
-      other: "nameServerIndex",
-      impact: "Prometheus is unreachable through its Fabio",
-    },
-  ] as const;
   const job = SCRAPE_JOBS.fabio;
   const cluster = cfg.clusterName;
-  return roles.map(({ alert, role, other, impact }) => {
+  return FABIO_ROLES.map((role) => {
+    const { alert, impact } = MISSING[role];
     const service = fabioMetricsService(cfg.fabio[role]);
+    // The other Fabios' targets must not hide this one's absence.
+    const bystanders = FABIO_ROLES.filter((other) => other !== role).map((other, i) => ({
+      job,
+      instance: `10.0.2.${i + 1}:1234`,
+      cluster,
+      service: fabioMetricsService(cfg.fabio[other]),
+    }));
     return {
       alert,
       expr: `absent(up{job="${job}",service="${service}"} == 1)`,
@@ -55,8 +55,7 @@ export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
       scenarios: [
         targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster, service }), 1, {
           firingValue: 1,
-          // The other Fabio's targets must not hide this one's absence.
-          bystanders: [{ job, instance: "10.0.2.1:1234", cluster, service: fabioMetricsService(cfg.fabio[other]) }],
+          bystanders,
         }),
       ],
     };

@@ -4,31 +4,24 @@ import { SCRAPE_JOBS } from "../prometheus-config";
 import { consulNoLeader } from "./consul";
 import type { AlertDefinition } from "./definition";
 import { fabioDown, fabioMissing } from "./fabio";
-import { serverDown, serversMissing, targetDown } from "./targets";
+import { nomadNoLeader } from "./nomad";
+import { prometheusConfigReloadFailed } from "./prometheus";
+import { anyTargetDown, serverDown, serversMissing } from "./targets";
 
 export * from "./definition";
 
 export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
   const cluster = cfg.clusterName;
-  const targetDownFor = cfg.prometheus.targetDownFor;
   return [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
     serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect, cluster),
+    nomadNoLeader(cfg),
     serverDown("Consul", SCRAPE_JOBS.consulServers, cluster),
     serversMissing("Consul", SCRAPE_JOBS.consulServers, cfg.images.consulServer.bootstrapExpect, cluster),
     consulNoLeader(cfg),
     fabioDown(cfg),
     ...fabioMissing(cfg),
-    targetDown({
-      alert: "TargetDown",
-      job: undefined,
-      for: targetDownFor,
-      severity: "warning",
-      annotations: ({ label }) => ({
-        summary: `Scrape target ${label("instance")} of job ${label("job")} is down`,
-        description: `${label("job")} target ${label("instance")} has been down for ${targetDownFor}.`,
-      }),
-      example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster },
-    }),
+    anyTargetDown(cfg),
+    prometheusConfigReloadFailed(cfg),
   ];
 }

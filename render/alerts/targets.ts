@@ -1,4 +1,6 @@
 // Alerts on scrape targets: one target down, or fewer targets discovered and up than there must be.
+import type { StackConfig } from "../../config";
+import { SCRAPE_JOBS } from "../prometheus-config";
 import type { AlertDefinition, Annotations, AnnotationContext, Labels, Severity } from "./definition";
 import { targetGoesDown, targetLeavesDiscovery } from "./scenarios";
 
@@ -57,14 +59,36 @@ export function serversMissing(
     expr: `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`,
     for: "2m",
     labels: { severity: "critical" },
-    annotations: ({ value }) => ({
-      summary: `Fewer than ${expected} ${product} servers are up`,
-      description: `Only ${value()} of the ${expected} ${product} servers (bootstrap_expect) are discovered and up.`,
-    }),
+    annotations: ({ value }) =>
+      expected === 1
+        ? {
+            summary: `No ${product} server is up`,
+            description: `The ${product} server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.`,
+          }
+        : {
+            summary: `Fewer than ${expected} ${product} servers are up`,
+            description: `${product} servers discovered and up: ${value()} of ${expected} (bootstrap_expect).`,
+          },
     scenarios: [
       targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster }), expected, {
         firingValue: expected - 1,
       }),
     ],
   };
+}
+
+/** Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all below the specific alerts. */
+export function anyTargetDown(cfg: StackConfig): AlertDefinition {
+  const targetDownFor = cfg.prometheus.targetDownFor;
+  return targetDown({
+    alert: "TargetDown",
+    job: undefined,
+    for: targetDownFor,
+    severity: "warning",
+    annotations: ({ label }) => ({
+      summary: `Scrape target ${label("instance")} of job ${label("job")} is down`,
+      description: `${label("job")} target ${label("instance")} has been down for ${targetDownFor}.`,
+    }),
+    example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName },
+  });
 }

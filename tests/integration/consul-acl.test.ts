@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aclPolicyName } from "../../config";
-import { aclConsumers, type AclConsumer } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import { aclConsumers, type AclConsumer, renderArtifacts } from "../../render";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { http, requireTools, stopAll } from "../support/processes";
 import { loadStack } from "../support/stack";

@@ -9,25 +9,16 @@ import {
   CONSUL_HTTP_SERVICE_TOKEN,
   consulServiceFileName,
   prometheusPolicyRules,
-  renderImageFiles,
   writeHcl,
 } from "../../render";
-import {
-  createAclToken,
-  startConsulClient,
-  startImageAgents,
-  startNomadAgent,
-  type Agent,
-  type ImageAgents,
-} from "../support/agents";
+import { createAclToken, startConsulClient, startImageConsul, type Agent, type ImageConsul } from "../support/agents";
 import { startConsul, type ConsulAgent } from "../support/consul";
+import { HCL1_HOSTILE as HOSTILE } from "../support/hostile";
 import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, PROJECT_DIR, STACKS } from "../support/stack";
 
-const available = requireTools("consul", "nomad");
+const available = requireTools("consul");
 const generated = (stack: string, name: string): string => path.join(PROJECT_DIR, "packer", "generated", stack, name);
-const pick = (files: { name: string; content: string }[], ...names: string[]) =>
-  files.filter((f) => names.includes(f.name));
 
 interface CatalogService {
   ServiceName: string;
@@ -39,16 +30,6 @@ interface HealthCheck {
   CheckID: string;
   ServiceName: string;
   Status: string;
-}
-
-interface NomadSelf {
-  config: {
-    Telemetry: Record<string, unknown>;
-    Client: { Enabled: boolean; NodeClass: string; Meta: Record<string, string> };
-    Server: { Enabled: boolean };
-    Region: string;
-    Datacenter: string;
-  };
 }
 
 describe.runIf(available)("the committed Consul configs, as `consul validate` sees them", () => {
@@ -71,21 +52,21 @@ describe.runIf(available)("the committed Consul configs, as `consul validate` se
 });
 
 describe.runIf(available)("agents started from the image files", () => {
-  const stacks = new Map<string, ImageAgents>();
+  const stacks = new Map<string, ImageConsul>();
 
   // Both stacks at once: the consul_http checks' first runs (staggered by up to 10s) then overlap.
   beforeAll(async () => {
-    await Promise.all(STACKS.map(async (stack) => stacks.set(stack, await startImageAgents(loadStack(stack), stack))));
+    await Promise.all(STACKS.map(async (stack) => stacks.set(stack, await startImageConsul(loadStack(stack), stack))));
   });
 
   afterAll(async () => {
-    await Promise.all([...stacks.values()].flatMap((s) => [s.consul.stop(), s.nomad.stop()]));
+    await Promise.all([...stacks.values()].map((s) => s.consul.stop()));
     await stopAll();
   });
 
   describe.each(STACKS)("of the %s stack", (stack) => {
     const cfg = loadStack(stack);
-    const get = (): ImageAgents => stacks.get(stack)!;
+    const get = (): ImageConsul => stacks.get(stack)!;
 
     it("start from the committed files, changed only in the Consul HTTP port", () => {
       const { files, httpPort } = get();
@@ -219,52 +200,6 @@ describe.runIf(available)("agents started from the image files", () => {
       // With disable_hostname the gauge is not prefixed with the machine's hostname (consul_<host>_runtime_…).
       expect(text).toMatch(/^# TYPE consul_runtime_alloc_bytes gauge$/m);
     });
-
-    it("give the Nomad agent the full telemetry block, the node class, the region and the datacenter", async () => {
-      const { nomad } = get();
-      const { config } = await nomad.getJson<NomadSelf>("/v1/agent/self");
-      expect(config.Telemetry).toMatchObject({
-        CollectionInterval: "1s",
-        DisableHostname: true,
-        PrometheusMetrics: true,
-        PublishAllocationMetrics: true,
-        PublishNodeMetrics: true,
-      });
-      expect(config.Client).toMatchObject({ Enabled: true, NodeClass: "nameServer" });
-      expect(config.Server.Enabled).toBe(true);
-      expect(config).toMatchObject({ Region: cfg.nomad.region, Datacenter: "dc1" });
-    });
-
-    it("serve Nomad's runtime and node metrics as Prometheus text at /v1/metrics?format=prometheus", async () => {
-      const { nomad } = get();
-      // Gauges appear after the first collection_interval; node metrics need publish_node_metrics.
-      const text = await waitFor(
-        "Nomad's runtime and node gauges",
-        async () => {
-          const { status, text } = await http(`${nomad.url}/v1/metrics?format=prometheus`);
-          const wanted = [/^# TYPE nomad_runtime_alloc_bytes gauge$/m, /^# TYPE nomad_client_allocated_memory gauge$/m];
-          return status === 200 && wanted.every((re) => re.test(text)) ? text : undefined;
-        },
-        { timeoutMs: 10_000, process: nomad.process },
-      );
-      expect(text).toMatch(/^nomad_client_allocated_memory\{.*node_class="nameServer"/m);
-    });
-
-    it("let Nomad register its server and client services in Consul, where Prometheus finds them", async () => {
-      const { consul, nomad } = get();
-      const names = await waitFor(
-        "Nomad's services in Consul",
-        async () => {
-          const services = await consul.getJson<Record<string, string[]>>("/v1/catalog/services");
-          // The stack files name their cluster after the stack; Nomad registers under the stack's names.
-          return `${stack}-nomad` in services && `${stack}-nomad-client` in services
-            ? Object.keys(services)
-            : undefined;
-        },
-        { timeoutMs: 20_000, process: nomad.process },
-      );
-      expect(names).toEqual(expect.arrayContaining(["consul_http", `${stack}-nomad`, `${stack}-nomad-client`]));
-    });
   });
 });
 
@@ -296,17 +231,12 @@ describe.runIf(available)("a Consul client on a Nomad host, started from the gen
   });
 });
 
-// Consul 1.8 and Nomad 1.1 read agent config with HCL v1, where the HCL 2 escapes `$${` and `%%{` do not
-// exist. These values go through the same writer and escape as the image files, into the real agents.
-const HOSTILE = ['a "quoted" value', "back\\slash\\", "dollar ${var.x} and $${already}", "percent %{ if }%%{", "✓"];
-
 describe.runIf(available)("hostile values read back by the real agents' HCL v1 parsers", () => {
   let consul: ConsulAgent | undefined;
-  let nomad: Agent | undefined;
   let dir: string | undefined;
 
   afterAll(async () => {
-    await Promise.all([consul?.stop(), nomad?.stop()]);
+    await consul?.stop();
     await stopAll();
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -322,32 +252,5 @@ describe.runIf(available)("hostile values read back by the real agents' HCL v1 p
       DebugConfig: { RetryJoinLAN: string[] };
     };
     expect(self.DebugConfig.RetryJoinLAN).toEqual(HOSTILE);
-  });
-
-  it("come back from Nomad exactly as written", async () => {
-    const value = `${HOSTILE.join(" | ")} | {{ env "HOME" }} | multi\nline\r\n\ttab`;
-    const hostile = {
-      name: "zz-hostile.hcl",
-      content: writeHcl(
-        [
-          {
-            block: "client",
-            body: [
-              ["node_class", value],
-              ["meta", { map: { [value]: value } }],
-            ],
-          },
-        ],
-        agentHclString,
-      ),
-    };
-    const files = renderImageFiles(loadStack("dev"), "dev");
-    nomad = await startNomadAgent(
-      [...pick(files, "nomad-server.hcl", "nomad-client/dc1/nomad-client.hcl"), hostile],
-      "127.0.0.1:1",
-    );
-    const { config } = await nomad.getJson<NomadSelf>("/v1/agent/self");
-    expect(config.Client.NodeClass).toBe(value);
-    expect(config.Client.Meta[value]).toBe(value);
   });
 });

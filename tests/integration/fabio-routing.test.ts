@@ -5,20 +5,20 @@ import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadStackFile, type FabioRole, type StackConfig } from "../../config";
-import { fabioTagPrefix, nameServerIndexTag, renderJobs, type RenderedJob } from "../../render";
+import { fabioTagPrefix, nameServerIndexTag } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { checkStatus, passTtlCheck, registerService } from "../support/consul";
 import {
+  fabioJob,
   fabioPropertiesOf,
   fabioTaskEnvOf,
   proxyGet,
+  renderedPrometheusService,
   startFabio,
   startStackConsul,
   type Fabio,
   type StackConsul,
 } from "../support/fabio";
-import { only, parseJobspec } from "../support/hcl";
-import { jobspecServices } from "../support/nomad";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, stackFile, STACKS } from "../support/stack";
 
@@ -27,33 +27,6 @@ const haveTools = requireTools("fabio", "consul");
 const NAME_SERVERS = "10.0.0.1:9876;10.0.0.2:9876";
 const PROMETHEUS_BODY = "prometheus backend";
 const ROUTE_TIMEOUT = { timeoutMs: 15_000, intervalMs: 100 };
-
-function fabioJob(cfg: StackConfig, stack: string, role: FabioRole): RenderedJob {
-  const name = cfg.fabio[role].jobName;
-  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "fabio" && candidate.name === name);
-  if (job === undefined) throw new Error(`renderJobs() has no Fabio job named ${name}`);
-  return job;
-}
-
-/** The Prometheus job's Consul service as rendered: its name and the tag the Prometheus Fabio routes by. */
-async function renderedPrometheusService(cfg: StackConfig, stack: string): Promise<{ name: string; tag: string }> {
-  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "prometheus");
-  if (job === undefined) {
-    throw new Error(
-      'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts), so no service carries the Prometheus Fabio\'s tag',
-    );
-  }
-  const service = only(jobspecServices(await parseJobspec(job.hcl)), `service in ${job.name}`);
-  const tags = (service.tags as string[] | undefined) ?? [];
-  const prefix = fabioTagPrefix(cfg, "prometheus");
-  const routed = tags.filter((tag) => tag.startsWith(prefix));
-  if (routed.length !== 1) {
-    throw new Error(
-      `the Prometheus service's tags ${JSON.stringify(tags)} should hold exactly one starting "${prefix}"`,
-    );
-  }
-  return { name: String(service.name), tag: routed[0]! };
-}
 
 /** Stands in for the Prometheus job's service: the rendered jobspec's name and tag, served by `backend`. */
 async function registerRenderedPrometheus(

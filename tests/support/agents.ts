@@ -73,18 +73,23 @@ function writeConfigDir(
  *   data_dir          a temporary directory instead of /opt/consul
  *   bind_addr         127.0.0.1 instead of {{ GetPrivateIP }}, so the node stays on loopback
  *   client_addr       127.0.0.1 instead of 0.0.0.0
- *   bootstrap_expect  1: this single server elects itself (the files' retry_join targets are never reached)
+ *   bootstrap_expect  1: this single server elects itself (the files' retry_join targets are never reached);
+ *                     with `bootstrapExpect` above 1 it waits for peers that never come: a cluster without a leader
  *   node_name         a fixed name instead of the hostname
  *   performance       raft_multiplier = 1 (Consul's dev timing): a lone server elects itself in ~1s, not ~9s
  *   ports             free ports for DNS, serf and server RPC
  */
-export async function startConsulServer(files: { name: string; content: string }[], httpPort: number): Promise<Agent> {
+export async function startConsulServer(
+  files: { name: string; content: string }[],
+  httpPort: number,
+  { bootstrapExpect = 1 }: { bootstrapExpect?: number } = {},
+): Promise<Agent> {
   const [dns, serfLan, serfWan, server] = await freePorts(4);
   const { dir, configs } = writeConfigDir("consul-image", files, (dir) => [
     `data_dir         = "${path.join(dir, "data")}"`,
     `bind_addr        = "127.0.0.1"`,
     `client_addr      = "127.0.0.1"`,
-    `bootstrap_expect = 1`,
+    `bootstrap_expect = ${bootstrapExpect}`,
     `node_name        = "image-test"`,
     `performance {
   raft_multiplier = 1
@@ -93,7 +98,13 @@ export async function startConsulServer(files: { name: string; content: string }
   ]);
   const proc = start("consul", ["agent", ...configs.flatMap((f) => ["-config-file", f])]);
   const url = `http://127.0.0.1:${httpPort}`;
-  await waitForConsulLeader(url, proc);
+  if (bootstrapExpect === 1) await waitForConsulLeader(url, proc);
+  else
+    await waitFor(
+      "Consul's HTTP API",
+      async () => ((await http(`${url}/v1/status/leader`)).status === 200 ? true : undefined),
+      { process: proc },
+    );
   return agent(proc, url, dir);
 }
 
@@ -239,15 +250,18 @@ export async function startNomadAgent(
   return started;
 }
 
-export interface ImageAgents {
+export interface ImageConsul {
   /** The Consul HTTP port the files were rendered with. */
   httpPort: number;
   files: { name: string; content: string }[];
   /** With `consul.acl.enabled`, its `getJson` carries the management token. */
   consul: Agent;
-  nomad: Agent;
   /** The tokens handed out at "boot", with `consul.acl.enabled`. */
   acl?: BootedAcl;
+}
+
+export interface ImageAgents extends ImageConsul {
+  nomad: Agent;
 }
 
 const pick = (files: { name: string; content: string }[], ...names: string[]) =>
@@ -256,12 +270,11 @@ const pick = (files: { name: string; content: string }[], ...names: string[]) =>
 /**
  * Renders a stack's image files with one change: the Consul HTTP port is a free port instead of 8500 (it
  * appears in the server's ports, the consul_http service and its check); consul-agent-config.test.ts proves
- * this is the only difference from the committed files. Then starts a Consul server and a Nomad agent
- * (server and client in one) from them, Nomad registering its services in that Consul. With
- * `consul.acl.enabled` the Consul server enforces ACLs as its file says (default deny), consul_http is not in
- * its config files, and the test plays the boot step the generated headers describe before Nomad starts.
+ * this is the only difference from the committed files. Then starts a Consul server from them. With
+ * `consul.acl.enabled` the server enforces ACLs as its file says (default deny), consul_http is not in its
+ * config files, and the test plays the boot step the generated headers describe.
  */
-export async function startImageAgents(cfg: StackConfig, stack: string): Promise<ImageAgents> {
+export async function startImageConsul(cfg: StackConfig, stack: string): Promise<ImageConsul> {
   const httpPort = await freePort();
   const withPort: StackConfig = {
     ...cfg,
@@ -275,10 +288,23 @@ export async function startImageAgents(cfg: StackConfig, stack: string): Promise
   }
   const acl = bootService === undefined ? undefined : await bootConsulAcl(server, bootService);
   const consul = acl === undefined ? server : { ...server, getJson: agentWithToken(server, acl.management) };
-  const nomadFiles = pick(files, "nomad-server.hcl", `nomad-client/${cfg.nomad.datacenters[0]!}/nomad-client.hcl`);
-  const bootFiles = acl === undefined ? [] : [nomadTokenFile(acl.tokens[NOMAD_CONSUL_TOKEN.name]!)];
-  const nomad = await startNomadAgent([...nomadFiles, ...bootFiles], `127.0.0.1:${httpPort}`);
-  return { httpPort, files, consul, nomad, acl };
+  return { httpPort, files, consul, acl };
+}
+
+/**
+ * The image Consul server (startImageConsul) plus a Nomad agent (server and client in one) from the same
+ * render, registering its services in that Consul; with ACLs, with the token file the boot step writes.
+ */
+export async function startImageAgents(cfg: StackConfig, stack: string): Promise<ImageAgents> {
+  const image = await startImageConsul(cfg, stack);
+  const nomadFiles = pick(
+    image.files,
+    "nomad-server.hcl",
+    `nomad-client/${cfg.nomad.datacenters[0]!}/nomad-client.hcl`,
+  );
+  const bootFiles = image.acl === undefined ? [] : [nomadTokenFile(image.acl.tokens[NOMAD_CONSUL_TOKEN.name]!)];
+  const nomad = await startNomadAgent([...nomadFiles, ...bootFiles], `127.0.0.1:${image.httpPort}`);
+  return { ...image, nomad };
 }
 
 function agentWithToken(consul: Agent, token: string): Agent["getJson"] {

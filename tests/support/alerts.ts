@@ -2,6 +2,7 @@
 export const EXPECTED_ALERTS = [
   "NomadServerDown",
   "NomadServersMissing",
+  "NomadNoLeader",
   "ConsulServerDown",
   "ConsulServersMissing",
   "ConsulNoLeader",
@@ -9,4 +10,5 @@ export const EXPECTED_ALERTS = [
   "NameServerIndexFabioMissing",
   "PrometheusFabioMissing",
   "TargetDown",
+  "PrometheusConfigReloadFailed",
 ] as const;

@@ -4,11 +4,19 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import * as path from "node:path";
-import type { StackConfig } from "../../config";
-import { aclConsumers, nomadVariablePath, TOKEN_ITEM, type RenderedJob } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import type { FabioRole, StackConfig } from "../../config";
+import {
+  aclConsumers,
+  fabioTagPrefix,
+  nomadVariablePath,
+  renderArtifacts,
+  renderJobs,
+  TOKEN_ITEM,
+  type RenderedJob,
+} from "../../render";
 import { startConsul, type ConsulAgent } from "./consul";
-import { parseJobspec, type HclBody } from "./hcl";
+import { only, parseJobspec, type HclBody } from "./hcl";
+import { jobspecServices } from "./nomad";
 import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 /** One entry of Fabio's `/api/routes`. */
@@ -159,10 +167,14 @@ export async function startFabio(
   consul: Pick<ConsulAgent, "httpAddr">,
   variables: NomadVariables = {},
   env: Record<string, string> = {},
+  /** Listen on these instead of free ports: a test whose stack file already holds free ports passes its own. */
+  ports?: Pick<TestAddresses, "proxyPorts" | "uiPort">,
 ): Promise<Fabio> {
   const properties = renderTemplateActions(templateData, variables);
-  const [uiPort, ...proxyPorts] = await freePorts(1 + Math.max(1, listenerCount(properties)));
-  const text = forTestMachine(properties, { proxyPorts, uiPort: uiPort!, consulAddr: consul.httpAddr });
+  const [freeUi, ...freeProxies] = ports ? [] : await freePorts(1 + Math.max(1, listenerCount(properties)));
+  const uiPort = ports?.uiPort ?? freeUi!;
+  const proxyPorts = ports?.proxyPorts ?? freeProxies;
+  const text = forTestMachine(properties, { proxyPorts, uiPort, consulAddr: consul.httpAddr });
   const dir = tempDir("fabio");
   const file = path.join(dir, "fabio.properties");
   fs.writeFileSync(file, text);
@@ -270,4 +282,35 @@ export async function startStackConsul(cfg: StackConfig, stack: string): Promise
     };
   }
   return { agent, managementToken: management, variables };
+}
+
+/** A stack's rendered Fabio job for one role. */
+export function fabioJob(cfg: StackConfig, stack: string, role: FabioRole): RenderedJob {
+  const name = cfg.fabio[role].jobName;
+  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "fabio" && candidate.name === name);
+  if (job === undefined) throw new Error(`renderJobs() has no Fabio job named ${name}`);
+  return job;
+}
+
+/** The Prometheus job's Consul service as rendered: its name and the tag the Prometheus Fabio routes by. */
+export async function renderedPrometheusService(
+  cfg: StackConfig,
+  stack: string,
+): Promise<{ name: string; tag: string }> {
+  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "prometheus");
+  if (job === undefined) {
+    throw new Error(
+      'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts), so no service carries the Prometheus Fabio\'s tag',
+    );
+  }
+  const service = only(jobspecServices(await parseJobspec(job.hcl)), `service in ${job.name}`);
+  const tags = (service.tags as string[] | undefined) ?? [];
+  const prefix = fabioTagPrefix(cfg, "prometheus");
+  const routed = tags.filter((tag) => tag.startsWith(prefix));
+  if (routed.length !== 1) {
+    throw new Error(
+      `the Prometheus service's tags ${JSON.stringify(tags)} should hold exactly one starting "${prefix}"`,
+    );
+  }
+  return { name: String(service.name), tag: routed[0]! };
 }

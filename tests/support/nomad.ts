@@ -2,8 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { NameServerHosts, StackConfig } from "../../config";
-import { agentHclString, hclString, nomadClientHcl } from "../../render";
-import { writeHcl } from "../../render/agents/hcl-writer";
+import { agentHclString, hclString, nomadClientHcl, writeHcl } from "../../render";
 import { only, parseHcl, type HclBody, type ParsedJob } from "./hcl";
 import { freePorts, http, runToolAsync, start, tempDir, waitFor, type Started } from "./processes";
 

@@ -1,4 +1,4 @@
-// A real Prometheus (2.24, with consul_sd) started from the rendered config, for integration tests.
+// A real Prometheus (the release the job deploys, built by install-test-tools.sh) started from the rendered config.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";

@@ -22,8 +22,8 @@ import {
   renderImageFiles,
   renderJobs,
   type BootToken,
+  renderArtifacts,
 } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
 import { decodeTemplateEscapes, only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
 
@@ -298,6 +298,8 @@ describe("image files from one config value each", () => {
       consul_data_dir: "/data/consul",
       nomad_data_dir: "/data/nomad",
       prometheus_volume_path: "",
+      consul_version: "1.8.7",
+      nomad_version: "1.4",
     });
     expect((await parseHcl(consulServerHcl(cfg, "test"))).data_dir).toBe("/data/consul");
     expect((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).data_dir).toBe("/data/nomad");
@@ -610,7 +612,14 @@ describe("hostile values in image files", () => {
 
   it.each(HOSTILE)("come back from packer's variables file exactly: %j", async (value) => {
     const cfg = hostileConfig(value, { by: "nodeClass", nodeClass: value });
-    const shared = { stack: value, consul_data_dir: value, nomad_data_dir: value, prometheus_volume_path: value };
+    const shared = {
+      stack: value,
+      consul_data_dir: value,
+      nomad_data_dir: value,
+      prometheus_volume_path: value,
+      consul_version: "1.8.7",
+      nomad_version: "1.4",
+    };
     expect(await parseHcl(packerVarsHcl(cfg, value))).toEqual(shared);
     expect(await parseHcl(nomadClientPackerVarsHcl(cfg, value, value))).toEqual({
       ...shared,

@@ -11,8 +11,8 @@ import {
   prometheusYaml,
   renderJobs,
   tokenTemplateExpression,
+  renderArtifacts,
 } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
 import { parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { loadStack, parseRaw, stackFile } from "../support/stack";
 import { readStackFileConfig } from "../support/pulumi";

@@ -5,7 +5,13 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as contract from "../../contract";
 import * as render from "../../render";
-import { DEFAULT_SUBGROUP, nameServerIndexPatterns, nameServerIndexTag, nameServerIndexUrl } from "../../render";
+import {
+  DEFAULT_SUBGROUP,
+  nameServerIndexPatterns,
+  nameServerIndexSubgroup,
+  nameServerIndexTag,
+  nameServerIndexUrl,
+} from "../../render";
 import { PROJECT_DIR } from "../support/stack";
 
 describe("the NameServer-index tag contract", () => {
@@ -35,6 +41,20 @@ describe("the NameServer-index tag contract", () => {
 
   it("gives a client with a unit name, which asks for <subgroup>-<unit>?nofix=1, a tag of its own", () => {
     expect(nameServerIndexTag("rmq-nsindex-", `${DEFAULT_SUBGROUP}-unit1`)).toBe("rmq-nsindex-/rocketmq/nsaddr-unit1");
+  });
+
+  it("reads the subgroup back from a tag of the same prefix, and nothing from any other tag", () => {
+    expect(nameServerIndexSubgroup("rmq-nsindex-", "rmq-nsindex-/rocketmq/nsaddr-cluster-a")).toBe("nsaddr-cluster-a");
+    for (const tag of [
+      "rmq-prometheus-/rocketmq/nsaddr",
+      "rmq-nsindex-/",
+      "rmq-nsindex-/rocketmq/",
+      "rmq-nsindex-/rocketmq/a/b",
+      "rmq-nsindex-host.example/rocketmq/nsaddr",
+      "x-rmq-nsindex-/rocketmq/nsaddr",
+    ]) {
+      expect(nameServerIndexSubgroup("rmq-nsindex-", tag), tag).toBeUndefined();
+    }
   });
 
   it("describes the lookup with placeholders for stack outputs", () => {

@@ -340,6 +340,72 @@ describe("Prometheus' host volume directory in the nomad-client image", () => {
   );
 });
 
+describe("the agent version check of every image build", () => {
+  async function checkScript(agent: "consul" | "nomad"): Promise<string> {
+    return ((await packerLocals())[`check_${agent}_version`] as string[]).join("\n");
+  }
+
+  /** Runs the check with a fake `<agent>` on PATH whose `version` prints `firstLine`. */
+  async function check(agent: "consul" | "nomad", pin: string, firstLine: string) {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "rsj-version-"));
+    try {
+      fs.writeFileSync(path.join(bin, agent), `#!/bin/sh\necho '${firstLine}'\necho 'Revision 0123abcd'\n`, {
+        mode: 0o755,
+      });
+      const result = spawnSync("sh", ["-c", await checkScript(agent)], {
+        env: { PATH: `${bin}:/usr/bin:/bin`, [`${agent.toUpperCase()}_VERSION`]: pin },
+        encoding: "utf8",
+      });
+      return { code: result.status, stderr: result.stderr };
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ["consul", "1.8.7", "Consul v1.8.7"],
+    ["nomad", "1.4", "Nomad v1.4.3 (f464aca721d222ae9c1f3df643b3c3aaa20e2da7)"],
+    ["nomad", "1.4.3", "Nomad v1.4.3"],
+  ] as const)("lets %s %s through when the image runs `%s`", async (agent, pin, line) => {
+    expect((await check(agent, pin, line)).code).toBe(0);
+  });
+
+  it.each([
+    ["consul", "1.8.7", "Consul v1.10.0"],
+    ["consul", "1.8.7", "Consul v1.8.70"],
+    ["nomad", "1.4", "Nomad v1.40.1"],
+    ["nomad", "1.4", "Nomad v1.5.0"],
+  ] as const)("stops the build for %s %s when the image runs `%s`", async (agent, pin, line) => {
+    const result = await check(agent, pin, line);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`the source image runs ${line}`);
+  });
+
+  it.each([
+    ["consul-server", ["CONSUL_VERSION=${var.consul_version}"]],
+    ["nomad-server", ["CONSUL_VERSION=${var.consul_version}", "NOMAD_VERSION=${var.nomad_version}"]],
+    ["nomad-client", ["CONSUL_VERSION=${var.consul_version}", "NOMAD_VERSION=${var.nomad_version}"]],
+  ])("gets the pinned versions into the %s build", async (image, env) => {
+    const builds = (await packerTemplates()).flatMap(({ doc }) => (doc.build as Build[] | undefined) ?? []);
+    const steps = builds.find((b) => b.name === image)!.provisioner.shell ?? [];
+    const installing = steps.filter((s) => /local\.install_(consul|nomad)_config/.test(String(s.inline)));
+    expect(installing).toHaveLength(1);
+    expect(installing[0]!.environment_vars).toEqual(expect.arrayContaining(env));
+  });
+
+  it.each(STACK_FILES)("reads the pins from every generated variables file of the %s stack", async (stack) => {
+    const files = filesUnder(path.join(GENERATED_DIR, stack)).filter((file) => file.endsWith(".pkrvars.hcl"));
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) {
+      const vars = await parseHcl(fs.readFileSync(path.join(GENERATED_DIR, stack, file), "utf8"));
+      expect({ consul: vars.consul_version, nomad: vars.nomad_version }, file).toEqual({
+        consul: "1.8.7",
+        nomad: "1.4",
+      });
+    }
+  });
+});
+
 describe("the one way to build an image", () => {
   /** The command, from the project directory; `packer init packer/` has run before. */
   const BUILD = /^packer build -var-file=(\S+) -var source_image_id=<uimage-id> -only='([a-z-]+)\.\*' packer\/$/;

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import {
+  AGENT_VERSIONS,
   alertRules,
   alertRuleTestCase,
   alertRuleTests,
@@ -8,8 +9,8 @@ import {
   durationSeconds,
   RULE_FILE,
   type AlertDefinition,
+  renderArtifacts,
 } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
 import { loadStack, minimalRaw, parseRaw } from "../support/stack";
 
 describe("the alert rule tests", () => {
@@ -82,10 +83,33 @@ describe("rule tests derived from the alert definitions", () => {
         exp_labels: { severity: "critical" },
         exp_annotations: {
           summary: "Fewer than 3 Consul servers are up",
-          description: "Only 2 of the 3 Consul servers (bootstrap_expect) are discovered and up.",
+          description: "Consul servers discovered and up: 2 of 3 (bootstrap_expect).",
         },
       },
     ]);
+  });
+
+  it("speak of the one server when the cluster has one", () => {
+    const dev = loadStack("dev");
+    expect(dev.images.nomadServer.bootstrapExpect).toBe(1);
+    const rule = alertRules(dev).groups[0]!.rules.find((r) => r.alert === "NomadServersMissing")!;
+    expect(rule.annotations).toEqual({
+      summary: "No Nomad server is up",
+      description: "The Nomad server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.",
+    });
+  });
+
+  it("cover the leaderless cluster as each supported Consul version reports it", () => {
+    const cases = alertRuleTests(prod).tests.filter((t) => t.alert_rule_test[0]!.alertname === "ConsulNoLeader");
+    const metrics = cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))].sort());
+    // 1.8: only the leader publishes autopilot health; 1.13+: every server publishes both gauges.
+    expect(metrics).toEqual([["consul_autopilot_healthy"], ["consul_autopilot_healthy", "consul_server_isLeader"]]);
+  });
+
+  it("hold for the agent versions the images pin", () => {
+    // ConsulNoLeader reads Consul up to 1.8 and from 1.13; NomadNoLeader reads Nomad 1.x (render/alerts/).
+    expect(AGENT_VERSIONS.consul).toMatch(/^1\.([0-8]|1[3-9]|[2-9]\d)(\.|$)/);
+    expect(AGENT_VERSIONS.nomad).toMatch(/^1\./);
   });
 
   it("refuse a firing alert that lacks a label its annotations show", () => {

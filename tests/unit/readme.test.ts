@@ -3,7 +3,10 @@ import * as path from "node:path";
 import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { SECRET_KEYS, stackConfigSchema } from "../../config";
+import { AGENT_VERSIONS } from "../../render";
 import { PROJECT_DIR } from "../support/stack";
+import { USAGE as VERIFY_USAGE } from "../../scripts/verify-cli";
+import * as verify from "../../verify";
 
 type Def = {
   type: string;
@@ -135,6 +138,64 @@ describe("the README's config reference", () => {
   it("refuses a row it cannot read instead of guessing what it documents", () => {
     expect(() => parseRows("| `fabio.*` | see the Fabio section |")).toThrow(/is not `key`/);
     expect(() => parseRows("| `a.b`, `c.d` | string |")).toThrow(/is not `key`/);
+  });
+});
+
+describe("the README's verify section", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Verify a deployed stack"), readme.indexOf("## Machine images"));
+  /** The checks the table documents: every backticked name in its first column. */
+  const documented = section
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .flatMap((line) => [...line.split("|")[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+
+  it("documents every check verify can report, with placeholders for the variable part", () => {
+    const placeholder = (name: (value: string) => string, value: string) => name("X0X").replace("X0X", value);
+    const checks = [
+      verify.CONSUL_API_CHECK,
+      verify.NOMAD_API_CHECK,
+      verify.HOSTS_CHECK,
+      verify.FABIO_SERVICES_CHECK,
+      verify.FABIO_ALLOCATIONS_CHECK,
+      placeholder(verify.indexServiceCheckName, "<name>"),
+      verify.INDEX_SERVICES_CHECK,
+      placeholder(verify.routeCheckName, "<subgroup>"),
+      placeholder(verify.noLeakCheckName, "<subgroup>"),
+      verify.PROMETHEUS_READY_CHECK,
+      verify.PROMETHEUS_API_CHECK,
+      placeholder(verify.scrapeJobCheckName, "<job>"),
+      verify.CONSUL_AGENTS_CHECK,
+      verify.NOMAD_AGENTS_CHECK,
+      verify.RULES_CHECK,
+      verify.ALERTS_CHECK,
+    ];
+    expect(documented.sort()).toEqual([...checks].sort());
+  });
+
+  it("shows every flag of --help and the environment variables it reads", () => {
+    const flags = [...VERIFY_USAGE.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!);
+    expect(flags).toEqual(["--stack", "--stack-file", "--json", "--timeout", "--request-timeout"]);
+    for (const text of [...flags, "--help", "CONSUL_HTTP_ADDR", "CONSUL_HTTP_TOKEN", "NOMAD_ADDR", "NOMAD_TOKEN"]) {
+      expect(section, text).toContain(text);
+    }
+  });
+
+  it("shows sample output: progress lines and the table with its header and summary", () => {
+    expect(section).toMatch(/^\[ {2}1\] ok {3}consul api @ /m);
+    expect(section).toMatch(/^CHECK +HOST +RESULT +DETAIL$/m);
+    expect(section).toMatch(/^(PASSED|FAILED): \d+ checks, \d+ passed, \d+ failed, \d+ skipped$/m);
+  });
+});
+
+describe("the README's agent versions", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+
+  it("state the Consul and Nomad versions the images pin", () => {
+    expect(readme).toContain(`**Consul ${AGENT_VERSIONS.consul}**`);
+    expect(readme).toContain(`**Nomad ${AGENT_VERSIONS.nomad}**`);
+    expect(readme).toContain(`consul_version = "${AGENT_VERSIONS.consul}"`);
+    expect(readme).toContain(`nomad_version = "${AGENT_VERSIONS.nomad}"`);
   });
 });
 

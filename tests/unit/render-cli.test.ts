@@ -2,10 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderArtifacts } from "../../render/artifacts";
-import { OUTPUT_MARKER, renderCli } from "../../scripts/render-cli";
+import { OUTPUT_MARKER } from "../../scripts/output-dir";
+import { renderCli } from "../../scripts/render-cli";
 import { loadStack, PROJECT_DIR, stackFile } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
+import { renderArtifacts } from "../../render";
 
 async function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";

@@ -5,9 +5,11 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../support/stack";
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   "runs-on": string;
@@ -64,7 +66,7 @@ describe("the GitHub workflows", () => {
 
   it("call only npm scripts that exist in package.json", () => {
     const calls = runLines.flatMap(([file, line]) =>
-      [...line.matchAll(/\bnpm run(?:-script)? ([\w:-]+)/g)].map((m) => [file, m[1]!] as const),
+      [...line.matchAll(/\bnpm run(?:-script)?(?: --?[\w-]+)* ([\w:-]+)/g)].map((m) => [file, m[1]!] as const),
     );
     expect(calls.length).toBeGreaterThan(0);
     for (const [file, script] of calls) expect(scripts, `${file} runs npm run ${script}`).toHaveProperty(script);
@@ -100,12 +102,52 @@ describe("the GitHub workflows", () => {
     expect(step.with).toMatchObject({ command: "preview", diff: true, "comment-on-pr": true });
   });
 
+  it("comment the rendered diff of every previewed stack against the pull request's base", () => {
+    const pr = workflows["pull-request.yml"]!.jobs;
+    const diff = pr.diff!;
+    expect(diff.strategy?.matrix?.stack).toEqual(pulumiStacks(pr.preview!));
+    const checkout = diff.steps.find((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with).toMatchObject({ "fetch-depth": 0 });
+    const run = diff.steps.find((s) => s.run?.includes("npm run --silent diff"));
+    expect(run?.run).toBe('npm run --silent diff -- --stack "$STACK" --base "$BASE_SHA" --markdown > diff.md');
+    expect(run?.env).toEqual({
+      STACK: "${{ matrix.stack }}",
+      BASE_SHA: "${{ github.event.pull_request.base.sha }}",
+    });
+    const post = diff.steps.find((s) => s.uses?.startsWith("actions/github-script@"));
+    expect(String(post?.with?.script)).toContain('readFileSync("diff.md"');
+    expect(String(post?.with?.script)).toContain("updateComment");
+  });
+
   it("deploy dev, then prod behind the production environment's approval", () => {
     const { jobs } = workflows["deploy.yml"]!;
     expect(jobs["up-dev"]).toMatchObject({ needs: "test", environment: "dev" });
     expect(jobs["up-prod"]).toMatchObject({ needs: "up-dev", environment: "production" });
     expect(pulumiStacks(jobs["up-dev"]!)).toEqual(["dev"]);
     expect(pulumiStacks(jobs["up-prod"]!)).toEqual(["prod"]);
+  });
+
+  it("verify each stack from the outside right after its pulumi up, failing the deploy when it fails", () => {
+    const { jobs } = workflows["deploy.yml"]!;
+    for (const [job, stack] of [
+      ["up-dev", "dev"],
+      ["up-prod", "prod"],
+    ] as const) {
+      const steps = jobs[job]!.steps;
+      const up = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
+      const verify = steps.findIndex((s) => s.run?.includes("npm run verify"));
+      expect(verify, job).toBe(up + 1);
+      const run = steps[verify]!.run!;
+      expect(run).toContain(`npm run verify -- --stack ${stack} && exit 0`);
+      // The step's last word is a failure: only a passing verify leaves it early with 0.
+      expect(run.trim().split("\n").at(-1)).toBe("exit 1");
+      expect(Object.keys(steps[verify]!.env ?? {}).sort()).toEqual([
+        "CONSUL_HTTP_ADDR",
+        "CONSUL_HTTP_TOKEN",
+        "NOMAD_ADDR",
+        "NOMAD_TOKEN",
+      ]);
+    }
   });
 
   it("run previews and deploys on the runner the repository names, one that can reach Nomad", () => {
@@ -129,7 +171,9 @@ describe("the GitHub workflows", () => {
     const text = Object.keys(workflows)
       .map((f) => fs.readFileSync(path.join(WORKFLOW_DIR, f), "utf8"))
       .join("\n");
-    for (const match of text.matchAll(/^\s*(PULUMI_ACCESS_TOKEN|NOMAD_TOKEN|NOMAD_ADDR|github-token):\s*(.+)$/gm)) {
+    for (const match of text.matchAll(
+      /^\s*(PULUMI_ACCESS_TOKEN|NOMAD_TOKEN|NOMAD_ADDR|CONSUL_HTTP_TOKEN|CONSUL_HTTP_ADDR|github-token):\s*(.+)$/gm,
+    )) {
       expect(match[2]).toMatch(/^\$\{\{ secrets\.\w+ \}\}$/);
     }
   });

@@ -1,11 +1,10 @@
-// Every jobspec the render CLI writes, checked by a real Nomad 1.1.2 dev agent: validate, plan, register,
+// Every jobspec the render CLI writes, checked by a real Nomad dev agent (the Nomad tier: npm run test:nomad): validate, plan, register,
 // and read back what Nomad actually stored.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import { fabioProperties, fabioTagPrefix, renderJobs, type RenderedJob } from "../../render";
-import { renderArtifacts } from "../../render/artifacts";
+import { fabioProperties, fabioTagPrefix, renderJobs, type RenderedJob, renderArtifacts } from "../../render";
 import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { nomadClientHcl } from "../../render";
 import {
@@ -149,7 +148,7 @@ function storedShape(stored: NomadJob): Record<string, unknown> {
   };
 }
 
-describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad 1.1.2 dev agent", (stack) => {
+describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad dev agent", (stack) => {
   const cfg = loadStack(stack);
   const jobs = renderJobs(cfg, stack);
   const jobFiles = renderArtifacts(cfg, stack).filter((artifact) => artifact.path.startsWith("jobs/"));

@@ -1,0 +1,114 @@
+// The diff CLI's logic, callable in-process: what a change deploys, artifact by artifact, against a git revision.
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, loadStackFile, stackFileName } from "../config";
+import {
+  compareRenders,
+  consequencesOf,
+  formatMarkdown,
+  formatText,
+  hasChanges,
+  stackFactsOf,
+  type DiffReport,
+} from "../diff";
+import { renderArtifacts } from "../render";
+import { BaseError, renderAtBase } from "./base-render";
+import type { Console } from "./render-cli";
+import { stackNameOf } from "./stack-args";
+
+export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
+
+  --stack <name>        the stack file Pulumi.<name>.yaml of the project directory
+  --stack-file <path>   this stack file instead (it must be inside a git repository)
+  --base <git-ref>      the revision to compare with (a branch, tag or commit: origin/main, HEAD~1)
+  --markdown            print a pull-request comment (collapsible per artifact, cut to GitHub's size)
+  --json                print the diff as JSON, for tools
+  --exit-code           exit 1 when anything differs, like git diff --exit-code
+  -h, --help            show this help
+
+Renders the stack twice and prints only what differs, per artifact of the render CLI: the working tree's
+files, and the base revision's, rendered by that revision's own code (its tree is exported with git archive
+into a temporary directory and its \`npm run render\` runs there with this checkout's node_modules; the
+working tree is never touched). Jobspecs are parsed with HashiCorp's HCL parser and compared as structure,
+named by path as \`nomad job plan\` does; a template's data, and any multi-line value, as a line diff.
+prometheus.yml is compared per scrape job, the rules per alert, agent files per block, ACL policies per rule.
+Lines starting with ! say what the change does to running allocations (restarts, moved listeners,
+re-routed lookups).
+
+Exit status: 0 (or 1 with --exit-code when something differs); 2 on bad usage, an unknown revision or an
+invalid working-tree config (one line naming the file and key). A base whose stack file is missing or
+invalid is reported in one line and everything is shown as added.`;
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+class UsageError extends Error {}
+
+export interface DiffIo extends Console {
+  /** Whether stdout is a terminal (colour on unless NO_COLOR is set). */
+  isTty?: boolean;
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function diffCli(argv: string[], io: DiffIo): Promise<number> {
+  try {
+    return await diff(argv, io);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof BaseError) {
+      io.error(`error: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function diff(argv: string[], io: DiffIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: "string" },
+      "stack-file": { type: "string" },
+      base: { type: "string" },
+      markdown: { type: "boolean" },
+      json: { type: "boolean" },
+      "exit-code": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.log(USAGE);
+    return 0;
+  }
+  if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
+    throw new UsageError("give exactly one of --stack or --stack-file");
+  }
+  if (values.base === undefined) throw new UsageError("--base <git-ref> is required");
+  if (values.markdown && values.json) throw new UsageError("give at most one of --markdown and --json");
+
+  const stackFile =
+    values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
+  const stack = values.stack ?? stackNameOf(stackFile);
+  // The working tree first: an invalid config is the user's to fix before any base is rendered.
+  const cfg = loadStackFile(stackFile);
+  const head = new Map(renderArtifacts(cfg, stack).map((a) => [a.path, a.content]));
+  const base = renderAtBase({ stackFile, ref: values.base, nodeModules: path.join(PROJECT_DIR, "node_modules") });
+
+  const comparison = await compareRenders(base.tree ?? new Map(), head);
+  const report: DiffReport = {
+    stack,
+    base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
+    consequences: consequencesOf(comparison.parsed, stackFactsOf(cfg)),
+    artifacts: comparison.artifacts,
+  };
+
+  if (values.json) io.log(JSON.stringify(report, null, 2));
+  else if (values.markdown) {
+    const which = values.stack !== undefined ? `--stack ${values.stack}` : `--stack-file ${values["stack-file"]}`;
+    io.log(formatMarkdown(report, { rerun: `npm run diff -- ${which} --base ${values.base}` }));
+  } else io.log(formatText(report, { colour: io.isTty === true && process.env.NO_COLOR === undefined }));
+  return values["exit-code"] && hasChanges(report) ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+// The stack selection the CLIs share: `--stack <name>` (Pulumi.<name>.yaml in the project) or `--stack-file`.
+import * as path from "node:path";
+import { stackFileName, stackOfFileName } from "../config";
+
+/** A usage mistake: the CLI prints it with its usage text and exits 2. */
+export class UsageError extends Error {}
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** The stack file to read and the stack's name, from exactly one of --stack and --stack-file. */
+export function stackSource(values: { stack?: string; "stack-file"?: string }): { file: string; stack: string } {
+  if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
+    throw new UsageError("give exactly one of --stack or --stack-file");
+  }
+  const file = values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
+  return { file, stack: values.stack ?? stackNameOf(file) };
+}
+
+/** `Pulumi.prod.yaml` → `prod`; any other file name → its base name without extension. */
+export function stackNameOf(file: string): string {
+  const base = path.basename(file);
+  return stackOfFileName(base) ?? base.replace(/\.ya?ml$/, "");
+}
+
+/** node:util parseArgs' own errors (unknown option, missing value) are usage mistakes too. */
+export function isUsageError(err: unknown): boolean {
+  return err instanceof UsageError || ((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ?? false);
+}

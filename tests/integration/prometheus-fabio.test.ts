@@ -1,0 +1,92 @@
+// The way users reach Prometheus: through the Prometheus Fabio, to a real Prometheus started from the rendered
+// config and registered in Consul as its rendered jobspec registers it. What Nomad adds (placement, the
+// dynamic port) is proven in the Nomad tier; everything after the allocation starts is proven here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  fabioJob,
+  fabioPropertiesOf,
+  proxyGet,
+  renderedPrometheusService,
+  startFabio,
+  type Fabio,
+} from "../support/fabio";
+import { freePort, requireTools, stopAll, waitFor } from "../support/processes";
+import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
+import { loadStack } from "../support/stack";
+import { registerService, startConsul, type ConsulAgent } from "../support/consul";
+
+const available = requireTools("consul", "fabio", "prometheus");
+// dev runs without Consul ACLs; the token path is proven against a default-deny Consul in consul-acl.test.ts.
+const stack = "dev";
+const cfg = loadStack(stack);
+
+describe.runIf(available)("Prometheus behind the Prometheus Fabio, all three started from the rendered files", () => {
+  let consul: ConsulAgent;
+  let prometheus: PrometheusServer;
+  let index: Fabio;
+  let front: Fabio;
+
+  beforeAll(async () => {
+    consul = await startConsul();
+    const port = await freePort();
+    // As Nomad registers the job's service: its rendered name and route tag, checked on /-/ready.
+    const service = await renderedPrometheusService(cfg, stack);
+    await registerService(consul, {
+      id: `${service.name}-alloc`,
+      name: service.name,
+      port,
+      tags: [service.tag, `cluster-${cfg.clusterName}`],
+      checkUrl: `http://127.0.0.1:${port}/-/ready`,
+    });
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), port);
+    front = await startFabio(await fabioPropertiesOf(fabioJob(cfg, stack, "prometheus")), consul);
+    index = await startFabio(await fabioPropertiesOf(fabioJob(cfg, stack, "nameServerIndex")), consul);
+  });
+
+  afterAll(stopAll);
+
+  const throughFabio = (urlPath: string) =>
+    waitFor(
+      `${urlPath} through the Prometheus Fabio`,
+      async () => {
+        const response = await proxyGet(front, urlPath);
+        return response.status === 200 ? response : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, process: front.process },
+    );
+
+  it("answers /-/ready through the Fabio once the service's check passes", async () => {
+    const ready = await throughFabio("/-/ready");
+    expect(ready.text).toMatch(/Prometheus Server is Ready/);
+  });
+
+  it("is the Prometheus release the job deploys", async () => {
+    const { text } = await throughFabio("/api/v1/status/buildinfo");
+    const { data } = JSON.parse(text) as { data: { version: string } };
+    expect(cfg.prometheus.image).toBe(`prom/prometheus:v${data.version}`);
+  });
+
+  it("runs the rendered scrape config and finds itself through Consul, up and labelled with the cluster", async () => {
+    const query = encodeURIComponent(`up{job="${cfg.prometheus.jobName}"}`);
+    const result = await waitFor(
+      "Prometheus' self-scrape through discovery",
+      async () => {
+        const { status, text } = await proxyGet(front, `/api/v1/query?query=${query}`);
+        if (status !== 200) return undefined;
+        const series = (
+          JSON.parse(text) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
+        ).data.result;
+        return series.length > 0 ? series : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 500, process: prometheus.process },
+    );
+    expect(result.map((series) => [series.metric.cluster, series.value[1]])).toEqual([[cfg.clusterName, "1"]]);
+  });
+
+  it("is not reachable through the NameServer-index Fabio", async () => {
+    await throughFabio("/-/ready");
+    for (const urlPath of ["/", "/-/ready", "/api/v1/status/buildinfo"]) {
+      expect((await proxyGet(index, urlPath)).status, urlPath).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,395 @@
+// `npm run verify` against a stack running on real binaries on loopback: a Consul server from the image files,
+// both Fabios from their rendered properties, Prometheus from its rendered config and rules, registered in
+// Consul the way Nomad registers the rendered jobspecs' services. The stack file moves every static port to a
+// free one (and Consul to a free HTTP port), so verify reads the same keys it reads in production.
+//
+// No Nomad here: the Nomad agents Prometheus scrapes are a stand-in HTTP service registered under the
+// stack's Nomad service names, and verify runs without NOMAD_ADDR (its Nomad part is unit tested against a fake server,
+// tests/unit/verify-nomad.test.ts).
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as nodeHttp from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import {
+  fabioTagPrefix,
+  nameServerIndexTag,
+  prometheusConfig,
+  renderImageFiles,
+  renderJobs,
+  SCRAPE_JOBS,
+  type RenderedJob,
+} from "../../render";
+import { verifyCli, type VerifyEnv } from "../../scripts/verify-cli";
+import type { VerifyReport } from "../../verify";
+import { startConsulServer, type Agent } from "../support/agents";
+import { startBackend, type Backend } from "../support/backend";
+import { fabioPropertiesOf, startFabio, type Fabio } from "../support/fabio";
+import { parseJobspec, type HclBody } from "../support/hcl";
+import { jobspecServices, labelled, blocks } from "../support/nomad";
+import { freePort, freePorts, http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
+import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
+import { PROJECT_DIR, stackFile } from "../support/stack";
+
+const available = requireTools("consul", "fabio", "prometheus");
+const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
+const SUBGROUP = "nsaddr-verify";
+const NAMESERVERS = "127.0.0.1:9876;127.0.0.2:9876";
+const TOKEN = "verify-test-token-7f3a"; // must never show up in verify's output
+
+/** dev's stack file with every static port moved to a free one and 1s scrape/evaluation intervals. */
+async function writeStackFile(): Promise<string> {
+  const doc = parseDocument(fs.readFileSync(stackFile("dev"), "utf8"));
+  const ns = "rocketmq-system-jobs";
+  const [consulHttp, ...fabioPorts] = await freePorts(7);
+  for (const [i, role] of FABIO_ROLES.entries()) {
+    for (const [j, key] of ["proxyPort", "uiPort", "metricsPort"].entries()) {
+      doc.setIn(["config", `${ns}:fabio`, role, key], fabioPorts[i * 3 + j]);
+    }
+  }
+  doc.setIn(["config", `${ns}:consul`, "address"], `127.0.0.1:${consulHttp}`);
+  doc.setIn(["config", `${ns}:images`, "consulServer", "httpPort"], consulHttp);
+  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], "1s");
+  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], "1s");
+  const file = path.join(tempDir("verify-stack"), "Pulumi.verify.yaml");
+  fs.writeFileSync(file, doc.toString());
+  return file;
+}
+
+/**
+ * What Nomad does for a running allocation: registers each service block of the rendered jobspec with the
+ * node's Consul agent, at the port its label maps to, with its HTTP checks.
+ */
+async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label: string) => number): Promise<void> {
+  for (const service of jobspecServices(await parseJobspec(job.hcl))) {
+    const port = portOf(String(service.port));
+    const checks = blocks(service, "check").map((check: HclBody) => ({
+      Name: String(check.name),
+      HTTP: `http://127.0.0.1:${port}${String(check.path)}`,
+      Interval: "1s",
+      Timeout: "1s",
+    }));
+    const body = { ID: `${service.name}-1`, Name: service.name, Port: port, Address: "127.0.0.1", Tags: service.tags };
+    const { status, text } = await http(`${consul.url}/v1/agent/service/register`, {
+      method: "PUT",
+      body: { ...body, Checks: checks },
+    });
+    if (status !== 200) throw new Error(`registering ${String(service.name)}: ${status} ${text}`);
+  }
+}
+
+async function register(
+  consul: Agent,
+  service: { id: string; name: string; port: number; tags: string[]; check: string },
+) {
+  const body = {
+    ID: service.id,
+    Name: service.name,
+    Port: service.port,
+    Address: "127.0.0.1",
+    Tags: service.tags,
+    Check: { HTTP: service.check, Interval: "1s", Timeout: "1s" },
+  };
+  const { status, text } = await http(`${consul.url}/v1/agent/service/register`, { method: "PUT", body });
+  if (status !== 200) throw new Error(`registering ${service.name}: ${status} ${text}`);
+}
+
+async function deregister(consul: Agent, id: string): Promise<void> {
+  await http(`${consul.url}/v1/agent/service/deregister/${id}`, { method: "PUT" });
+}
+
+/** A stand-in for the Nomad agents' metrics endpoint that can be switched to answering 500. */
+async function startNomadStandIn(): Promise<{ port: number; healthy: boolean; close(): Promise<void> }> {
+  const state = { port: 0, healthy: true, close: async () => {} };
+  const server = nodeHttp.createServer((req, res) => {
+    if (!state.healthy) return void res.writeHead(500).end("stand-in switched off");
+    if (req.url?.startsWith("/v1/metrics")) return void res.writeHead(200).end("nomad_stand_in 1\n");
+    res.writeHead(200).end("OK");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.port = (server.address() as AddressInfo).port;
+  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return state;
+}
+
+/** The Consul services the rendered config discovers a scrape job's targets by. */
+function discoveredServices(cfg: StackConfig, job: string): string[] {
+  return prometheusConfig(cfg).scrape_configs.find((c) => c.job_name === job)!.consul_sd_configs[0]!.services;
+}
+
+async function runVerify(file: string): Promise<{ code: number; report: VerifyReport; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io = { log: (line: string) => (stdout += `${line}\n`), error: (line: string) => (stderr += `${line}\n`) };
+  const env: VerifyEnv = { CONSUL_HTTP_ADDR: consulAddr, CONSUL_HTTP_TOKEN: TOKEN };
+  const code = await verifyCli(["--stack-file", file, "--json", "--request-timeout", "3"], io, env);
+  expect(`${stdout}${stderr}`).not.toContain(TOKEN);
+  return { code, report: JSON.parse(stdout) as VerifyReport, stderr };
+}
+
+const failures = (report: VerifyReport) =>
+  report.checks.filter((c) => c.result === "fail").map((c) => [c.check, c.host]);
+
+let consulAddr = "";
+
+describe.runIf(available)("npm run verify against real Consul, Fabio and Prometheus", () => {
+  let file: string;
+  let cfg: StackConfig;
+  let consul: Agent;
+  const fabios = {} as Record<(typeof FABIO_ROLES)[number], Fabio>;
+  let prometheus: PrometheusServer;
+  let index: Backend;
+  let nomadStandIn: Awaited<ReturnType<typeof startNomadStandIn>>;
+
+  /** Waits (bounded) until Prometheus has scraped every job's targets and found them `health`. */
+  const waitForScrapes = (what: string, predicate: (jobs: Map<string, string[]>) => boolean) =>
+    waitFor(
+      what,
+      async () => {
+        const jobs = new Map<string, string[]>();
+        const targets = await activeTargets(prometheus);
+        const lastErrors = targets.filter((t) => t.lastError !== "").map((t) => `${t.scrapePool}: ${t.lastError}`);
+        for (const t of targets) jobs.set(t.scrapePool, [...(jobs.get(t.scrapePool) ?? []), t.health]);
+        if (predicate(jobs)) return true;
+        throw new Error(
+          `targets now: ${JSON.stringify(Object.fromEntries(jobs))}; last errors: ${lastErrors.join(" | ")}; catalog: ${(await http(`${consul.url}/v1/catalog/services`)).text}`,
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 500, process: prometheus.process },
+    );
+
+  beforeAll(async () => {
+    file = await writeStackFile();
+    cfg = loadStackFile(file);
+    const httpPort = cfg.images.consulServer.httpPort;
+    consulAddr = `127.0.0.1:${httpPort}`;
+    const imageFiles = renderImageFiles(cfg, "verify").filter((f) =>
+      ["consul-server.hcl", "consul_service.json"].includes(f.name),
+    );
+    consul = await startConsulServer(imageFiles, httpPort);
+
+    const jobs = renderJobs(cfg, "verify");
+    for (const role of FABIO_ROLES) {
+      const instance = cfg.fabio[role];
+      const job = jobs.find((j) => j.name === instance.jobName)!;
+      fabios[role] = await startFabio(
+        await fabioPropertiesOf(job),
+        { httpAddr: consulAddr },
+        {},
+        {},
+        {
+          proxyPorts: [instance.proxyPort, instance.metricsPort],
+          uiPort: instance.uiPort,
+        },
+      );
+      // The jobspec's static ports are the stack file's, so its port labels map to them unchanged.
+      const { group } = await parseJobspec(job.hcl);
+      const statics = new Map(
+        labelled(blocks(group, "network")[0]!, "port").map(([label, port]) => [label, Number(port.static)]),
+      );
+      await registerLikeNomad(consul, job, (label) => statics.get(label)!);
+    }
+
+    nomadStandIn = await startNomadStandIn();
+    for (const job of [SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients]) {
+      for (const name of discoveredServices(cfg, job)) {
+        // Nomad registers its HTTP endpoint with the tag "http", plus the image config's consul.tags (the cluster's).
+        const check = `http://127.0.0.1:${nomadStandIn.port}/`;
+        const tags = ["http", `cluster-${cfg.clusterName}`];
+        await register(consul, { id: `${name}-stand-in`, name, port: nomadStandIn.port, tags, check });
+      }
+    }
+    // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
+    // refresh_interval (30s) after a first answer that was empty.
+    const prometheusPort = await freePort();
+    const promJob = jobs.find((j) => j.name === cfg.prometheus.jobName)!;
+    await registerLikeNomad(consul, promJob, () => prometheusPort);
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr), prometheusPort);
+
+    index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
+    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), SUBGROUP);
+    await register(consul, {
+      id: "rocketmq-a",
+      name: "rocketmq-a",
+      port: index.port,
+      tags: [tag],
+      check: `${index.url}/health`,
+    });
+
+    await waitFor(
+      "the index Fabio to route the NameServer lookup",
+      async () => {
+        const { status } = await http(`${fabios.nameServerIndex.proxyUrl}/rocketmq/${SUBGROUP}`);
+        return status === 200 ? true : undefined;
+      },
+      { timeoutMs: 20_000, process: fabios.nameServerIndex.process },
+    );
+    await waitForScrapes("every scrape job's targets to be up", (seen) =>
+      prometheusConfig(cfg).scrape_configs.every(({ job_name }) => {
+        const health = seen.get(job_name) ?? [];
+        return health.length > 0 && health.every((h) => h === "up");
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([index?.close(), nomadStandIn?.close()]);
+    await stopAll();
+  });
+
+  it("passes a healthy stack, with every check on the host, through its Fabios", async () => {
+    const { code, report, stderr } = await runVerify(file);
+    expect(failures(report)).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.passed).toBe(true);
+    const byCheck = new Map(report.checks.map((c) => [c.check, c]));
+    expect(byCheck.get(`route /rocketmq/${SUBGROUP}`)).toEqual({
+      check: `route /rocketmq/${SUBGROUP}`,
+      host: HOST,
+      result: "pass",
+      detail: NAMESERVERS,
+    });
+    expect(byCheck.get(`no leak /rocketmq/${SUBGROUP}`)).toMatchObject({ host: HOST, result: "pass" });
+    expect(byCheck.get("prometheus ready")).toMatchObject({ host: HOST, result: "pass" });
+    expect(byCheck.get("fabio services")).toMatchObject({ host: HOST, result: "pass" });
+    expect(byCheck.get("consul servers scraped")).toMatchObject({ result: "pass", host: `prometheus via ${HOST}` });
+    expect(byCheck.get("nomad agents scraped")).toMatchObject({ result: "skip", detail: "NOMAD_ADDR is not set" });
+    for (const job of ["nomad-servers", "nomad-clients", "consul-servers", "fabio", "prometheus"]) {
+      expect(byCheck.get(`scrape job ${job}`)?.result, job).toBe("pass");
+    }
+    expect(byCheck.get("alert rules")?.result).toBe("pass");
+    expect(byCheck.get("alerts firing")?.result).toBe("pass");
+    // One progress line per check, in the order they ran.
+    expect(stderr.split("\n").filter((l) => /^\[\s*\d+\] /.test(l))).toHaveLength(report.checks.length);
+  });
+
+  it("runs as `npm run verify`, printing the table and exiting 0", async () => {
+    const child = spawn("npm", ["run", "-s", "verify", "--", "--stack-file", file], {
+      cwd: PROJECT_DIR,
+      env: { ...process.env, CONSUL_HTTP_ADDR: consulAddr, CONSUL_HTTP_TOKEN: TOKEN, NOMAD_ADDR: "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code, stderr).toBe(0);
+    expect(stdout.split("\n")[0]).toMatch(/^CHECK\s+HOST\s+RESULT\s+DETAIL$/);
+    expect(stdout).toMatch(new RegExp(`route /rocketmq/${SUBGROUP}\\s+image-test \\(127\\.0\\.0\\.1\\)\\s+pass`));
+    expect(stdout.trim().split("\n").at(-1)).toMatch(/^PASSED: \d+ checks, \d+ passed, 0 failed, 1 skipped$/);
+    expect(`${stdout}${stderr}`).not.toContain(TOKEN);
+  });
+
+  it("names the path when a route leaks into the Prometheus Fabio", async () => {
+    const leak = "nsaddr-leak";
+    const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });
+    const tags = [
+      nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), leak),
+      // The same cluster also tagged for the other Fabio: its lookups answer on the Prometheus port too.
+      `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/${leak}`,
+    ];
+    await register(consul, {
+      id: "rocketmq-leaky",
+      name: "rocketmq-leaky",
+      port: leaky.port,
+      tags,
+      check: `${leaky.url}/health`,
+    });
+    try {
+      await waitFor("the Prometheus Fabio to route the leaked path", async () => {
+        const { status } = await http(`${fabios.prometheus.proxyUrl}/rocketmq/${leak}`);
+        return status === 200 ? true : undefined;
+      });
+      const { code, report } = await runVerify(file);
+      expect(code).toBe(1);
+      expect(failures(report)).toEqual([[`no leak /rocketmq/${leak}`, HOST]]);
+      expect(report.checks.find((c) => c.check === `no leak /rocketmq/${leak}`)?.detail).toBe(
+        `routed by the Prometheus Fabio: HTTP 200 ${NAMESERVERS}`,
+      );
+    } finally {
+      await deregister(consul, "rocketmq-leaky");
+      await leaky.close();
+    }
+  });
+
+  it("names the NameServer-index service whose check fails, and its lookup on the host", async () => {
+    const broken = "nsaddr-broken";
+    const tags = [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), broken)];
+    // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
+    await register(consul, {
+      id: "rocketmq-broken",
+      name: "rocketmq-broken",
+      port: index.port,
+      tags,
+      check: `${index.url}/nope`,
+    });
+    try {
+      await waitFor("Consul to mark rocketmq-broken critical", async () => {
+        const { text } = await http(`${consul.url}/v1/health/checks/rocketmq-broken`);
+        return (JSON.parse(text) as { Status: string }[])[0]?.Status === "critical" ? true : undefined;
+      });
+      const { code, report } = await runVerify(file);
+      expect(code).toBe(1);
+      expect(failures(report)).toEqual([
+        ["index service rocketmq-broken", "consul"],
+        [`route /rocketmq/${broken}`, HOST],
+      ]);
+      const detail = (check: string) => report.checks.find((c) => c.check === check)?.detail;
+      expect(detail("index service rocketmq-broken")).toMatch(
+        /^on image-test \(127\.0\.0\.1:\d+\) check ".*" is critical/,
+      );
+      expect(detail(`route /rocketmq/${broken}`)).toMatch(/^expected 200 with ip:port;ip:port, got HTTP 404/);
+    } finally {
+      await deregister(consul, "rocketmq-broken");
+    }
+  });
+
+  it("names the scrape jobs whose target is down, with Prometheus' error", async () => {
+    nomadStandIn.healthy = false;
+    try {
+      await waitForScrapes("the Nomad stand-in's targets to be down", (seen) =>
+        [SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients].every((job) => seen.get(job)?.[0] === "down"),
+      );
+      const { code, report } = await runVerify(file);
+      expect(code).toBe(1);
+      expect(failures(report)).toEqual([
+        ["scrape job nomad-servers", `prometheus via ${HOST}`],
+        ["scrape job nomad-clients", `prometheus via ${HOST}`],
+      ]);
+      expect(report.checks.find((c) => c.check === "scrape job nomad-clients")?.detail).toBe(
+        `127.0.0.1:${nomadStandIn.port} is down (server returned HTTP status 500 Internal Server Error)`,
+      );
+    } finally {
+      nomadStandIn.healthy = true;
+    }
+    await waitForScrapes("the Nomad stand-in's targets to be up again", (seen) =>
+      [SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients].every((job) => seen.get(job)?.[0] === "up"),
+    );
+  });
+
+  it("names the host whose index Fabio is stopped: its service check and the lookups through it", async () => {
+    await fabios.nameServerIndex.stop();
+    await waitFor("Consul to mark the stopped Fabio critical", async () => {
+      const { text } = await http(`${consul.url}/v1/health/service/${cfg.fabio.nameServerIndex.jobName}`);
+      const checks = (JSON.parse(text) as { Checks: { Status: string }[] }[])[0]?.Checks ?? [];
+      return checks.some((c) => c.Status === "critical") ? true : undefined;
+    });
+    await waitForScrapes("Prometheus to see the stopped Fabio's metrics target down", (seen) =>
+      (seen.get(SCRAPE_JOBS.fabio) ?? []).includes("down"),
+    );
+    const { code, report } = await runVerify(file);
+    expect(code).toBe(1);
+    expect(failures(report)).toEqual([
+      ["fabio services", HOST],
+      [`route /rocketmq/${SUBGROUP}`, HOST],
+      ["scrape job fabio", `prometheus via ${HOST}`],
+    ]);
+    const detail = (check: string) => report.checks.find((c) => c.check === check)?.detail ?? "";
+    expect(detail("fabio services")).toMatch(/^fabio-nameserver-index: check "fabio health" is critical/);
+    expect(detail(`route /rocketmq/${SUBGROUP}`)).toBe("unreachable (ECONNREFUSED)");
+    expect(detail("scrape job fabio")).toContain(`127.0.0.1:${cfg.fabio.nameServerIndex.metricsPort} is down`);
+  });
+});

@@ -1,0 +1,41 @@
+// The binaries the integration tiers run are the releases the jobs deploy: scripts/install-test-tools.sh
+// builds the module versions pinned in tools/*/go.mod, and these must name the images' tags.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadStack, minimalRaw, parseRaw, PROJECT_DIR, STACKS } from "../support/stack";
+
+/** The version tools/<dir>/go.mod requires of a module. */
+function pinned(dir: string, module: string): string {
+  const goMod = fs.readFileSync(path.join(PROJECT_DIR, "tools", dir, "go.mod"), "utf8");
+  const match = new RegExp(`^\\s*(?:require\\s+)?${module.replace(/\./g, "\\.")} (v\\S+)`, "m").exec(goMod);
+  if (match === null) throw new Error(`tools/${dir}/go.mod does not require ${module}`);
+  return match[1]!;
+}
+
+const images = () => [
+  ["the schema default", parseRaw(minimalRaw())] as const,
+  ...STACKS.map((stack) => [`Pulumi.${stack}.yaml`, loadStack(stack)] as const),
+];
+
+describe("the test tools", () => {
+  it("build Fabio at the version every fabio.image deploys", () => {
+    const version = pinned("fabio", "github.com/fabiolb/fabio");
+    expect(version).toMatch(/^v\d+\.\d+\.\d+$/);
+    for (const [where, cfg] of images()) expect(cfg.fabio.image, where).toBe(`fabiolb/fabio:${version.slice(1)}`);
+  });
+
+  it("build Prometheus at the release every prometheus.image deploys (release 2.x.y is module v0.x.y)", () => {
+    const version = pinned("prometheus", "github.com/prometheus/prometheus");
+    expect(version).toMatch(/^v0\.\d+\.\d+$/);
+    for (const [where, cfg] of images()) {
+      expect(cfg.prometheus.image, where).toBe(`prom/prometheus:v2.${version.slice("v0.".length)}`);
+    }
+  });
+
+  it("declare both commands of the Prometheus module as tools of their module", () => {
+    const goMod = fs.readFileSync(path.join(PROJECT_DIR, "tools", "prometheus", "go.mod"), "utf8");
+    expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);
+    expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/promtool$/m);
+  });
+});

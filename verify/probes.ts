@@ -1,0 +1,85 @@
+// Pure planning and judging of the requests `verify` sends through each host's two Fabios, the way RocketMQ
+// clients and Prometheus users reach them.
+import type { StackConfig } from "../config";
+import { nameServerIndexPath, nameServerIndexUrl } from "../render";
+import type { HttpResult } from "./http";
+import { fail, hostLabel, pass, type Host, type Verdict } from "./result";
+import { oneLine } from "./responses";
+
+export interface Probe {
+  check: string;
+  host: string;
+  url: string;
+  judge(answer: HttpResult): Verdict;
+}
+
+export const routeCheckName = (subgroup: string) => `route ${nameServerIndexPath(subgroup)}`;
+export const noLeakCheckName = (subgroup: string) => `no leak ${nameServerIndexPath(subgroup)}`;
+export const PROMETHEUS_READY_CHECK = "prometheus ready";
+
+/** `ip:port;ip:port` (a trailing `;` is tolerated, as RocketMQ's parser does): the addresses, or undefined. */
+export function nameServerList(body: string): string[] | undefined {
+  const entries = body.trim().split(";");
+  if (entries.at(-1) === "") entries.pop();
+  const address = /^[A-Za-z0-9._-]+:\d{1,5}$/;
+  return entries.length > 0 && entries.every((entry) => address.test(entry)) ? entries : undefined;
+}
+
+function unexpected(answer: Extract<HttpResult, { ok: true }>): string {
+  const body = oneLine(answer.text);
+  return `HTTP ${answer.status}${body === "" ? "" : `: ${body}`}`;
+}
+
+/** A RocketMQ client's lookup: 200 with a NameServer list. */
+export function judgeLookup(answer: HttpResult): Verdict {
+  if (!answer.ok) return fail(answer.error);
+  const list = answer.status === 200 ? nameServerList(answer.text) : undefined;
+  if (list === undefined) return fail(`expected 200 with ip:port;ip:port, got ${unexpected(answer)}`);
+  return pass(list.join(";"));
+}
+
+/** The same path through the Prometheus Fabio must not reach a NameServer-index service. */
+export function judgeNoLeak(answer: HttpResult): Verdict {
+  if (!answer.ok) return fail(answer.error);
+  const leaked = answer.status >= 200 && answer.status < 300 && nameServerList(answer.text) !== undefined;
+  if (leaked) return fail(`routed by the Prometheus Fabio: HTTP ${answer.status} ${oneLine(answer.text)}`);
+  return pass(`not routed to a NameServer-index service (HTTP ${answer.status})`);
+}
+
+export function judgeReady(answer: HttpResult): Verdict {
+  if (!answer.ok) return fail(answer.error);
+  return answer.status === 200 ? pass(oneLine(answer.text)) : fail(unexpected(answer));
+}
+
+/** Literal IPv6 addresses need brackets in a URL. */
+function urlHost(address: string): string {
+  return address.includes(":") ? `[${address}]` : address;
+}
+
+/** The Prometheus Fabio's URL for `path` on a host. */
+export function prometheusUrl(cfg: StackConfig, host: Host, path: string): string {
+  return `http://${urlHost(host.address)}:${cfg.fabio.prometheus.proxyPort}${path}`;
+}
+
+/** Per host: each subgroup's lookup through the index Fabio, the same path through the Prometheus Fabio, readiness. */
+export function hostProbes(cfg: StackConfig, hosts: Host[], subgroups: string[]): Probe[] {
+  return hosts.flatMap((host) => {
+    const label = hostLabel(host);
+    const domain = urlHost(host.address);
+    return [
+      ...subgroups.map((subgroup) => ({
+        check: routeCheckName(subgroup),
+        host: label,
+        url: nameServerIndexUrl(domain, cfg.fabio.nameServerIndex.proxyPort, subgroup),
+        judge: judgeLookup,
+      })),
+      ...subgroups.map((subgroup) => ({
+        check: noLeakCheckName(subgroup),
+        host: label,
+        url: prometheusUrl(cfg, host, nameServerIndexPath(subgroup)),
+        judge: judgeNoLeak,
+      })),
+      { check: PROMETHEUS_READY_CHECK, host: label, url: prometheusUrl(cfg, host, "/-/ready"), judge: judgeReady },
+    ];
+  });
+}

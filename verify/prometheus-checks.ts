@@ -1,0 +1,116 @@
+// Pure checks of what Prometheus reports through its Fabio: targets per scrape job, rules, alerts, agents.
+import type { StackConfig } from "../config";
+import { alertRules, prometheusConfig, SCRAPE_JOBS } from "../render";
+import { fail, pass, skip, type CheckResult, type Verdict } from "./result";
+import type { ActiveTarget, Alert, RuleGroup } from "./responses";
+import { hostOf, type NomadView } from "./views";
+
+export const scrapeJobCheckName = (job: string) => `scrape job ${job}`;
+export const RULES_CHECK = "alert rules";
+export const ALERTS_CHECK = "alerts firing";
+export const CONSUL_AGENTS_CHECK = "consul servers scraped";
+export const NOMAD_AGENTS_CHECK = "nomad agents scraped";
+
+const instanceOf = (target: ActiveTarget) => target.labels.instance ?? target.labels.__address__ ?? "?";
+
+/** Every scrape job the rendered config defines has a target, and every target is up. */
+export function scrapeJobChecks(cfg: StackConfig, targets: ActiveTarget[], via: string): CheckResult[] {
+  return prometheusConfig(cfg).scrape_configs.map(({ job_name: job }) => {
+    const mine = targets.filter((t) => t.scrapePool === job);
+    const down = mine.filter((t) => t.health !== "up");
+    const verdict: Verdict =
+      mine.length === 0
+        ? fail("no target discovered")
+        : down.length > 0
+          ? fail(
+              down
+                .map((t) => `${instanceOf(t)} is ${t.health}${t.lastError === "" ? "" : ` (${t.lastError})`}`)
+                .join("; "),
+            )
+          : pass(`${mine.length} target(s) up`);
+    return { check: scrapeJobCheckName(job), host: via, ...verdict };
+  });
+}
+
+/** Every rule group and alert of the rendered rule file is loaded, and none failed to evaluate. */
+export function rulesCheck(cfg: StackConfig, groups: RuleGroup[], via: string): CheckResult {
+  const problems: string[] = [];
+  let count = 0;
+  for (const expected of alertRules(cfg).groups) {
+    const loaded = groups.find((g) => g.name === expected.name);
+    if (loaded === undefined) {
+      problems.push(`group ${expected.name} is not loaded`);
+      continue;
+    }
+    for (const rule of expected.rules) {
+      const found = loaded.rules.find((r) => r.name === rule.alert);
+      count += 1;
+      if (found === undefined) problems.push(`${rule.alert} is not loaded`);
+      else if (found.health === "err") problems.push(`${rule.alert} fails to evaluate (${found.lastError})`);
+    }
+  }
+  const verdict = problems.length === 0 ? pass(`${count} alert rule(s) loaded`) : fail(problems.join("; "));
+  return { check: RULES_CHECK, host: via, ...verdict };
+}
+
+/** A firing alert fails the check; pending ones are listed. */
+export function alertsCheck(alerts: Alert[], via: string): CheckResult {
+  const describe = (a: Alert) =>
+    `${a.labels.alertname ?? "?"}${a.labels.instance === undefined ? "" : ` (${a.labels.instance})`}`;
+  const firing = alerts.filter((a) => a.state === "firing").map(describe);
+  const pending = alerts.filter((a) => a.state === "pending").map(describe);
+  const parts = [
+    ...(firing.length > 0 ? [`firing: ${firing.join(", ")}`] : []),
+    ...(pending.length > 0 ? [`pending: ${pending.join(", ")}`] : []),
+  ];
+  const verdict = firing.length > 0 ? fail(parts.join("; ")) : pass(parts.length > 0 ? parts.join("; ") : "none");
+  return { check: ALERTS_CHECK, host: via, ...verdict };
+}
+
+/** The addresses a scrape job's targets are at. */
+function targetHosts(targets: ActiveTarget[], job: string): Set<string> {
+  return new Set(targets.filter((t) => t.scrapePool === job).map((t) => hostOf(instanceOf(t))));
+}
+
+function agentsVerdict(what: string, expected: string[], scraped: Set<string>): Verdict {
+  const missing = [...new Set(expected)].filter((address) => !scraped.has(address));
+  if (expected.length === 0) return fail(`no ${what} known`);
+  return missing.length === 0
+    ? pass(`${new Set(expected).size} ${what} scraped`)
+    : fail(`${what} not a scrape target: ${missing.join(", ")}`);
+}
+
+/**
+ * Every Consul server (Raft peer) is a target of the consul-servers job: one that is not was built without
+ * the consul_http service or its telemetry. Likewise every Nomad server and client, when Nomad answered
+ * (otherwise `skipped` says why that part did not run).
+ */
+export function agentChecks(
+  consulServers: string[],
+  nomad: NomadView | { skipped: string },
+  targets: ActiveTarget[],
+  via: string,
+): CheckResult[] {
+  const consul: CheckResult = {
+    check: CONSUL_AGENTS_CHECK,
+    host: via,
+    ...agentsVerdict("Consul server(s)", consulServers, targetHosts(targets, SCRAPE_JOBS.consulServers)),
+  };
+  if ("skipped" in nomad) return [consul, { check: NOMAD_AGENTS_CHECK, host: via, ...skip(nomad.skipped) }];
+  const servers = agentsVerdict("Nomad server(s)", nomad.servers, targetHosts(targets, SCRAPE_JOBS.nomadServers));
+  const clients = agentsVerdict(
+    "Nomad client(s)",
+    nomad.clients.map((node) => node.Address),
+    targetHosts(targets, SCRAPE_JOBS.nomadClients),
+  );
+  const verdict: Verdict =
+    servers.result === "pass" && clients.result === "pass"
+      ? pass(`${servers.detail}, ${clients.detail}`)
+      : fail(
+          [servers, clients]
+            .filter((v) => v.result !== "pass")
+            .map((v) => v.detail)
+            .join("; "),
+        );
+  return [consul, { check: NOMAD_AGENTS_CHECK, host: via, ...verdict }];
+}

@@ -1,0 +1,139 @@
+// Runs every check of a deployed stack, in order, reporting each result as it is known.
+import type { StackConfig } from "../config";
+import { fabioTagPrefix, nameServerIndexTag } from "../render";
+import { discoverConsul, discoverNomad, getJson, type Api } from "./discover";
+import {
+  fabioAllocationsCheck,
+  fabioServicesCheck,
+  FABIO_ALLOCATIONS_CHECK,
+  indexServiceCheck,
+  nameServerHosts,
+} from "./host-checks";
+import type { HttpClient } from "./http";
+import { agentChecks, alertsCheck, rulesCheck, scrapeJobChecks } from "./prometheus-checks";
+import { hostProbes, PROMETHEUS_READY_CHECK, prometheusUrl } from "./probes";
+import { prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
+import { fail, hostLabel, pass, skip, type CheckResult, type Host } from "./result";
+import type { NomadView } from "./views";
+
+export const CONSUL_API_CHECK = "consul api";
+export const NOMAD_API_CHECK = "nomad api";
+export const HOSTS_CHECK = "nameserver hosts";
+export const INDEX_SERVICES_CHECK = "index services";
+export const PROMETHEUS_API_CHECK = "prometheus api";
+
+export interface VerifyTarget {
+  cfg: StackConfig;
+  client: HttpClient;
+  consul: Api;
+  /** Set when NOMAD_ADDR is: Nomad's view of the hosts and allocations is checked too. */
+  nomad?: Api;
+  /** Called with each result as soon as it is known (progress output). */
+  onResult?: (result: CheckResult) => void;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> {
+  const { cfg, client } = target;
+  const results: CheckResult[] = [];
+  const record = (result: CheckResult) => {
+    results.push(result);
+    target.onResult?.(result);
+  };
+
+  let consul;
+  try {
+    consul = await discoverConsul(cfg, client, target.consul);
+  } catch (err) {
+    record({ check: CONSUL_API_CHECK, host: target.consul.url, ...fail(message(err)) });
+    return results; // without Consul there is nothing to find the hosts by
+  }
+  const fabioCount = consul.fabio.nameServerIndex.length + consul.fabio.prometheus.length;
+  record({ check: CONSUL_API_CHECK, host: target.consul.url, ...pass(`${fabioCount} Fabio service instance(s)`) });
+
+  let nomad: NomadView | undefined;
+  if (target.nomad !== undefined) {
+    try {
+      nomad = await discoverNomad(cfg, client, target.nomad);
+      record({ check: NOMAD_API_CHECK, host: target.nomad.url, ...pass(`${nomad.selected.length} node(s) selected`) });
+    } catch (err) {
+      record({ check: NOMAD_API_CHECK, host: target.nomad.url, ...fail(message(err)) });
+    }
+  }
+
+  const hosts = nameServerHosts(consul, nomad);
+  if (hosts.length === 0) {
+    const jobs = `${cfg.fabio.nameServerIndex.jobName} / ${cfg.fabio.prometheus.jobName}`;
+    record({ check: HOSTS_CHECK, host: "consul", ...fail(`no node runs ${jobs}`) });
+  }
+  for (const host of hosts) {
+    record(fabioServicesCheck(cfg, host, consul));
+    if (nomad === undefined) continue;
+    const node = nomad.selected.find((n) => n.Name === host.name);
+    if (node !== undefined) record(fabioAllocationsCheck(cfg, host, node.ID, nomad));
+    else {
+      const detail = "Nomad lists no ready node of this name that nameServerHosts selects";
+      record({ check: FABIO_ALLOCATIONS_CHECK, host: hostLabel(host), ...fail(detail) });
+    }
+  }
+
+  if (consul.indexServices.length === 0) {
+    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), "SUBGROUP").replace(
+      "SUBGROUP",
+      "<subgroup>",
+    );
+    record({ check: INDEX_SERVICES_CHECK, host: "consul", ...skip(`no service carries a ${tag} tag yet`) });
+  }
+  for (const service of consul.indexServices) record(indexServiceCheck(service));
+
+  const subgroups = [...new Set(consul.indexServices.flatMap((s) => s.subgroups))].sort();
+  const ready: Host[] = [];
+  for (const probe of hostProbes(cfg, hosts, subgroups)) {
+    const result: CheckResult = { check: probe.check, host: probe.host, ...probe.judge(await client.get(probe.url)) };
+    record(result);
+    if (probe.check === PROMETHEUS_READY_CHECK && result.result === "pass") {
+      ready.push(hosts.find((h) => hostLabel(h) === probe.host)!);
+    }
+  }
+
+  const via = ready[0];
+  if (via === undefined) {
+    record({ check: PROMETHEUS_API_CHECK, host: "-", ...fail("no host's Prometheus Fabio answered /-/ready") });
+    return results;
+  }
+  const nomadOrWhy = nomad ?? {
+    skipped: target.nomad === undefined ? "NOMAD_ADDR is not set" : `the Nomad API failed (see ${NOMAD_API_CHECK})`,
+  };
+  await checkPrometheus(target, consul.servers, nomadOrWhy, via, record);
+  return results;
+}
+
+/** Targets, agents, rules and alerts, through one host's Prometheus Fabio (they all reach the same Prometheus). */
+async function checkPrometheus(
+  { cfg, client }: VerifyTarget,
+  consulServers: string[],
+  nomad: NomadView | { skipped: string },
+  host: Host,
+  record: (result: CheckResult) => void,
+): Promise<void> {
+  const via = `prometheus via ${hostLabel(host)}`;
+  const api: Api = { url: prometheusUrl(cfg, host, ""), headers: {} };
+  try {
+    const targets = (await getJson(client, api, "/api/v1/targets?state=active", prometheusTargets)).data.activeTargets;
+    scrapeJobChecks(cfg, targets, via).forEach(record);
+    agentChecks(consulServers, nomad, targets, via).forEach(record);
+  } catch (err) {
+    record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
+  }
+  try {
+    record(rulesCheck(cfg, (await getJson(client, api, "/api/v1/rules?type=alert", prometheusRules)).data.groups, via));
+  } catch (err) {
+    record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
+  }
+  try {
+    record(alertsCheck((await getJson(client, api, "/api/v1/alerts", prometheusAlerts)).data.alerts, via));
+  } catch (err) {
+    record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
+  }
+}
