@@ -33,6 +33,11 @@ export function isWildcardAddress(address: string): boolean {
   return /^[0.:]+$/.test(address) && /0|::/.test(address);
 }
 
+/** Whether an address is on the loopback network (127.0.0.0/8 or ::1), reachable from the same host only. */
+export function isLoopbackAddress(address: string): boolean {
+  return /^127\./.test(address) || /^(?:0{0,4}:){2,7}0{0,3}1$/.test(address);
+}
+
 const bootstrapExpect = z.number().int("must be a whole number").min(1, "must be at least 1");
 
 const consul = z.strictObject({
@@ -77,6 +82,12 @@ const consulServer = z.strictObject({
     .refine(
       (addrs) => new Set(addrs.split(" ")).size === addrs.split(" ").length,
       "must not list an address twice (Consul would bind it twice and fail to start)",
+    )
+    // Prometheus scrapes consul_http from another host at the server's node address. Listening on loopback
+    // alone, the API answers there for no one, and no address consul_http could register would help.
+    .refine(
+      (addrs) => addrs.split(" ").some((a) => !isLoopbackAddress(a)),
+      "must include an address other hosts reach (0.0.0.0 or the server's own IP): Prometheus scrapes consul_http from another host, and an API on loopback alone answers no one there",
     )
     .default("0.0.0.0"),
   /** HTTP API port, also the port of the `consul_http` service Prometheus scrapes. */

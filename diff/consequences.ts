@@ -1,6 +1,6 @@
 // What a jobspec change means for running allocations, where the diff alone tells.
 import { FABIO_ROLES, type StackConfig } from "../config";
-import type { ParsedPair } from "./artifacts";
+import type { ParsedPair, TreeComparison } from "./artifacts";
 import { byCodePoint, type Change, type Node, type Section } from "./structure";
 
 /** Facts about the stack the rendered files do not state: which jobs run on the NameServer hosts. */
@@ -20,7 +20,7 @@ export function stackFactsOf(cfg: StackConfig): StackFacts {
 
 export interface Consequence {
   job: string;
-  kind: "restart" | "port" | "tagPrefix";
+  kind: "restart" | "port" | "tagPrefix" | "stop";
   message: string;
 }
 
@@ -46,16 +46,27 @@ const REPLACING_GROUP_FIELDS = new Set(["network", "volume", "ephemeral_disk", "
 
 const TAG_PREFIX_PROPERTY = /^registry\.consul\.tagprefix\s*=\s*(.*)$/m;
 
-export function consequencesOf(pairs: readonly ParsedPair[], facts: StackFacts = {}): Consequence[] {
-  return pairs.filter((p) => p.path.startsWith("jobs/")).flatMap((pair) => jobConsequences(pair, facts));
+/** The render CLI writes each Nomad job to `jobs/<job>.nomad.hcl`. */
+const JOB_FILE = /^jobs\/(.+)\.nomad\.hcl$/;
+
+export function consequencesOf(comparison: TreeComparison, facts: StackFacts = {}): Consequence[] {
+  const stopped = comparison.artifacts.flatMap((artifact): Consequence[] => {
+    const job = JOB_FILE.exec(artifact.path)?.[1];
+    if (job === undefined || artifact.status !== "removed") return [];
+    return [{ job, kind: "stop", message: `job ${q(job)} is removed: Nomad stops all its allocations` }];
+  });
+  const changed = comparison.parsed
+    .filter((p) => JOB_FILE.test(p.path))
+    .flatMap((pair) => jobConsequences(pair, facts));
+  return [...stopped, ...changed];
 }
 
 function jobConsequences(pair: ParsedPair, facts: StackFacts): Consequence[] {
   const out: Consequence[] = [];
-  const restarts = new Map<string, { job: string; task: string; reasons: Set<string> }>();
+  const restarts = new Map<string, { job: string; group: string; task: string; reasons: Set<string> }>();
   const restart = (job: string, group: string, task: string, reason: string) => {
     const key = JSON.stringify([job, group, task]);
-    const entry = restarts.get(key) ?? { job, task, reasons: new Set<string>() };
+    const entry = restarts.get(key) ?? { job, group, task, reasons: new Set<string>() };
     entry.reasons.add(reason);
     restarts.set(key, entry);
   };
@@ -86,12 +97,12 @@ function jobConsequences(pair: ParsedPair, facts: StackFacts): Consequence[] {
   }
 
   const restartLines: Consequence[] = [];
-  for (const { job, task, reasons } of restarts.values()) {
+  for (const { job, group, task, reasons } of restarts.values()) {
     const where = placement(job, pair.after, facts);
     const why = [...reasons].sort(byCodePoint).join(" and ");
     const modes = [...reasons]
       .filter((r) => fieldType(r) === "template")
-      .map((r) => leafAt(pair.after, [`job ${q(job)}`, ...pathToTask(pair.after, job, task), r, "change_mode"]))
+      .map((r) => leafAt(pair.after, [`job ${q(job)}`, `group ${q(group)}`, `task ${q(task)}`, r, "change_mode"]))
       .filter((mode): mode is string => typeof mode === "string" && mode !== "restart");
     const modeNote =
       modes.length === 0
@@ -138,14 +149,6 @@ function tasksOf(root: Node, job: string, group: string): string[] {
   const groupNode = childSection(childSection(root, `job ${q(job)}`), `group ${q(group)}`);
   if (groupNode === undefined) return [];
   return [...groupNode.children.keys()].map((k) => labelOf(k, "task")).filter((t): t is string => t !== undefined);
-}
-
-function pathToTask(root: Node, job: string, task: string): string[] {
-  const jobNode = childSection(root, `job ${q(job)}`);
-  for (const name of jobNode?.children.keys() ?? []) {
-    if (childSection(childSection(jobNode, name), `task ${q(task)}`) !== undefined) return [name, `task ${q(task)}`];
-  }
-  return [];
 }
 
 /** Where a job's allocations are, said the way a reviewer thinks of the hosts. */

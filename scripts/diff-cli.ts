@@ -1,7 +1,7 @@
 // The diff CLI's logic, callable in-process: what a change deploys, artifact by artifact, against a git revision.
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile, stackFileName } from "../config";
+import { ConfigError, loadStackFile } from "../config";
 import {
   compareRenders,
   consequencesOf,
@@ -14,7 +14,7 @@ import {
 import { renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
 import type { Console } from "./render-cli";
-import { stackNameOf } from "./stack-args";
+import { isUsageError, stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
 
@@ -41,11 +41,9 @@ invalid is reported in one line and everything is shown as added.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-class UsageError extends Error {}
-
 export interface DiffIo extends Console {
-  /** Whether stdout is a terminal (colour on unless NO_COLOR is set). */
-  isTty?: boolean;
+  /** Whether the terminal output may be coloured (stdout is a TTY and NO_COLOR is unset). */
+  colour?: boolean;
 }
 
 /** Runs the CLI and returns its exit code. */
@@ -57,7 +55,7 @@ export async function diffCli(argv: string[], io: DiffIo): Promise<number> {
       io.error(`error: ${err.message}`);
       return 2;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isUsageError(err)) {
       io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -83,15 +81,10 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
     io.log(USAGE);
     return 0;
   }
-  if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
-    throw new UsageError("give exactly one of --stack or --stack-file");
-  }
+  const { file: stackFile, stack } = stackSource(values);
   if (values.base === undefined) throw new UsageError("--base <git-ref> is required");
   if (values.markdown && values.json) throw new UsageError("give at most one of --markdown and --json");
 
-  const stackFile =
-    values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
-  const stack = values.stack ?? stackNameOf(stackFile);
   // The working tree first: an invalid config is the user's to fix before any base is rendered.
   const cfg = loadStackFile(stackFile);
   const head = new Map(renderArtifacts(cfg, stack).map((a) => [a.path, a.content]));
@@ -101,7 +94,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   const report: DiffReport = {
     stack,
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
-    consequences: consequencesOf(comparison.parsed, stackFactsOf(cfg)),
+    consequences: consequencesOf(comparison, stackFactsOf(cfg)),
     artifacts: comparison.artifacts,
   };
 
@@ -109,6 +102,6 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   else if (values.markdown) {
     const which = values.stack !== undefined ? `--stack ${values.stack}` : `--stack-file ${values["stack-file"]}`;
     io.log(formatMarkdown(report, { rerun: `npm run diff -- ${which} --base ${values.base}` }));
-  } else io.log(formatText(report, { colour: io.isTty === true && process.env.NO_COLOR === undefined }));
+  } else io.log(formatText(report, { colour: io.colour === true }));
   return values["exit-code"] && hasChanges(report) ? 1 : 0;
 }

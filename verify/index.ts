@@ -1,4 +1,4 @@
-// `verify`: checks a deployed stack from the outside. Pure planning, judging and formatting beside one I/O module (http.ts).
+// `verify`: checks a deployed stack from the outside. Pure planning, judging and formatting; I/O in http.ts.
 export * from "./result";
 export * from "./http";
 export * from "./responses";

@@ -8,8 +8,8 @@ export type Severity = "critical" | "warning";
  * `{{ $value }}`); a rule test with the text promtool must render from the firing alert.
  */
 export interface AnnotationContext {
-  label(name: string): string;
-  value(): string;
+  label: (name: string) => string;
+  value: () => string;
 }
 
 export interface Annotations {

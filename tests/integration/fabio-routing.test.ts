@@ -119,7 +119,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
     const matcherOf = (fabio: Fabio): Promise<string> =>
       waitFor(
         "Fabio to log its route matcher",
-        async () => /Using route matching "(\w+)"/.exec(fabio.process.output())?.[1],
+        () => Promise.resolve(/Using route matching "(\w+)"/.exec(fabio.process.output())?.[1]),
         {
           ...ROUTE_TIMEOUT,
           process: fabio.process,

@@ -17,8 +17,7 @@ import {
 import { startBackend, type Backend } from "../support/backend";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { fabioPropertiesOf, proxyGet, startFabio, type Fabio } from "../support/fabio";
-import { parseJobspec } from "../support/hcl";
-import { jobspecServices } from "../support/nomad";
+import { jobspecServices, parseJobspec } from "../support/hcl";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import {
   activeTargets,

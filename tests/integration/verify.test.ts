@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
 import {
   fabioTagPrefix,
   nameServerIndexTag,
@@ -28,8 +28,7 @@ import type { VerifyReport } from "../../verify";
 import { startConsulServer, type Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
 import { fabioPropertiesOf, startFabio, type Fabio } from "../support/fabio";
-import { parseJobspec, type HclBody } from "../support/hcl";
-import { jobspecServices, labelled, blocks } from "../support/nomad";
+import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "../support/hcl";
 import { freePort, freePorts, http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { PROJECT_DIR, stackFile } from "../support/stack";
@@ -72,7 +71,8 @@ async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label
       Interval: "1s",
       Timeout: "1s",
     }));
-    const body = { ID: `${service.name}-1`, Name: service.name, Port: port, Address: "127.0.0.1", Tags: service.tags };
+    const name = String(service.name);
+    const body = { ID: `${name}-1`, Name: name, Port: port, Address: "127.0.0.1", Tags: service.tags };
     const { status, text } = await http(`${consul.url}/v1/agent/service/register`, {
       method: "PUT",
       body: { ...body, Checks: checks },
@@ -81,12 +81,10 @@ async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label
   }
 }
 
-async function register(
-  consul: Agent,
-  service: { id: string; name: string; port: number; tags: string[]; check: string },
-) {
+/** Registers a service (its ID is its name) on the test node, with one HTTP check. */
+async function register(consul: Agent, service: { name: string; port: number; tags: string[]; check: string }) {
   const body = {
-    ID: service.id,
+    ID: service.name,
     Name: service.name,
     Port: service.port,
     Address: "127.0.0.1",
@@ -115,9 +113,12 @@ async function startNomadStandIn(): Promise<{ port: number; healthy: boolean; cl
   return state;
 }
 
-/** The Consul services the rendered config discovers a scrape job's targets by. */
-function discoveredServices(cfg: StackConfig, job: string): string[] {
-  return prometheusConfig(cfg).scrape_configs.find((c) => c.job_name === job)!.consul_sd_configs[0]!.services;
+/** Waits (bounded) until Consul reports a check of `service` critical. */
+async function waitForCritical(consul: Agent, service: string): Promise<void> {
+  await waitFor(`Consul to mark a check of ${service} critical`, async () => {
+    const { text } = await http(`${consul.url}/v1/health/checks/${service}`);
+    return (JSON.parse(text) as { Status: string }[]).some((check) => check.Status === "critical") ? true : undefined;
+  });
 }
 
 async function runVerify(file: string): Promise<{ code: number; report: VerifyReport; stderr: string }> {
@@ -194,13 +195,12 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     }
 
     nomadStandIn = await startNomadStandIn();
-    for (const job of [SCRAPE_JOBS.nomadServers, SCRAPE_JOBS.nomadClients]) {
-      for (const name of discoveredServices(cfg, job)) {
-        // Nomad registers its HTTP endpoint with the tag "http", plus the image config's consul.tags (the cluster's).
-        const check = `http://127.0.0.1:${nomadStandIn.port}/`;
-        const tags = ["http", `cluster-${cfg.clusterName}`];
-        await register(consul, { id: `${name}-stand-in`, name, port: nomadStandIn.port, tags, check });
-      }
+    const { nomadServers, nomadClients } = discoveredServices(cfg);
+    for (const name of [...nomadServers, ...nomadClients]) {
+      // Nomad registers its HTTP endpoint with the tag "http", plus the image config's consul.tags (the cluster's).
+      const check = `http://127.0.0.1:${nomadStandIn.port}/`;
+      const tags = ["http", `cluster-${cfg.clusterName}`];
+      await register(consul, { name, port: nomadStandIn.port, tags, check });
     }
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
     // refresh_interval (30s) after a first answer that was empty.
@@ -212,7 +212,6 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
     const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), SUBGROUP);
     await register(consul, {
-      id: "rocketmq-a",
       name: "rocketmq-a",
       port: index.port,
       tags: [tag],
@@ -292,7 +291,6 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/${leak}`,
     ];
     await register(consul, {
-      id: "rocketmq-leaky",
       name: "rocketmq-leaky",
       port: leaky.port,
       tags,
@@ -320,17 +318,13 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const tags = [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
-      id: "rocketmq-broken",
       name: "rocketmq-broken",
       port: index.port,
       tags,
       check: `${index.url}/nope`,
     });
     try {
-      await waitFor("Consul to mark rocketmq-broken critical", async () => {
-        const { text } = await http(`${consul.url}/v1/health/checks/rocketmq-broken`);
-        return (JSON.parse(text) as { Status: string }[])[0]?.Status === "critical" ? true : undefined;
-      });
+      await waitForCritical(consul, "rocketmq-broken");
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
       expect(failures(report)).toEqual([
@@ -372,11 +366,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   it("names the host whose index Fabio is stopped: its service check and the lookups through it", async () => {
     await fabios.nameServerIndex.stop();
-    await waitFor("Consul to mark the stopped Fabio critical", async () => {
-      const { text } = await http(`${consul.url}/v1/health/service/${cfg.fabio.nameServerIndex.jobName}`);
-      const checks = (JSON.parse(text) as { Checks: { Status: string }[] }[])[0]?.Checks ?? [];
-      return checks.some((c) => c.Status === "critical") ? true : undefined;
-    });
+    await waitForCritical(consul, cfg.fabio.nameServerIndex.jobName);
     await waitForScrapes("Prometheus to see the stopped Fabio's metrics target down", (seen) =>
       (seen.get(SCRAPE_JOBS.fabio) ?? []).includes("down"),
     );

@@ -71,8 +71,9 @@ function writeConfigDir(
  * from the image files. `httpPort` must be the one the files were rendered with, since the consul_http check
  * calls it. The override, the only file not generated:
  *   data_dir          a temporary directory instead of /opt/consul
- *   bind_addr         127.0.0.1 instead of {{ GetPrivateIP }}, so the node stays on loopback
- *   client_addr       127.0.0.1 instead of 0.0.0.0
+ *   bind_addr         127.0.0.1 (or `bindAddr`) instead of {{ GetPrivateIP }}, so the node stays on loopback
+ *   client_addr       127.0.0.1 instead of 0.0.0.0, unless `keepClientAddr` keeps the file's (it must then
+ *                     include 127.0.0.1, where the test and the consul_http check call the API)
  *   bootstrap_expect  1: this single server elects itself (the files' retry_join targets are never reached);
  *                     with `bootstrapExpect` above 1 it waits for peers that never come: a cluster without a leader
  *   node_name         a fixed name instead of the hostname
@@ -82,13 +83,17 @@ function writeConfigDir(
 export async function startConsulServer(
   files: { name: string; content: string }[],
   httpPort: number,
-  { bootstrapExpect = 1 }: { bootstrapExpect?: number } = {},
+  {
+    bootstrapExpect = 1,
+    bindAddr = "127.0.0.1",
+    keepClientAddr = false,
+  }: { bootstrapExpect?: number; bindAddr?: string; keepClientAddr?: boolean } = {},
 ): Promise<Agent> {
   const [dns, serfLan, serfWan, server] = await freePorts(4);
   const { dir, configs } = writeConfigDir("consul-image", files, (dir) => [
     `data_dir         = "${path.join(dir, "data")}"`,
-    `bind_addr        = "127.0.0.1"`,
-    `client_addr      = "127.0.0.1"`,
+    `bind_addr        = "${bindAddr}"`,
+    ...(keepClientAddr ? [] : [`client_addr      = "127.0.0.1"`]),
     `bootstrap_expect = ${bootstrapExpect}`,
     `node_name        = "image-test"`,
     `performance {

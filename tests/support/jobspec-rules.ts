@@ -41,7 +41,7 @@ export async function jobspecProblems(hcl: string): Promise<string[]> {
           if (!DURATION.test(String(check[key])))
             problems.push(`${name}: ${key} ${JSON.stringify(check[key])} is not a duration`);
         }
-        if (check.type === "http" && !String(check.path ?? "").startsWith("/")) {
+        if (check.type === "http" && !(typeof check.path === "string" && check.path.startsWith("/"))) {
           problems.push(`${name}: an http check needs an absolute path`);
         }
       }

@@ -134,7 +134,7 @@ export async function waitFor<T>(
   }
   const tail = proc ? `\n--- ${proc.name} output ---\n${proc.output().slice(-4000)}` : "";
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}${tail}`,
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ""}${tail}`,
   );
 }
 

@@ -97,7 +97,7 @@ export interface Mocked {
   /** The @pulumi/pulumi instance the mocks are installed in; import components after installing. */
   pulumi: typeof pulumi;
   /** Every resource registered so far, with its URN and dependencies. */
-  resources(): RegisteredResource[];
+  resources: () => RegisteredResource[];
 }
 
 /**
@@ -122,16 +122,19 @@ export async function installMocks(
   await pulumiFresh.runtime.setMocks(
     {
       newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        const inputs = args.inputs as Record<string, unknown>;
+        registered.push({ type: args.type, name: args.name, inputs });
         // The Nomad provider reports the job ID it read from the jobspec as `name`.
-        const jobId = /^job "([^"]+)"/m.exec(String(args.inputs.jobspec ?? ""))?.[1];
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...(jobId ? { name: jobId } : {}) } };
+        const jobspec = typeof inputs.jobspec === "string" ? inputs.jobspec : "";
+        const jobId = /^job "([^"]+)"/m.exec(jobspec)?.[1];
+        return { id: `${args.name}-id`, state: { ...inputs, ...(jobId ? { name: jobId } : {}) } };
       },
       call(args) {
+        const inputs = args.inputs as Record<string, unknown>;
         if (args.token === "consul:index/getAclTokenSecretId:getAclTokenSecretId") {
-          return { ...args.inputs, secretId: MOCK_TOKEN_SECRET };
+          return { ...inputs, secretId: MOCK_TOKEN_SECRET };
         }
-        return args.inputs;
+        return inputs;
       },
     },
     "rocketmq-system-jobs",
@@ -173,7 +176,7 @@ export async function runProgram(
   const mocked = await installMocks(stack, config, secretKeys);
   let program: Record<string, unknown>;
   try {
-    program = (await import("../../index")) as Record<string, unknown>;
+    program = await import("../../index");
   } catch (error) {
     return { resources: mocked.resources(), outputs: {}, error };
   }

@@ -23,8 +23,9 @@ function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig
 }
 
 async function reportOf(before: RenderTree, after: RenderTree, raw: RawConfig = minimalRaw()): Promise<DiffReport> {
-  const { artifacts, parsed } = await compareRenders(before, after);
-  return { stack: "test", base: BASE, artifacts, consequences: consequencesOf(parsed, stackFactsOf(parseRaw(raw))) };
+  const comparison = await compareRenders(before, after);
+  const consequences = consequencesOf(comparison, stackFactsOf(parseRaw(raw)));
+  return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences };
 }
 
 const fabio = (value: object): RawConfig => ({ "rocketmq-system-jobs:fabio": value });
@@ -93,6 +94,11 @@ describe("the diff of two renders", () => {
       { path: "jobs/prometheus.nomad.hcl", status: "removed" },
     ]);
     expect(formatText(report, { colour: false })).toContain("jobs/prometheus.nomad.hcl (removed)");
+    expect(report.consequences).toContainEqual({
+      job: "prometheus",
+      kind: "stop",
+      message: 'job "prometheus" is removed: Nomad stops all its allocations',
+    });
   });
 
   it("compares rules per alert: an added alert with its fields, a changed expression by name", async () => {

@@ -114,14 +114,18 @@ async function packerVariables(): Promise<Record<string, HclBody[]>> {
  * `${path.root}` is packer/, `${var.x}` comes from the variables file, `${local.x}` from images.pkr.hcl.
  */
 function resolvePath(expression: string, vars: HclBody, locals: HclBody): string {
-  return expression.replace(/\$\{(path\.root|var\.(\w+)|local\.(\w+))\}/g, (_match, _whole, varName, localName) => {
-    if (varName !== undefined) {
-      if (typeof vars[varName] !== "string") throw new Error(`the variables file does not set ${varName}`);
-      return vars[varName] as string;
-    }
-    if (localName !== undefined) return resolvePath(String(locals[localName]), vars, locals);
-    return "packer";
-  });
+  return expression.replace(
+    /\$\{(path\.root|var\.(\w+)|local\.(\w+))\}/g,
+    (_match, _whole, varName: string | undefined, localName: string | undefined) => {
+      if (varName !== undefined) {
+        const value = vars[varName];
+        if (typeof value !== "string") throw new Error(`the variables file does not set ${varName}`);
+        return value;
+      }
+      if (localName !== undefined) return resolvePath(String(locals[localName]), vars, locals);
+      return "packer";
+    },
+  );
 }
 
 /**
@@ -155,7 +159,7 @@ async function varFileOf(stack: string, varFile: string): Promise<HclBody> {
 async function packerInputs(stack: string, varFile: string): Promise<HclBody> {
   const defaults = Object.entries(await packerVariables())
     .filter(([, [decl]]) => decl !== undefined && "default" in decl)
-    .map(([name, [decl]]) => [name, decl!.default]);
+    .map(([name, [decl]]): [string, unknown] => [name, decl!.default]);
   return { ...Object.fromEntries(defaults), ...(await varFileOf(stack, varFile)) };
 }
 

@@ -59,7 +59,7 @@ describe("verify's output", () => {
         },
       ],
     });
-    expect(JSON.parse(resultJson("dev", [results[0]!])).passed).toBe(true);
+    expect((JSON.parse(resultJson("dev", [results[0]!])) as { passed: boolean }).passed).toBe(true);
   });
 
   it("exits 1 when any check failed and 0 otherwise", () => {

@@ -1,0 +1,145 @@
+// The order and merging of verify's checks, with an in-memory HTTP client answering like Consul, Nomad, Fabio
+// and Prometheus would (their real answers are exercised in tests/integration/verify.test.ts, Nomad's only in a
+// deploy: see tests/unit/verify-nomad.test.ts).
+import { describe, expect, it } from "vitest";
+import { verifyStack, type CheckResult, type HttpClient, type HttpResult } from "../../verify";
+import { loadStack } from "../support/stack";
+
+const cfg = loadStack("dev");
+const CONSUL = "http://consul:8500";
+const NOMAD = "http://nomad:4646";
+
+const fabioEntry = (node: string, address: string, service: string) => ({
+  Node: { Node: node, Address: address },
+  Service: { ID: `_nomad-task-${node}-${service}`, Service: service, Address: address, Port: 9998 },
+  Checks: [{ Name: "fabio health", Status: "passing", Output: "HTTP GET: 200 OK" }],
+});
+const node = (id: string, name: string, address: string) => ({
+  ID: id,
+  Name: name,
+  Address: address,
+  Datacenter: "dc1",
+  NodeClass: "nameServer",
+  Status: "ready",
+});
+const running = (id: string, nodeId: string) => ({
+  ID: id,
+  NodeID: nodeId,
+  DesiredStatus: "run",
+  ClientStatus: "running",
+});
+
+/** Answers by URL; anything not listed is refused, as a closed port would be. */
+function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    get: async (url: string): Promise<HttpResult> => {
+      asked.push(url);
+      if (!(url in answers)) return { ok: false, error: "unreachable (ECONNREFUSED)" };
+      const answer = answers[url];
+      return typeof answer === "string"
+        ? { ok: true, status: 200, text: answer }
+        : { ok: true, status: 200, text: JSON.stringify(answer) };
+    },
+  };
+}
+
+const consulAnswers = {
+  // Consul knows ns-1 (both Fabios) and ns-3 (both Fabios, but Nomad no longer selects it).
+  [`${CONSUL}/v1/health/service/fabio-nameserver-index`]: [
+    fabioEntry("ns-1", "10.0.0.1", "fabio-nameserver-index"),
+    fabioEntry("ns-3", "10.0.0.3", "fabio-nameserver-index"),
+  ],
+  [`${CONSUL}/v1/health/service/fabio-prometheus`]: [
+    fabioEntry("ns-1", "10.0.0.1", "fabio-prometheus"),
+    fabioEntry("ns-3", "10.0.0.3", "fabio-prometheus"),
+  ],
+  [`${CONSUL}/v1/catalog/services`]: { consul: [] },
+  [`${CONSUL}/v1/status/peers`]: ["10.0.0.11:8300"],
+};
+
+const nomadAnswers = {
+  // Nomad selects ns-1 and ns-2; ns-2 lost both Fabios (nothing in Consul, no allocation).
+  [`${NOMAD}/v1/nodes?region=global`]: [node("n1", "ns-1", "10.0.0.1"), node("n2", "ns-2", "10.0.0.2")],
+  [`${NOMAD}/v1/job/fabio-nameserver-index/allocations?region=global`]: [running("a1", "n1")],
+  [`${NOMAD}/v1/job/fabio-prometheus/allocations?region=global`]: [running("a2", "n1")],
+  [`${NOMAD}/v1/status/peers?region=global`]: ["10.0.0.21:4647"],
+};
+
+const rows = (results: CheckResult[]) => results.map((r) => `${r.result} ${r.check} @ ${r.host}`);
+
+describe("verifyStack", () => {
+  it("checks every host Consul or Nomad knows, and names the one that lost both Fabios", async () => {
+    const client = fakeClient({ ...consulAnswers, ...nomadAnswers, "http://10.0.0.1:9090/-/ready": "Ready." });
+    const results = await verifyStack({
+      cfg,
+      client,
+      consul: { url: CONSUL, headers: {} },
+      nomad: { url: NOMAD, headers: {} },
+    });
+    expect(rows(results).slice(0, 10)).toEqual([
+      `pass consul api @ ${CONSUL}`,
+      `pass nomad api @ ${NOMAD}`,
+      "pass fabio services @ ns-1 (10.0.0.1)",
+      "pass fabio allocations @ ns-1 (10.0.0.1)",
+      "fail fabio services @ ns-2 (10.0.0.2)",
+      "fail fabio allocations @ ns-2 (10.0.0.2)",
+      "pass fabio services @ ns-3 (10.0.0.3)",
+      "fail fabio allocations @ ns-3 (10.0.0.3)",
+      "skip index services @ consul",
+      "pass prometheus ready @ ns-1 (10.0.0.1)",
+    ]);
+    expect(results[4]!.detail).toBe("no fabio-nameserver-index service; no fabio-prometheus service");
+    expect(results[5]!.detail).toBe(
+      "fabio-nameserver-index: no allocation on this node; fabio-prometheus: no allocation on this node",
+    );
+    expect(results[7]!.detail).toBe("Nomad lists no ready node of this name that nameServerHosts selects");
+    // ns-2 is probed at the address Nomad gives, though Consul has nothing there.
+    expect(client.asked).toContain("http://10.0.0.2:9090/-/ready");
+    expect(rows(results)).toContain("fail prometheus ready @ ns-2 (10.0.0.2)");
+    // Prometheus' API is asked through the first host whose Prometheus Fabio is ready.
+    expect(client.asked).toContain("http://10.0.0.1:9090/api/v1/targets?state=active");
+  });
+
+  it("stops after the Consul check when Consul does not answer", async () => {
+    const results = await verifyStack({ cfg, client: fakeClient({}), consul: { url: CONSUL, headers: {} } });
+    expect(results).toEqual([
+      {
+        check: "consul api",
+        host: CONSUL,
+        result: "fail",
+        detail: `GET ${CONSUL}/v1/health/service/fabio-nameserver-index: unreachable (ECONNREFUSED)`,
+      },
+    ]);
+  });
+
+  it("skips the Nomad agents check with the reason when Nomad's API failed", async () => {
+    const prometheus = "http://10.0.0.1:9090";
+    const client = fakeClient({
+      ...consulAnswers,
+      [`${prometheus}/-/ready`]: "Prometheus Server is Ready.",
+      [`${prometheus}/api/v1/targets?state=active`]: { status: "success", data: { activeTargets: [] } },
+      [`${prometheus}/api/v1/rules?type=alert`]: { status: "success", data: { groups: [] } },
+      [`${prometheus}/api/v1/alerts`]: { status: "success", data: { alerts: [] } },
+    });
+    const results = await verifyStack({
+      cfg,
+      client,
+      consul: { url: CONSUL, headers: {} },
+      nomad: { url: NOMAD, headers: {} },
+    });
+    expect(results.find((r) => r.check === "nomad api")).toMatchObject({
+      result: "fail",
+      detail: `GET ${NOMAD}/v1/nodes?region=global: unreachable (ECONNREFUSED)`,
+    });
+    expect(results.find((r) => r.check === "nomad agents scraped")).toMatchObject({
+      result: "skip",
+      detail: "the Nomad API failed (see nomad api)",
+    });
+    expect(results.find((r) => r.check === "consul servers scraped")).toMatchObject({
+      result: "fail",
+      detail: "Consul server(s) not a scrape target: 10.0.0.11",
+    });
+  });
+});
