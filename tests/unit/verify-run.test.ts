@@ -34,13 +34,12 @@ function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: str
   const asked: string[] = [];
   return {
     asked,
-    get: async (url: string): Promise<HttpResult> => {
+    get: (url: string): Promise<HttpResult> => {
       asked.push(url);
-      if (!(url in answers)) return { ok: false, error: "unreachable (ECONNREFUSED)" };
+      if (!(url in answers)) return Promise.resolve({ ok: false, error: "unreachable (ECONNREFUSED)" });
       const answer = answers[url];
-      return typeof answer === "string"
-        ? { ok: true, status: 200, text: answer }
-        : { ok: true, status: 200, text: JSON.stringify(answer) };
+      const text = typeof answer === "string" ? answer : JSON.stringify(answer);
+      return Promise.resolve({ ok: true, status: 200, text });
     },
   };
 }
