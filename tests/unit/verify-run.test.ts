@@ -30,17 +30,19 @@ const running = (id: string, nodeId: string) => ({
 });
 
 /** Answers by URL; anything not listed is refused, as a closed port would be. */
-function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: string[] } {
+function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: string[]; tokens: Map<string, string> } {
   const asked: string[] = [];
+  const tokens = new Map<string, string>();
   return {
     asked,
-    get: async (url: string): Promise<HttpResult> => {
+    tokens,
+    get: (url: string, headers: Record<string, string> = {}): Promise<HttpResult> => {
       asked.push(url);
-      if (!(url in answers)) return { ok: false, error: "unreachable (ECONNREFUSED)" };
+      for (const value of Object.values(headers)) tokens.set(url, value);
+      if (!(url in answers)) return Promise.resolve({ ok: false, error: "unreachable (ECONNREFUSED)" });
       const answer = answers[url];
-      return typeof answer === "string"
-        ? { ok: true, status: 200, text: answer }
-        : { ok: true, status: 200, text: JSON.stringify(answer) };
+      const text = typeof answer === "string" ? answer : JSON.stringify(answer);
+      return Promise.resolve({ ok: true, status: 200, text });
     },
   };
 }
@@ -75,9 +77,14 @@ describe("verifyStack", () => {
     const results = await verifyStack({
       cfg,
       client,
-      consul: { url: CONSUL, headers: {} },
-      nomad: { url: NOMAD, headers: {} },
+      consul: { url: CONSUL, headers: { "X-Consul-Token": "consul-tok" } },
+      nomad: { url: NOMAD, headers: { "X-Nomad-Token": "nomad-tok" } },
     });
+    // Each token goes to its own API only, never to a NameServer host's Fabio.
+    for (const url of client.asked) {
+      const expected = url.startsWith(CONSUL) ? "consul-tok" : url.startsWith(NOMAD) ? "nomad-tok" : undefined;
+      expect(client.tokens.get(url), url).toBe(expected);
+    }
     expect(rows(results).slice(0, 10)).toEqual([
       `pass consul api @ ${CONSUL}`,
       `pass nomad api @ ${NOMAD}`,
