@@ -97,3 +97,73 @@ function oneOf(values: readonly unknown[]): string {
 function count(n: number | bigint, noun: string): string {
   return `${n} ${noun}${Number(n) === 1 ? "" : "s"}`;
 }
+
+/**
+ * What an unknown key's error says: that it is unknown, and which keys the mapping at `issue.path` knows (for a
+ * union, the variant its discriminator picks). `alsoKnown` adds keys kept out of the schema (secrets).
+ */
+export function unknownKeyDetail(
+  schema: z.ZodType,
+  issue: { path: readonly PropertyKey[]; input?: unknown },
+  alsoKnown: readonly string[] = [],
+): string {
+  const known = [...knownKeysAt(schema, issue.path, issue.input), ...alsoKnown];
+  const listed = known.length > 0 ? `; the settings here are ${known.join(", ")}` : "";
+  return `is not a known setting (check the spelling${listed})`;
+}
+
+interface Def {
+  type: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  options?: z.ZodType[];
+  element?: z.ZodType;
+  discriminator?: string;
+  values?: unknown[];
+}
+
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { def: Def }).def;
+
+/** Past defaults, optionals and pipes to the schema that holds the value's shape. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    const def = defOf(current);
+    const next = ["default", "prefault", "optional", "nullable"].includes(def.type)
+      ? def.innerType
+      : def.type === "pipe"
+        ? def.in
+        : undefined;
+    if (next === undefined) return current;
+    current = next;
+  }
+}
+
+/** The mappings a schema can be: an object, or the variants of a union (only the one `input` selects, if any). */
+function mappings(schema: z.ZodType, input?: unknown): Record<string, z.ZodType>[] {
+  const def = defOf(unwrap(schema));
+  if (def.type === "object" && def.shape) return [def.shape];
+  if (def.type !== "union" || !def.options) return [];
+  const variants = def.options.flatMap((option) => mappings(option));
+  const disc = def.discriminator;
+  const chosen =
+    typeof input === "object" && input !== null && disc ? (input as Record<string, unknown>)[disc] : undefined;
+  const selected = variants.filter((shape) => {
+    const literal = shape[disc ?? ""];
+    return literal !== undefined && (defOf(literal).values ?? []).includes(chosen);
+  });
+  return selected.length > 0 ? selected : variants;
+}
+
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], input: unknown): string[] {
+  let current: z.ZodType[] = [schema];
+  for (const part of path) {
+    current = current.flatMap((candidate) => {
+      const def = defOf(unwrap(candidate));
+      if (typeof part === "number") return def.element ? [def.element] : [];
+      return mappings(candidate).flatMap((shape) => (shape[String(part)] ? [shape[String(part)]!] : []));
+    });
+  }
+  return [...new Set(current.flatMap((c) => mappings(c, input)).flatMap((shape) => Object.keys(shape)))];
+}

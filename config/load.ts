@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
-import { issueDetail, ruleOf } from "./issue-message";
+import { issueDetail, ruleOf, unknownKeyDetail } from "./issue-message";
 import { CONFIG_NAMESPACES } from "./namespaces";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
@@ -38,7 +38,10 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
     const issue = result.error.issues[0]!;
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
     const keyPath = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
-    const detail = keys.length > 0 ? "is not a known setting (check the spelling)" : issueDetail(issue);
+    const detail =
+      keys.length > 0
+        ? unknownKeyDetail(stackConfigSchema, issue, issue.path.length === 0 ? SECRET_KEYS : [])
+        : issueDetail(issue);
     throw new ConfigError(file, keyPath.map(toKeyPart), detail);
   }
   return result.data;

@@ -40,14 +40,13 @@ export function renderAtBase(request: BaseRenderRequest): BaseRender {
   try {
     const tree = path.join(scratch, "tree");
     fs.mkdirSync(tree);
-    const archive = spawnSync(
-      "sh",
-      ["-c", 'git -C "$1" archive --format=tar "$2" | tar -x -C "$3"', "sh", top, commit, tree],
-      {
-        encoding: "utf8",
-      },
-    );
-    if (archive.status !== 0) throw new BaseError(`cannot export ${request.ref}: ${firstLine(archive.stderr)}`);
+    const tarball = path.join(scratch, "base.tar");
+    const archive = spawnSync("git", ["-C", top, "archive", "--format=tar", "-o", tarball, commit], {
+      encoding: "utf8",
+    });
+    const extract =
+      archive.status === 0 ? spawnSync("tar", ["-xf", tarball, "-C", tree], { encoding: "utf8" }) : archive;
+    if (extract.status !== 0) throw new BaseError(`cannot export ${request.ref}: ${firstLine(extract.stderr)}`);
 
     const baseStack = path.join(tree, relStack);
     const project = path.dirname(baseStack);

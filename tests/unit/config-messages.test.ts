@@ -47,6 +47,15 @@ describe("config error messages", () => {
     );
   });
 
+  it("list the settings a mapping knows when a key is unknown, for a union the chosen variant's", () => {
+    expect(messageOf(withKey("prometheus", { storage: { kind: "hostVolume", volume: "tsdb", sizeMb: 10 } }))).toBe(
+      "Pulumi.custom.yaml: rocketmq-system-jobs:prometheus.storage.sizeMb: is not a known setting (check the spelling; the settings here are kind, volume)",
+    );
+    expect(messageOf(withKey("fabioo", {}))).toBe(
+      "Pulumi.custom.yaml: rocketmq-system-jobs:fabioo: is not a known setting (check the spelling; the settings here are clusterName, nomad, nameServerHosts, consul, fabio, prometheus, images, consulAclToken)",
+    );
+  });
+
   // One bad value per kind of rule the schema has: types, bounds, choices, unions, formats and refinements.
   const BAD: [string, RawConfig, string][] = [
     ["missing union field", withKey("nameServerHosts", { by: "nodeClass" }), "is not set"],

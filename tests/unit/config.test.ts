@@ -98,7 +98,7 @@ describe("stack config", () => {
 
   it("rejects a misspelled key instead of ignoring it", () => {
     expect(errorOf(fabio({ nameServerIndex: { proxyPrt: 8080 } }))).toBe(
-      "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.proxyPrt: is not a known setting (check the spelling)",
+      "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.proxyPrt: is not a known setting (check the spelling; the settings here are jobName, proxyPort, uiPort, metricsPort, tagPrefix, resources)",
     );
   });
 

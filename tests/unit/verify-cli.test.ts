@@ -67,7 +67,7 @@ describe("the verify CLI", () => {
     const { code, stderr } = await verify({ CONSUL_HTTP_ADDR: "127.0.0.1:8500" }, "--stack-file", file);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(
-      "error: Pulumi.bad.yaml: rocketmq-system-jobs:fabio.nope: is not a known setting (check the spelling)",
+      "error: Pulumi.bad.yaml: rocketmq-system-jobs:fabio.nope: is not a known setting (check the spelling; the settings here are image, nameServerIndex, prometheus)",
     );
     fs.rmSync(dir, { recursive: true });
   });
