@@ -13,7 +13,7 @@ import {
 } from "../../render";
 import { createAclToken, startConsulClient, startImageConsul, type Agent, type ImageConsul } from "../support/agents";
 import { startConsul, type ConsulAgent } from "../support/consul";
-import { HCL1_HOSTILE as HOSTILE } from "../support/hostile";
+import { HOSTILE_SINGLE_LINE } from "../support/hostile";
 import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, PROJECT_DIR, STACKS } from "../support/stack";
 
@@ -246,11 +246,11 @@ describe.runIf(available)("hostile values read back by the real agents' HCL v1 p
     // left out here; Nomad below gets them.
     dir = tempDir("consul-hostile");
     const file = path.join(dir, "hostile.hcl");
-    fs.writeFileSync(file, writeHcl([["retry_join", HOSTILE]], agentHclString));
+    fs.writeFileSync(file, writeHcl([["retry_join", HOSTILE_SINGLE_LINE]], agentHclString));
     consul = await startConsul({ configFiles: [file] });
     const self = JSON.parse((await http(`${consul.url}/v1/agent/self`)).text) as {
       DebugConfig: { RetryJoinLAN: string[] };
     };
-    expect(self.DebugConfig.RetryJoinLAN).toEqual(HOSTILE);
+    expect(self.DebugConfig.RetryJoinLAN).toEqual(HOSTILE_SINGLE_LINE);
   });
 });

@@ -4,33 +4,29 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import { fabioProperties, renderJobs, type RenderedJob, renderArtifacts } from "../../render";
-import { only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
-import { nomadClientHcl } from "../../render";
+import { fabioProperties, nomadClientHcl, renderArtifacts, renderJobs, type RenderedJob } from "../../render";
+import { nanoseconds } from "../support/go-duration";
+import { blocks, jobspecServices, labelled, only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
+import { declaredHostVolumes, PLAN_ERROR_EXIT, startNomad, type NomadAgent } from "../support/nomad";
 import {
-  blocks,
-  declaredHostVolumes,
   DOCKER_STAND_IN,
-  jobspecServices,
-  labelled,
   MISSING_DRIVERS,
-  nameServerSelection,
-  nanoseconds,
   placementProblems,
-  PLAN_ERROR_EXIT,
-  startNomad,
   withDriver,
-  type NomadAgent,
+  type NomadConstraint,
   type NomadJob,
   type NomadNetwork,
   type NomadService,
   type NomadTask,
   type NomadTaskGroup,
-} from "../support/nomad";
+} from "../support/nomad-api";
 import { requireTools, stopAll, tempDir } from "../support/processes";
 import { loadStack, STACKS } from "../support/stack";
 
 const haveTools = requireTools("nomad");
+
+/** The constraint both stacks' Fabios select NameServer hosts with, as Nomad stores it (both pick by node class). */
+const NAME_SERVER_HOST: NomadConstraint = { LTarget: "${node.class}", RTarget: "nameServer", Operand: "=" };
 
 const byLabel = (a: { Label: string }, b: { Label: string }): number => a.Label.localeCompare(b.Label);
 
@@ -152,7 +148,6 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
   const cfg = loadStack(stack);
   const jobs = renderJobs(cfg, stack);
   const jobFiles = renderArtifacts(cfg, stack).filter((artifact) => artifact.path.startsWith("jobs/"));
-  const selection = nameServerSelection(cfg.nameServerHosts);
   const registered = new Map<string, Promise<NomadJob>>();
   let outDir: string;
   let nomad: NomadAgent;
@@ -197,7 +192,8 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     const [stub] = await nomad.nodes();
     const node = await nomad.node(stub!.ID);
     expect(node.Status).toBe("ready");
-    expect(selection.selects(node)).toBe(true);
+    expect(cfg.nameServerHosts).toEqual({ by: "nodeClass", nodeClass: "nameServer" });
+    expect(node.NodeClass).toBe("nameServer");
     const declared = await declaredHostVolumes(nomadClientHcl(cfg, stack, cfg.nomad.datacenters[0]!));
     expect(Object.keys(node.HostVolumes ?? {}).sort()).toEqual(declared.map((v) => v.name).sort());
   });
@@ -256,7 +252,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       const stored = await storedJob(job!);
 
       expect(stored.Type).toBe("system");
-      expect(stored.Constraints).toEqual([selection.constraint]);
+      expect(stored.Constraints).toEqual([NAME_SERVER_HOST]);
       const group = only<NomadTaskGroup>(stored.TaskGroups, "task group");
       // One host at a time, so clients always find a lookup Fabio on the other NameServer hosts.
       expect(group.Update?.MaxParallel).toBe(1);

@@ -14,8 +14,7 @@ import {
   type RenderedJob,
 } from "../../render";
 import { startConsul, type ConsulAgent } from "./consul";
-import { only, parseJobspec, type HclBody } from "./hcl";
-import { jobspecServices } from "./nomad";
+import { jobspecServices, only, parseJobspec, type HclBody } from "./hcl";
 import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 /** One entry of Fabio's `/api/routes`. */

@@ -48,3 +48,21 @@ export async function parseJobspec(text: string): Promise<ParsedJob> {
   const [, taskBlocks] = Object.entries(group.task as Record<string, unknown[]>)[0]!;
   return { id, job, group, task: only(taskBlocks, "task") };
 }
+
+/** hcl2json gives every block as a list; an absent block is an empty one. */
+export function blocks(body: HclBody, key: string): HclBody[] {
+  return (body[key] as HclBody[] | undefined) ?? [];
+}
+
+/** Blocks with a label (`port "proxy" { … }`) come back as `{ label: [body] }`. */
+export function labelled(body: HclBody, key: string): [string, HclBody][] {
+  return Object.entries((body[key] as Record<string, HclBody[]> | undefined) ?? {}).map(([label, list]) => [
+    label,
+    only(list, `${key} "${label}"`),
+  ]);
+}
+
+/** A parsed jobspec's service blocks, whether declared on the group or on the task. */
+export function jobspecServices({ group, task }: Pick<ParsedJob, "group" | "task">): HclBody[] {
+  return [...blocks(group, "service"), ...blocks(task, "service")];
+}

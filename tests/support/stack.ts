@@ -1,6 +1,14 @@
 // Stack configs for tests: the committed stack files, and raw configs to break on purpose.
 import * as path from "node:path";
-import { loadStackFile, parseStackConfig, stackFileName, type RawConfig, type StackConfig } from "../../config";
+import { expect } from "vitest";
+import {
+  ConfigError,
+  loadStackFile,
+  parseStackConfig,
+  stackFileName,
+  type RawConfig,
+  type StackConfig,
+} from "../../config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const STACKS = ["dev", "prod"] as const;
@@ -20,4 +28,15 @@ export function minimalRaw(): RawConfig {
 
 export function parseRaw(raw: RawConfig, file = "Pulumi.test.yaml"): StackConfig {
   return parseStackConfig(raw, file);
+}
+
+/** The one-line message a raw config is rejected with, as a ConfigError; fails when the config is accepted. */
+export function configErrorOf(raw: RawConfig, file = "Pulumi.prod.yaml"): string {
+  try {
+    parseRaw(raw, file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
 }

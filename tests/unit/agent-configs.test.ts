@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
-import { ConfigError, type RawConfig, type StackConfig } from "../../config";
+import type { RawConfig, StackConfig } from "../../config";
 import {
   aclPolicyHcl,
   agentHclString,
@@ -25,7 +25,8 @@ import {
   renderArtifacts,
 } from "../../render";
 import { decodeTemplateEscapes, only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
-import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+import { HOSTILE } from "../support/hostile";
+import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
@@ -53,33 +54,20 @@ function keysOf(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, child]) => [key, ...keysOf(child)]);
 }
 
-/** The `acl` block an image's Consul agent carries: exactly when the stack's Consul enforces ACLs. */
-function aclBlockOf(cfg: StackConfig): { acl?: unknown[] } {
-  return cfg.consul.acl.enabled
-    ? { acl: [{ enabled: true, default_policy: "deny", enable_token_persistence: true }] }
-    : {};
-}
-
-/** The `host_volume` blocks a Nomad client carries: Prometheus' TSDB volume, when its storage is one. */
-function hostVolumeOf(cfg: StackConfig): { host_volume?: Record<string, unknown[]> } {
-  const storage = cfg.prometheus.storage;
-  return storage.kind === "hostVolume"
-    ? { host_volume: { [storage.volume]: [{ path: cfg.images.nomad.prometheusVolumePath, read_only: false }] } }
-    : {};
-}
+/**
+ * What each committed stack's image files carry beyond the common settings, stated per stack: prod enforces
+ * Consul ACLs and keeps Prometheus' TSDB on the host volume "prometheus" at /opt/prometheus; dev does neither.
+ */
+const PER_STACK: Record<(typeof STACKS)[number], { consulAcl: object; nomadHostVolume: object }> = {
+  dev: { consulAcl: {}, nomadHostVolume: {} },
+  prod: {
+    consulAcl: { acl: [{ enabled: true, default_policy: "deny", enable_token_persistence: true }] },
+    nomadHostVolume: { host_volume: { prometheus: [{ path: "/opt/prometheus", read_only: false }] } },
+  },
+};
 
 function withImages(images: Record<string, unknown>, extra: RawConfig = {}): RawConfig {
   return { ...minimalRaw(), [`${NS}:images`]: images, ...extra };
-}
-
-function errorOf(raw: RawConfig): string {
-  try {
-    parseRaw(raw, "Pulumi.prod.yaml");
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 describe.each(STACKS)("the %s stack's image files", (stack) => {
@@ -98,7 +86,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
       bind_addr: "{{ GetPrivateIP }}",
       ports: [{ http: 8500 }],
       telemetry: [{ prometheus_retention_time: "10s", disable_hostname: true }],
-      ...aclBlockOf(cfg),
+      ...PER_STACK[stack].consulAcl,
     });
     expect(cfg.images.consul.retryJoin.length).toBeGreaterThan(0);
   });
@@ -145,7 +133,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
       // Loopback for Fabio on host networking, the node's address for Prometheus in its container.
       client_addr: "127.0.0.1 {{ GetPrivateIP }}",
       ports: [{ http: 8500 }],
-      ...aclBlockOf(cfg),
+      ...PER_STACK[stack].consulAcl,
     });
     expect(cfg.consul.address).toBe("127.0.0.1:8500");
   });
@@ -173,7 +161,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
 
   it("give the Nomad client the node class the Fabio jobs' constraint selects", async () => {
     const client = only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client);
-    expect(client).toEqual({ enabled: true, node_class: "nameServer", ...hostVolumeOf(cfg) });
+    expect(client).toEqual({ enabled: true, node_class: "nameServer", ...PER_STACK[stack].nomadHostVolume });
     expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${node.class}", value: client.node_class });
   });
 
@@ -378,7 +366,7 @@ describe("Prometheus' host volume in the image files", () => {
     { by: "nodeClass", nodeClass: "monitoring" },
     { by: "meta", key: "role", value: "monitoring" },
   ])("is refused with Prometheus placed by %o, on hosts whose image does not declare it", (placement) => {
-    expect(errorOf(hostVolumeRaw(placement))).toBe(
+    expect(configErrorOf(hostVolumeRaw(placement))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.placement: selects hosts other than the NameServer hosts, but only their Nomad client image declares the host volume "tsdb" (prometheus.storage); place Prometheus by nameServerHosts or anyHost, or use ephemeralDisk storage',
     );
   });
@@ -416,7 +404,7 @@ describe("images config", () => {
   it.each(["0s", "0m0s", "0.0s", "ten seconds", "10", "-10s", "10d", ""])(
     "rejects Prometheus retention %j",
     (value) => {
-      expect(errorOf(withImages({ consulServer: { prometheusRetentionTime: value } }))).toMatch(
+      expect(configErrorOf(withImages({ consulServer: { prometheusRetentionTime: value } }))).toMatch(
         /^Pulumi\.prod\.yaml: rocketmq-system-jobs:images\.consulServer\.prometheusRetentionTime: must be a duration/,
       );
     },
@@ -428,7 +416,7 @@ describe("images config", () => {
   });
 
   it.each(["0s", "ten seconds"])("rejects Nomad collection interval %j", (value) => {
-    expect(errorOf(withImages({ nomad: { collectionInterval: value } }))).toMatch(
+    expect(configErrorOf(withImages({ nomad: { collectionInterval: value } }))).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:images\.nomad\.collectionInterval: must be a duration/,
     );
   });
@@ -436,14 +424,14 @@ describe("images config", () => {
   it.each(["my cluster", 'my "cluster"', "cluster\n"])(
     "rejects cluster name %j, which would end up in the consul_http tag",
     (clusterName) => {
-      expect(errorOf({ [`${NS}:clusterName`]: clusterName })).toMatch(
+      expect(configErrorOf({ [`${NS}:clusterName`]: clusterName })).toMatch(
         /^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: must be 1-63 lower-case letters/,
       );
     },
   );
 
   it("rejects a Consul server client address the consul_http check cannot reach on loopback", () => {
-    expect(errorOf(withImages({ consulServer: { clientAddr: "10.0.0.5" } }))).toBe(
+    expect(configErrorOf(withImages({ consulServer: { clientAddr: "10.0.0.5" } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include 0.0.0.0 or 127.0.0.1: the consul_http check calls the agent on 127.0.0.1; it is "10.0.0.5"',
     );
   });
@@ -457,14 +445,14 @@ describe("images config", () => {
   it.each(["127.0.0.1 0.0.0.0", "0.0.0.0 10.0.0.5", ":: 127.0.0.1"])(
     "rejects Consul server client addresses %j, a wildcard beside other addresses Consul would bind twice",
     (clientAddr) => {
-      expect(errorOf(withImages({ consulServer: { clientAddr } }))).toBe(
+      expect(configErrorOf(withImages({ consulServer: { clientAddr } }))).toBe(
         `Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must be a wildcard (0.0.0.0 or ::) alone or specific addresses only: Consul binds each one and a wildcard already covers the rest; it is "${clientAddr}"`,
       );
     },
   );
 
   it("rejects a Consul server client address listed twice", () => {
-    expect(errorOf(withImages({ consulServer: { clientAddr: "127.0.0.1 127.0.0.1" } }))).toBe(
+    expect(configErrorOf(withImages({ consulServer: { clientAddr: "127.0.0.1 127.0.0.1" } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must not list an address twice (Consul would bind it twice and fail to start); it is "127.0.0.1 127.0.0.1"',
     );
   });
@@ -480,24 +468,11 @@ describe("images config", () => {
     [{ nomadServer: { datacenter: "dc 1" } }, "nomadServer.datacenter", "must be letters"],
     [{ consulServer: { retention: "10s" } }, "consulServer.retention", "is not a known setting"],
   ])("rejects %o naming the key", (images, key, detail) => {
-    expect(errorOf(withImages(images))).toMatch(
+    expect(configErrorOf(withImages(images))).toMatch(
       new RegExp(`^Pulumi\\.prod\\.yaml: rocketmq-system-jobs:images\\.${key.replace(/[.[\]]/g, "\\$&")}: ${detail}`),
     );
   });
 });
-
-// Every value a user could write, including ones validation would refuse: the renderer must never let a
-// value change the structure of a file, whatever ran before it.
-const HOSTILE = [
-  'a "quoted" value',
-  "back\\slash\\",
-  "dollar ${var.x} and $${already} and $",
-  "percent %{ if true }x%{ endif } and %%{",
-  'go template {{ env "HOME" }} }}',
-  "multi\nline\r\nvalue\twith tab",
-  'closing "\n}\nserver = false\ntelemetry {',
-  "unicode ✓ ü",
-];
 
 function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): StackConfig {
   const base = parseRaw(minimalRaw());

@@ -1,21 +1,11 @@
 // Config that validation used to accept and every host would then fail on: Fabio ports the agents hold, service
 // names the scrape config already discovers, absurd sizes and intervals, lists with duplicates.
 import { describe, expect, it } from "vitest";
-import { ConfigError, type RawConfig } from "../../config";
+import type { RawConfig } from "../../config";
 import { prometheusConfig } from "../../render";
-import { minimalRaw, parseRaw } from "../support/stack";
+import { minimalRaw, parseRaw, configErrorOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
-
-function errorOf(raw: RawConfig): string {
-  try {
-    parseRaw(raw, "Pulumi.prod.yaml");
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
-}
 
 const withKeys = (keys: Record<string, unknown>): RawConfig => ({
   ...minimalRaw(),
@@ -24,19 +14,19 @@ const withKeys = (keys: Record<string, unknown>): RawConfig => ({
 
 describe("Fabio ports on a host that runs the Consul and Nomad agents", () => {
   it("rejects a UI port on Consul's HTTP port, naming the key and the agent", () => {
-    expect(errorOf(withKeys({ fabio: { nameServerIndex: { uiPort: 8500 } } }))).toBe(
+    expect(configErrorOf(withKeys({ fabio: { nameServerIndex: { uiPort: 8500 } } }))).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.uiPort: port 8500 is Consul's HTTP API on the same host; choose a port no Consul or Nomad agent listens on",
     );
   });
 
   it("rejects a proxy port on Nomad's HTTP port", () => {
-    expect(errorOf(withKeys({ fabio: { prometheus: { proxyPort: 4646 } } }))).toBe(
+    expect(configErrorOf(withKeys({ fabio: { prometheus: { proxyPort: 4646 } } }))).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.proxyPort: port 4646 is Nomad's HTTP API on the same host; choose a port no Consul or Nomad agent listens on",
     );
   });
 
   it.each([8300, 8301, 8302, 8500, 8600, 4646, 4647, 4648])("rejects a metrics port on agent port %i", (port) => {
-    expect(errorOf(withKeys({ fabio: { prometheus: { metricsPort: port } } }))).toMatch(
+    expect(configErrorOf(withKeys({ fabio: { prometheus: { metricsPort: port } } }))).toMatch(
       new RegExp(
         `^Pulumi\\.prod\\.yaml: rocketmq-system-jobs:fabio\\.prometheus\\.metricsPort: port ${port} is (Consul|Nomad)'s `,
       ),
@@ -45,7 +35,9 @@ describe("Fabio ports on a host that runs the Consul and Nomad agents", () => {
 
   it("rejects a port the Consul servers' HTTP API moved to", () => {
     expect(
-      errorOf(withKeys({ images: { consulServer: { httpPort: 9000 } }, fabio: { nameServerIndex: { uiPort: 9000 } } })),
+      configErrorOf(
+        withKeys({ images: { consulServer: { httpPort: 9000 } }, fabio: { nameServerIndex: { uiPort: 9000 } } }),
+      ),
     ).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.uiPort: port 9000 is the Consul server's HTTP API (images.consulServer.httpPort) on the same host; choose a port no Consul or Nomad agent listens on",
     );
@@ -53,7 +45,7 @@ describe("Fabio ports on a host that runs the Consul and Nomad agents", () => {
 
   it("rejects the port of the local Consul agent the jobs talk to", () => {
     expect(
-      errorOf(withKeys({ consul: { address: "127.0.0.1:8501" }, fabio: { prometheus: { proxyPort: 8501 } } })),
+      configErrorOf(withKeys({ consul: { address: "127.0.0.1:8501" }, fabio: { prometheus: { proxyPort: 8501 } } })),
     ).toMatch(
       /fabio\.prometheus\.proxyPort: port 8501 is the Consul agent's HTTP API \(consul\.address\) on the same host/,
     );
@@ -67,7 +59,7 @@ describe("Fabio ports on a host that runs the Consul and Nomad agents", () => {
 
 describe("service names the scrape config discovers for another purpose", () => {
   it("rejects a Prometheus job named like the Nomad servers' service, saying what it would be scraped as", () => {
-    expect(errorOf(withKeys({ prometheus: { jobName: "nomad" } }))).toBe(
+    expect(configErrorOf(withKeys({ prometheus: { jobName: "nomad" } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "nomad" is the Consul service Prometheus discovers Nomad servers by, so it would be scraped as one of them; choose another name',
     );
   });
@@ -77,18 +69,18 @@ describe("service names the scrape config discovers for another purpose", () => 
     ["fabio-nameserver-index-metrics", "the Fabios' metrics listeners"],
     ["fabio-prometheus-metrics", "the Fabios' metrics listeners"],
   ])("rejects the Prometheus job name %j (%s)", (jobName, purpose) => {
-    expect(errorOf(withKeys({ prometheus: { jobName } }))).toContain(
+    expect(configErrorOf(withKeys({ prometheus: { jobName } }))).toContain(
       `prometheus.jobName: "${jobName}" is the Consul service Prometheus discovers ${purpose} by`,
     );
   });
 
   it("rejects consul_http, which is not even a name Nomad accepts for a job", () => {
-    expect(errorOf(withKeys({ prometheus: { jobName: "consul_http" } }))).toMatch(/prometheus\.jobName: /);
+    expect(configErrorOf(withKeys({ prometheus: { jobName: "consul_http" } }))).toMatch(/prometheus\.jobName: /);
   });
 
   it("follows a renamed Fabio: its new metrics service is taken, the default one is free", () => {
     const renamed = { fabio: { nameServerIndex: { jobName: "index" } } };
-    expect(errorOf(withKeys({ ...renamed, prometheus: { jobName: "index-metrics" } }))).toContain(
+    expect(configErrorOf(withKeys({ ...renamed, prometheus: { jobName: "index-metrics" } }))).toContain(
       "the Fabios' metrics listeners",
     );
     expect(
@@ -97,13 +89,13 @@ describe("service names the scrape config discovers for another purpose", () => 
   });
 
   it("rejects a Prometheus job named like the Alertmanager service it sends alerts to", () => {
-    expect(errorOf(withKeys({ prometheus: { jobName: "alerts", alertmanagerService: "alerts" } }))).toContain(
+    expect(configErrorOf(withKeys({ prometheus: { jobName: "alerts", alertmanagerService: "alerts" } }))).toContain(
       '"alerts" is the Consul service Prometheus discovers the Alertmanagers by',
     );
   });
 
   it("rejects a Fabio job named like a service Prometheus scrapes for something else", () => {
-    expect(errorOf(withKeys({ fabio: { prometheus: { jobName: "nomad-client" } } }))).toBe(
+    expect(configErrorOf(withKeys({ fabio: { prometheus: { jobName: "nomad-client" } } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "nomad-client" is the Consul service Prometheus discovers Nomad clients by, so it would be scraped as one of them; choose another name',
     );
   });
@@ -128,7 +120,7 @@ describe("bounds on intervals, retention and reservations", () => {
   const prometheus = (settings: Record<string, unknown>) => withKeys({ prometheus: settings });
 
   it("rejects a 1ms scrape interval, saying the range and why", () => {
-    expect(errorOf(prometheus({ scrapeInterval: "1ms" }))).toBe(
+    expect(configErrorOf(prometheus({ scrapeInterval: "1ms" }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.scrapeInterval: must be from 1s to 2m: faster loads the targets for nothing, slower than 2m lets series drop out of queries between samples; it is "1ms"',
     );
   });
@@ -142,7 +134,7 @@ describe("bounds on intervals, retention and reservations", () => {
     ["retentionTime", "5y1d"],
     ["retentionTime", "1h59m"],
   ])("rejects %s %j", (key, value) => {
-    expect(errorOf(prometheus({ [key]: value }))).toMatch(
+    expect(configErrorOf(prometheus({ [key]: value }))).toMatch(
       new RegExp(
         `^Pulumi\\.prod\\.yaml: rocketmq-system-jobs:prometheus\\.${key}: must be from \\S+ to \\S+: .*; it is "${value}"$`,
       ),
@@ -194,7 +186,7 @@ describe("bounds on intervals, retention and reservations", () => {
       "10000000",
     ],
   ])("rejects a reservation no host offers or no task runs in (%o)", (keys, key, range, given) => {
-    expect(errorOf(withKeys(keys))).toBe(
+    expect(configErrorOf(withKeys(keys))).toBe(
       `Pulumi.prod.yaml: rocketmq-system-jobs:${key}: must be a whole number of ${range} (Nomad places ${key.includes("storage") ? "the job only on a host with that much disk free" : "a task only on a host with that much free"}); it is ${given}`,
     );
   });
@@ -213,13 +205,13 @@ describe("bounds on intervals, retention and reservations", () => {
 
 describe("lists with a repeated item", () => {
   it("rejects a datacenter listed twice, naming the repeat's index", () => {
-    expect(errorOf(withKeys({ nomad: { datacenters: ["dc1", "dc2", "dc1"] } }))).toBe(
+    expect(configErrorOf(withKeys({ nomad: { datacenters: ["dc1", "dc2", "dc1"] } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:nomad.datacenters[2]: "dc1" is listed twice (also at [0]); list each datacenter once',
     );
   });
 
   it("rejects a Consul server the agents join listed twice", () => {
-    expect(errorOf(withKeys({ images: { consul: { retryJoin: ["10.0.0.1", "10.0.0.1"] } } }))).toBe(
+    expect(configErrorOf(withKeys({ images: { consul: { retryJoin: ["10.0.0.1", "10.0.0.1"] } } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:images.consul.retryJoin[1]: "10.0.0.1" is listed twice (also at [0]); list each server once',
     );
   });
@@ -227,7 +219,7 @@ describe("lists with a repeated item", () => {
 
 describe("a Consul server API that only loopback reaches", () => {
   it.each(["127.0.0.1", "127.0.0.1 ::1"])("rejects clientAddr %j, saying why Prometheus needs more", (clientAddr) => {
-    expect(errorOf(withKeys({ images: { consulServer: { clientAddr } } }))).toBe(
+    expect(configErrorOf(withKeys({ images: { consulServer: { clientAddr } } }))).toBe(
       `Pulumi.prod.yaml: rocketmq-system-jobs:images.consulServer.clientAddr: must include an address other hosts reach (0.0.0.0 or the server's own IP): Prometheus scrapes consul_http from another host, and an API on loopback alone answers no one there; it is "${clientAddr}"`,
     );
   });

@@ -3,26 +3,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { ConfigError, encodeAsEngine, loadStackFile, stackConfigSchema, type RawConfig } from "../../config";
+import { encodeAsEngine, loadStackFile, stackConfigSchema, type RawConfig } from "../../config";
 import { hostConstraint, renderJobs } from "../../render";
 import { only, parseHcl, parseJobspec } from "../support/hcl";
 import { readStackFileConfig } from "../support/pulumi";
-import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+import { acceptedType } from "../support/schema";
+import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
 function fabio(overrides: Record<string, unknown>): RawConfig {
   return { ...minimalRaw(), [`${NS}:fabio`]: overrides };
-}
-
-function errorOf(raw: RawConfig, file = "Pulumi.prod.yaml"): string {
-  try {
-    parseRaw(raw, file);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 describe("stack config", () => {
@@ -48,18 +39,7 @@ describe("stack config", () => {
   });
 
   it("keeps every top-level key a mapping or a string, the only scalar Pulumi hands a program", () => {
-    type Def = { type: string; innerType?: { _zod: { def: Def } }; in?: { _zod: { def: Def } } };
-    const typeOf = (schema: unknown): string => {
-      let def = (schema as { _zod: { def: Def } })._zod.def;
-      while (
-        (def.innerType !== undefined && ["default", "prefault", "optional"].includes(def.type)) ||
-        (def.type === "pipe" && def.in !== undefined)
-      ) {
-        def = (def.type === "pipe" ? def.in! : def.innerType!)._zod.def;
-      }
-      return def.type;
-    };
-    const types = Object.values(stackConfigSchema.shape).map(typeOf);
+    const types = Object.values(stackConfigSchema.shape).map(acceptedType);
     expect(types.filter((type) => !["object", "union", "string"].includes(type))).toEqual([]);
   });
 
@@ -81,53 +61,59 @@ describe("stack config", () => {
     [":clusterName", "x"],
   ])("rejects %s, a key in a namespace nothing here reads, naming the file and the key", (key, value) => {
     const namespace = key.split(":")[0];
-    expect(errorOf({ ...minimalRaw(), [key]: value }, "Pulumi.dev.yaml")).toBe(
+    expect(configErrorOf({ ...minimalRaw(), [key]: value }, "Pulumi.dev.yaml")).toBe(
       `Pulumi.dev.yaml: ${key}: "${namespace}" is not a config namespace of this program (rocketmq-system-jobs, nomad, consul, pulumi); check the spelling`,
     );
   });
 
   it("requires the cluster name", () => {
-    expect(errorOf({})).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: /);
+    expect(configErrorOf({})).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: /);
   });
 
   it("rejects a cluster name with spaces or quotes", () => {
-    expect(errorOf({ [`${NS}:clusterName`]: 'my "cluster"' })).toMatch(
+    expect(configErrorOf({ [`${NS}:clusterName`]: 'my "cluster"' })).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: must be 1-63 lower-case letters/,
     );
   });
 
   it("rejects a misspelled key instead of ignoring it", () => {
-    expect(errorOf(fabio({ nameServerIndex: { proxyPrt: 8080 } }))).toBe(
+    expect(configErrorOf(fabio({ nameServerIndex: { proxyPrt: 8080 } }))).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.proxyPrt: is not a known setting (check the spelling; the settings here are jobName, proxyPort, uiPort, metricsPort, tagPrefix, resources)",
     );
   });
 
   it("rejects a Prometheus prefix that starts with the index prefix", () => {
     expect(
-      errorOf(fabio({ nameServerIndex: { tagPrefix: "urlprefix-" }, prometheus: { tagPrefix: "urlprefix-prom-" } })),
+      configErrorOf(
+        fabio({ nameServerIndex: { tagPrefix: "urlprefix-" }, prometheus: { tagPrefix: "urlprefix-prom-" } }),
+      ),
     ).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prom-" starts with the other Fabio\'s prefix "urlprefix-", so its routes would leak into the NameServer-index Fabio',
     );
   });
 
   it("rejects an index prefix that starts with the Prometheus prefix", () => {
-    expect(errorOf(fabio({ nameServerIndex: { tagPrefix: "rmq-x" }, prometheus: { tagPrefix: "rmq-" } }))).toMatch(
+    expect(
+      configErrorOf(fabio({ nameServerIndex: { tagPrefix: "rmq-x" }, prometheus: { tagPrefix: "rmq-" } })),
+    ).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.nameServerIndex\.tagPrefix: "rmq-x" starts with the other Fabio's prefix "rmq-"/,
     );
   });
 
   it("rejects identical tag prefixes", () => {
-    expect(errorOf(fabio({ nameServerIndex: { tagPrefix: "same-" }, prometheus: { tagPrefix: "same-" } }))).toMatch(
-      /fabio\.prometheus\.tagPrefix: "same-" starts with the other Fabio's prefix "same-"/,
-    );
+    expect(
+      configErrorOf(fabio({ nameServerIndex: { tagPrefix: "same-" }, prometheus: { tagPrefix: "same-" } })),
+    ).toMatch(/fabio\.prometheus\.tagPrefix: "same-" starts with the other Fabio's prefix "same-"/);
   });
 
   it("rejects an empty tag prefix", () => {
-    expect(errorOf(fabio({ prometheus: { tagPrefix: "" } }))).toMatch(/fabio\.prometheus\.tagPrefix: must be letters/);
+    expect(configErrorOf(fabio({ prometheus: { tagPrefix: "" } }))).toMatch(
+      /fabio\.prometheus\.tagPrefix: must be letters/,
+    );
   });
 
   it("rejects a tag prefix with characters Fabio's properties would interpret", () => {
-    expect(errorOf(fabio({ prometheus: { tagPrefix: "p-${x}" } }))).toMatch(
+    expect(configErrorOf(fabio({ prometheus: { tagPrefix: "p-${x}" } }))).toMatch(
       /fabio\.prometheus\.tagPrefix: must be letters/,
     );
   });
@@ -154,23 +140,25 @@ describe("stack config", () => {
       "port 8080 is already used by fabio.nameServerIndex.proxyPort",
     ],
   ])("rejects a port used twice on the shared host (%o)", (overrides, key, detail) => {
-    expect(errorOf(fabio(overrides))).toBe(`Pulumi.prod.yaml: rocketmq-system-jobs:${key}: ${detail} on the same host`);
+    expect(configErrorOf(fabio(overrides))).toBe(
+      `Pulumi.prod.yaml: rocketmq-system-jobs:${key}: ${detail} on the same host`,
+    );
   });
 
   it.each([0, 65536, -1, 80.5])("rejects port %s outside 1-65535 or not whole", (value) => {
-    expect(errorOf(fabio({ nameServerIndex: { proxyPort: value } }))).toMatch(
+    expect(configErrorOf(fabio({ nameServerIndex: { proxyPort: value } }))).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.nameServerIndex\.proxyPort: must be/,
     );
   });
 
   it("rejects a port given as text", () => {
-    expect(errorOf(fabio({ nameServerIndex: { uiPort: "9998" } }))).toMatch(
+    expect(configErrorOf(fabio({ nameServerIndex: { uiPort: "9998" } }))).toMatch(
       /fabio\.nameServerIndex\.uiPort: must be a port number/,
     );
   });
 
   it("rejects the same job name for both Fabios", () => {
-    expect(errorOf(fabio({ nameServerIndex: { jobName: "fabio" }, prometheus: { jobName: "fabio" } }))).toBe(
+    expect(configErrorOf(fabio({ nameServerIndex: { jobName: "fabio" }, prometheus: { jobName: "fabio" } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "fabio" is also the NameServer-index Fabio\'s job name; each Fabio needs its own',
     );
   });
@@ -178,7 +166,7 @@ describe("stack config", () => {
   it.each(["Fabio", "fabio_index", "-fabio", "a".repeat(64), "fabio index"])(
     "rejects job name %j that Nomad or Consul would not accept as a service name",
     (jobName) => {
-      expect(errorOf(fabio({ prometheus: { jobName } }))).toMatch(
+      expect(configErrorOf(fabio({ prometheus: { jobName } }))).toMatch(
         /fabio\.prometheus\.jobName: must be 1-63 lower-case/,
       );
     },
@@ -190,8 +178,8 @@ describe("stack config", () => {
     ["registry.local:5000/fabiolb/fabio", "has no tag"],
     ["fabiolb/fabio:1.6.3; rm -rf /", "must be an image reference"],
   ])("rejects image %j", (image, detail) => {
-    expect(errorOf(fabio({ image }))).toContain(`rocketmq-system-jobs:fabio.image: `);
-    expect(errorOf(fabio({ image }))).toContain(detail);
+    expect(configErrorOf(fabio({ image }))).toContain(`rocketmq-system-jobs:fabio.image: `);
+    expect(configErrorOf(fabio({ image }))).toContain(detail);
   });
 
   it.each([
@@ -204,19 +192,19 @@ describe("stack config", () => {
   });
 
   it("rejects an empty datacenter list", () => {
-    expect(errorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: [] } })).toBe(
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: [] } })).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:nomad.datacenters: must list at least one datacenter; it is an empty list",
     );
   });
 
   it("names the index of a bad datacenter", () => {
-    expect(errorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc1", "dc 2"] } })).toMatch(
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc1", "dc 2"] } })).toMatch(
       /rocketmq-system-jobs:nomad\.datacenters\[1\]: must be letters/,
     );
   });
 
   it("rejects an unknown host selection", () => {
-    expect(errorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "hostname", value: "ns1" } })).toMatch(
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "hostname", value: "ns1" } })).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:nameServerHosts\.by: /,
     );
   });
@@ -230,7 +218,7 @@ describe("stack config", () => {
   });
 
   it("rejects a Consul address without a port", () => {
-    expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1" } })).toBe(
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1" } })).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must be host:port, e.g. 127.0.0.1:8500; it is "127.0.0.1"',
     );
   });
@@ -238,12 +226,12 @@ describe("stack config", () => {
   it.each(["127.0.0.1:99999", "127.0.0.1:65536", "127.0.0.1:0", "consul.local:000"])(
     "rejects Consul address %j, whose port is outside 1-65535",
     (address) => {
-      expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { address } })).toBe(
+      expect(configErrorOf({ ...minimalRaw(), [`${NS}:consul`]: { address } })).toBe(
         `Pulumi.prod.yaml: rocketmq-system-jobs:consul.address: must have a port between 1 and 65535; it is "${address}"`,
       );
-      expect(errorOf({ ...minimalRaw(), [`${NS}:consul`]: { acl: { enabled: true, apiAddress: address } } })).toMatch(
-        /rocketmq-system-jobs:consul\.acl\.apiAddress: must have a port between 1 and 65535/,
-      );
+      expect(
+        configErrorOf({ ...minimalRaw(), [`${NS}:consul`]: { acl: { enabled: true, apiAddress: address } } }),
+      ).toMatch(/rocketmq-system-jobs:consul\.acl\.apiAddress: must have a port between 1 and 65535/);
     },
   );
 
@@ -265,10 +253,10 @@ describe("node meta keys", () => {
 
   it.each(NOT_HCL)("rejects %j, which HCL cannot read in ${meta.<key>}, naming the key", async (key) => {
     expect(await hclReads(key)).toBe(false);
-    expect(errorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: byMeta(key) })).toBe(
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:nameServerHosts`]: byMeta(key) })).toBe(
       `Pulumi.prod.yaml: rocketmq-system-jobs:nameServerHosts.key: must be dot-separated names, each starting with a letter or '_' followed by letters, digits, '_' or '-' (Nomad reads it as \${meta.<key>}); it is ${JSON.stringify(key)}`,
     );
-    expect(errorOf({ ...minimalRaw(), [`${NS}:prometheus`]: { placement: byMeta(key) } })).toMatch(
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:prometheus`]: { placement: byMeta(key) } })).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.placement\.key: must be dot-separated names/,
     );
   });
@@ -364,31 +352,31 @@ describe("Prometheus config", () => {
   });
 
   it.each(["0s", "0m0s", "ten seconds", "5", "-5s", ""])("rejects scrape interval %j", (scrapeInterval) => {
-    expect(errorOf(prometheus({ scrapeInterval }))).toMatch(
+    expect(configErrorOf(prometheus({ scrapeInterval }))).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.scrapeInterval: must be/,
     );
   });
 
   it("rejects a retention size without a unit", () => {
-    expect(errorOf(prometheus({ retentionSize: "10" }))).toBe(
+    expect(configErrorOf(prometheus({ retentionSize: "10" }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.retentionSize: must be a size such as 512MB or 10GB; it is "10"',
     );
   });
 
   it("rejects a Prometheus job named like one of the Fabios", () => {
-    expect(errorOf(prometheus({ jobName: "fabio-prometheus" }))).toBe(
+    expect(configErrorOf(prometheus({ jobName: "fabio-prometheus" }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "fabio-prometheus" is also a Fabio\'s job name; Nomad job IDs and Consul service names must differ',
     );
   });
 
   it("rejects a Prometheus image tagged latest", () => {
-    expect(errorOf(prometheus({ image: "prom/prometheus:latest" }))).toContain(
+    expect(configErrorOf(prometheus({ image: "prom/prometheus:latest" }))).toContain(
       "rocketmq-system-jobs:prometheus.image: ",
     );
   });
 
   it("rejects an unknown storage kind", () => {
-    expect(errorOf(prometheus({ storage: { kind: "nfs" } }))).toMatch(
+    expect(configErrorOf(prometheus({ storage: { kind: "nfs" } }))).toMatch(
       /rocketmq-system-jobs:prometheus\.storage\.kind: /,
     );
   });

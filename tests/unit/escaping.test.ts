@@ -2,19 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { StackConfig } from "../../config";
 import { escapeHclString, fabioProperties, hclHeredoc, hclString, hclStringList, renderFabioJob } from "../../render";
 import { only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
+import { HOSTILE } from "../support/hostile";
 import { minimalRaw, parseRaw } from "../support/stack";
-
-const HOSTILE = [
-  'a "quoted" value',
-  "back\\slash\\",
-  "dollar ${var.x} and $${already}",
-  "percent %{ if true }x%{ endif }",
-  'go template {{ env "HOME" }} }}',
-  "multi\nline\r\nvalue\twith tab",
-  'closing "\n}\njob "evil" {',
-  "EOT",
-  "unicode ✓ ü",
-];
 
 describe("HCL string escaping", () => {
   it.each(HOSTILE)("round-trips %j through HashiCorp's parser as a string", async (value) => {

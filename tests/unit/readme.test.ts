@@ -1,46 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { SECRET_KEYS, stackConfigSchema } from "../../config";
 import { AGENT_VERSIONS } from "../../render";
+import { schemaKeyPaths } from "../support/schema";
 import { PROJECT_DIR } from "../support/stack";
 import { USAGE as VERIFY_USAGE } from "../../scripts/verify-cli";
 import * as verify from "../../verify";
-
-type Def = {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  innerType?: z.ZodType;
-  options?: z.ZodType[];
-  in?: z.ZodType;
-};
-
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
-
-/** Every config key path the schema accepts, down to leaves; union variants contribute their own keys. */
-function keyPaths(schema: z.ZodType, prefix = ""): string[] {
-  const def = defOf(schema);
-  switch (def.type) {
-    case "default":
-    case "prefault":
-    case "optional":
-      return keyPaths(def.innerType!, prefix);
-    case "pipe":
-      return keyPaths(def.in!, prefix);
-    case "object":
-      return Object.entries(def.shape!).flatMap(([key, value]) => {
-        const child = prefix === "" ? key : `${prefix}.${key}`;
-        const nested = keyPaths(value, child);
-        return nested.length > 0 ? nested : [child];
-      });
-    case "union":
-      // A discriminated union is documented as one key with its variants spelled out.
-      return [prefix];
-    default:
-      return [];
-  }
-}
 
 /** A row of the config reference: the keys its first cell documents. */
 interface Row {
@@ -101,7 +67,7 @@ describe("the README's config reference", () => {
   const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
   const reference = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## Stack outputs"));
   const rows = parseRows(reference);
-  const schemaKeys = keyPaths(stackConfigSchema);
+  const schemaKeys = schemaKeyPaths(stackConfigSchema);
   const secret = (row: Row) => row.keys.every((key) => (SECRET_KEYS as readonly string[]).includes(key));
 
   it("lists every key the schema accepts in a row of its own", () => {
