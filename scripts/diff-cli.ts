@@ -13,8 +13,8 @@ import {
 } from "../diff";
 import { renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
-import type { Console } from "./render-cli";
-import { isUsageError, stackSource, UsageError } from "./stack-args";
+import { exitCodeFor, type Console } from "./cli-io";
+import { stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
 
@@ -51,15 +51,7 @@ export async function diffCli(argv: string[], io: DiffIo): Promise<number> {
   try {
     return await diff(argv, io);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof BaseError) {
-      io.error(`error: ${err.message}`);
-      return 2;
-    }
-    if (isUsageError(err)) {
-      io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw err;
+    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError, BaseError], code: 2 });
   }
 }
 

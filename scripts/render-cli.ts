@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
 import { jobArtifactPath, renderArtifacts, renderJobs, renderSummary } from "../render";
 import { OutputError, writeArtifacts } from "./output-dir";
-import { isUsageError, stackSource, UsageError } from "./stack-args";
+import { exitCodeFor, type Console } from "./cli-io";
+import { stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
 
@@ -19,26 +20,13 @@ jobs, alerts). It replaces jobs/, prometheus/, consul-acl/ and packer/ under <di
 of an earlier render is left behind; anything else under <dir> is left alone. On invalid config it exits 1,
 names the file and key, and writes nothing; when <dir> cannot be written it exits 1 naming the path.`;
 
-export interface Console {
-  log(line: string): void;
-  error(line: string): void;
-}
-
 /** Runs the CLI and returns its exit code: 0 done, 1 invalid config or unwritable output, 2 bad usage. */
 export function renderCli(argv: string[], io: Console): number {
   try {
     render(argv, io);
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof OutputError) {
-      io.error(`error: ${err.message}`);
-      return 1;
-    }
-    if (isUsageError(err)) {
-      io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw err;
+    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError, OutputError], code: 1 });
   }
 }
 

@@ -6,8 +6,8 @@ import type { Api } from "../verify/discover";
 import { formatSeconds, httpClient } from "../verify/http";
 import { exitCode, progressLine, resultJson, resultTable } from "../verify/report";
 import { verifyStack } from "../verify/run";
-import { isUsageError, stackSource, UsageError } from "./stack-args";
-import type { Console } from "./render-cli";
+import { stackSource, UsageError } from "./stack-args";
+import { exitCodeFor, type Console } from "./cli-io";
 
 export const USAGE = `Usage: npm run verify -- (--stack <name> | --stack-file <path>) [--json] [--timeout <s>] [--request-timeout <s>]
 
@@ -50,15 +50,7 @@ export async function verifyCli(argv: string[], io: Console, env: VerifyEnv): Pr
   try {
     options = parseOptions(argv, env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.error(`error: ${err.message}`);
-      return 2;
-    }
-    if (isUsageError(err)) {
-      io.error(`error: ${(err as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw err;
+    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError], code: 2 });
   }
   if (options === "help") {
     io.log(USAGE);
