@@ -1,19 +1,11 @@
 // Every config error is a sentence a user acts on: the file, the key, what was given and what is allowed.
 import { describe, expect, it } from "vitest";
-import { ConfigError, type RawConfig } from "../../config";
-import { minimalRaw, parseRaw } from "../support/stack";
+import type { RawConfig } from "../../config";
+import { configErrorOf, minimalRaw } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
-function messageOf(raw: RawConfig): string {
-  try {
-    parseRaw(raw, "Pulumi.custom.yaml");
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
-}
+const messageOf = (raw: RawConfig): string => configErrorOf(raw, "Pulumi.custom.yaml");
 
 const withKey = (key: string, value: unknown): RawConfig => ({ ...minimalRaw(), [`${NS}:${key}`]: value });
 
