@@ -1,3 +1,5 @@
+// The stack config: schema, checks and loading. config/from-pulumi.ts is left out on purpose: it loads the
+// Pulumi SDK, which the render CLI and the renderers never need; only index.ts imports it.
 export * from "./errors";
 export * from "./namespaces";
 export * from "./primitives";

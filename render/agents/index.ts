@@ -1,10 +1,4 @@
 // Files baked into the machine images: Consul and Nomad agent configs, plus packer's variables file.
-import type { StackConfig } from "../../config";
-import { consulClientHcl, consulServerHcl } from "./consul";
-import { consulServiceFileName, consulServiceJson } from "./consul-service";
-import { nomadClientHcl, nomadServerHcl } from "./nomad";
-import { nomadClientDir, nomadClientPackerVarsHcl, PACKER_VARS_FILE, packerVarsHcl } from "./packer-vars";
-
 export * from "./agent-acl";
 export * from "./consul";
 export * from "./consul-service";
@@ -13,31 +7,4 @@ export * from "./hcl1";
 export * from "./hcl-writer";
 export * from "./packer-vars";
 export * from "./versions";
-
-export interface ImageFile {
-  /**
-   * Path relative to packer/generated/<stack>/ and the render CLI's <out>/packer/, with `/` separators; its
-   * last segment is the file's name on the image.
-   */
-  name: string;
-  content: string;
-}
-
-/** Every image file of a stack, in a stable order. */
-/** `source` is the stack file the config was read from, named in every header (default `Pulumi.<stack>.yaml`). */
-export function renderImageFiles(cfg: StackConfig, stack: string, source?: string): ImageFile[] {
-  return [
-    { name: "consul-server.hcl", content: consulServerHcl(cfg, stack, source) },
-    // consul_service.json (loaded from /etc/consul.d) without ACLs; with them consul_service.boot.json, which
-    // the image keeps outside the config directory for the boot step to register with its own token.
-    { name: consulServiceFileName(cfg), content: consulServiceJson(cfg) },
-    { name: "consul-client.hcl", content: consulClientHcl(cfg, stack, source) },
-    { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack, source) },
-    { name: PACKER_VARS_FILE, content: packerVarsHcl(cfg, stack, source) },
-    // The Nomad client's datacenter is baked into its image: one client image per datacenter.
-    ...cfg.nomad.datacenters.flatMap((dc) => [
-      { name: `${nomadClientDir(dc)}/nomad-client.hcl`, content: nomadClientHcl(cfg, stack, dc, source) },
-      { name: `${nomadClientDir(dc)}/${PACKER_VARS_FILE}`, content: nomadClientPackerVarsHcl(cfg, stack, dc, source) },
-    ]),
-  ];
-}
+export * from "./image-files";
