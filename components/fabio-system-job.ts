@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createNomadJob, requireJob } from "./nomad-job";
 import type { FabioRole, StackConfig } from "../config";
-import { renderFabioJob, type RenderedJob } from "../render";
+import { fabioTagPrefix, renderFabioJob, type RenderedJob } from "../render";
 
 export interface FabioSystemJobArgs {
   /** The Fabio's jobspec (`renderFabioJob`): a Nomad system job. */
@@ -18,8 +18,8 @@ export interface FabioSystemJobArgs {
    */
   uiPort: number;
   /**
-   * The Consul tag prefix the Fabio builds its routes from (`fabio.<role>.tagPrefix`).
-   * @default "rmq-nsindex-" for the NameServer-index Fabio, "rmq-prometheus-" for the Prometheus Fabio
+   * The Consul tag prefix the Fabio builds its routes from (`fabioTagPrefix`: `<clusterName>.<fabio.<role>.tagPrefix>`).
+   * @default "<clusterName>.rmq-nsindex-" for the NameServer-index Fabio, "<clusterName>.rmq-prometheus-" for the Prometheus Fabio
    */
   tagPrefix: string;
   /**
@@ -36,8 +36,8 @@ export function fabioSystemJobArgs(
   stack: string,
   waitFor?: pulumi.Input<pulumi.Resource>[],
 ): FabioSystemJobArgs {
-  const { proxyPort, uiPort, tagPrefix } = cfg.fabio[role];
-  return { job: renderFabioJob(cfg, role, stack), proxyPort, uiPort, tagPrefix, waitFor };
+  const { proxyPort, uiPort } = cfg.fabio[role];
+  return { job: renderFabioJob(cfg, role, stack), proxyPort, uiPort, tagPrefix: fabioTagPrefix(cfg, role), waitFor };
 }
 
 export class FabioSystemJob extends pulumi.ComponentResource {

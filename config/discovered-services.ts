@@ -2,9 +2,19 @@
 // prometheus.yml's scrape jobs and alerting are built from, and the list service names are checked against.
 import { FABIO_ROLES, type StackConfig } from "./schema";
 
-/** Nomad registers its servers' and clients' HTTP, RPC and Serf endpoints under these names. */
-export const NOMAD_SERVER_SERVICE = "nomad";
-export const NOMAD_CLIENT_SERVICE = "nomad-client";
+/**
+ * The Consul services the stack's Nomad servers and clients register their HTTP, RPC and Serf endpoints under
+ * (the images' `server_service_name`, `client_service_name`). Nomad agents find their servers through these
+ * names: with Nomad's defaults (`nomad`, `nomad-client`) two stacks' agents on one Consul would join into one
+ * Nomad cluster. The `-nomad` / `-nomad-client` endings keep every stack's two names apart from every other's.
+ */
+export function nomadServerService(cfg: { clusterName: string }): string {
+  return `${cfg.clusterName}-nomad`;
+}
+
+export function nomadClientService(cfg: { clusterName: string }): string {
+  return `${cfg.clusterName}-nomad-client`;
+}
 
 /** The Consul service Prometheus discovers Consul servers by (the seed's name), defined in the server image. */
 export const CONSUL_HTTP_SERVICE = "consul_http";
@@ -39,8 +49,8 @@ export const DISCOVERY_PURPOSES: Record<DiscoveryPurpose, string> = {
 export function discoveredServices(cfg: StackConfig): DiscoveredServices {
   const { fabio, prometheus } = cfg;
   return {
-    nomadServers: [NOMAD_SERVER_SERVICE],
-    nomadClients: [NOMAD_CLIENT_SERVICE],
+    nomadServers: [nomadServerService(cfg)],
+    nomadClients: [nomadClientService(cfg)],
     consulServers: [CONSUL_HTTP_SERVICE],
     fabios: FABIO_ROLES.map((role) => fabioMetricsService(fabio[role])),
     prometheus: [prometheus.jobName],

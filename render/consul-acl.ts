@@ -42,7 +42,7 @@ export function aclConsumers(cfg: StackConfig): AclConsumer[] {
       kind: "fabio",
       jobName: instance.jobName,
       policyName: aclPolicyName(cfg.clusterName, instance.jobName),
-      rules: fabioPolicyRules(fabioKvPrefix(instance)),
+      rules: fabioPolicyRules(fabioKvPrefix(cfg, role)),
     };
   });
   const prometheus: AclConsumer = {

@@ -4,6 +4,7 @@ import { fabioMetricsService, fabioProperties } from "./fabio-properties";
 import { consulTokenEnvFile } from "./nomad-variables";
 import { hclHeredoc, hclStringList } from "./hcl";
 import { hostConstraint } from "./placement";
+import { clusterTag } from "./cluster-scope";
 import { renderTemplate } from "./template";
 import type { RenderedJob } from "./rendered-job";
 
@@ -66,7 +67,7 @@ export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string, s
     uiPort: instance.uiPort,
     metricsPort: instance.metricsPort,
     metricsService: fabioMetricsService(instance),
-    serviceTags: hclStringList(["fabio", `cluster-${cfg.clusterName}`]),
+    serviceTags: hclStringList(["fabio", clusterTag(cfg)]),
     image: cfg.fabio.image,
     properties: hclHeredoc(fabioProperties(cfg, role)),
     consulAcl: cfg.consul.acl.enabled,

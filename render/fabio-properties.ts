@@ -1,5 +1,6 @@
 // fabio.properties for one Fabio: the text the job's template stanza writes, and what tests feed a real Fabio.
-import type { FabioInstanceConfig, FabioRole, StackConfig } from "../config";
+import type { FabioRole, StackConfig } from "../config";
+import { fabioTagPrefix } from "./cluster-scope";
 
 // The text passes through consul-template and Fabio's properties parser (which expands `${...}` and
 // treats `\` as an escape), so values are limited to characters that mean nothing to either.
@@ -14,11 +15,12 @@ const INERT_VALUE = /^[A-Za-z0-9._:/,;=-]*$/;
 const MATCHER: Record<FabioRole, "glob" | "prefix"> = { nameServerIndex: "glob", prometheus: "prefix" };
 
 /**
- * The Consul KV prefix a Fabio reads manual route overrides and its no-route page from: one per Fabio
- * so two Fabios never apply each other's overrides, and an ACL policy can grant exactly this prefix.
+ * The Consul KV prefix a Fabio reads manual route overrides and its no-route page from: one per Fabio and
+ * stack, so no two Fabios (of one stack or of two stacks on one Consul) apply each other's overrides, and
+ * an ACL policy can grant exactly this prefix.
  */
-export function fabioKvPrefix(instance: FabioInstanceConfig): string {
-  return `fabio/${instance.jobName}/`;
+export function fabioKvPrefix(cfg: StackConfig, role: FabioRole): string {
+  return `fabio/${cfg.clusterName}/${cfg.fabio[role].jobName}/`;
 }
 
 export { fabioMetricsService } from "../config/discovered-services";
@@ -38,11 +40,11 @@ export function fabioProperties(cfg: StackConfig, role: FabioRole): string {
     ["ui.access", "ro"],
     ["registry.backend", "consul"],
     ["registry.consul.addr", cfg.consul.address],
-    ["registry.consul.tagprefix", instance.tagPrefix],
+    ["registry.consul.tagprefix", fabioTagPrefix(cfg, role)],
     // The default `one` routes to an instance while any one of its checks passes, ignoring a failing second check.
     ["registry.consul.checksRequired", "all"],
-    ["registry.consul.kvpath", `/${fabioKvPrefix(instance)}config`],
-    ["registry.consul.noroutehtmlpath", `/${fabioKvPrefix(instance)}noroute.html`],
+    ["registry.consul.kvpath", `/${fabioKvPrefix(cfg, role)}config`],
+    ["registry.consul.noroutehtmlpath", `/${fabioKvPrefix(cfg, role)}noroute.html`],
     // Nomad registers this Fabio's service (with its health check); self-registration would add a
     // second "fabio" service per host and both Fabios would claim the same name.
     ["registry.consul.register.enabled", "false"],

@@ -25,7 +25,8 @@ export function nameServerIndexPath(subgroup: string = DEFAULT_SUBGROUP): string
 
 /**
  * The Consul tag a cluster's NameServer-index service must carry. `tagPrefix` is the NameServer-index
- * Fabio's `registry.consul.tagprefix` (stack config `fabio.nameServerIndex.tagPrefix`).
+ * Fabio's `registry.consul.tagprefix`: `<clusterName>.<fabio.nameServerIndex.tagPrefix>` (stack output
+ * `nameServerIndexTagPrefix`).
  */
 export function nameServerIndexTag(tagPrefix: string, subgroup: string = DEFAULT_SUBGROUP): string {
   if (!TAG_PREFIX.test(tagPrefix)) {

@@ -1,11 +1,14 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
 import { discoveredServices, type StackConfig } from "../config";
+import { clusterTag } from "./cluster-scope";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
   server: string;
   services: string[];
+  /** Only instances carrying every one of these tags. */
+  tags?: string[];
   token?: string;
 }
 
@@ -87,7 +90,8 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     metrics_path: metricsPath,
     ...(prometheusFormat ? { params: { format: ["prometheus"] } } : {}),
     ...(consulAuth && token ? { bearer_token: token } : {}),
-    consul_sd_configs: [{ server, services, ...(token ? { token } : {}) }],
+    // Only this stack's instances: another stack on the same Consul registers the same service names.
+    consul_sd_configs: [{ server, services, tags: [clusterTag(cfg)], ...(token ? { token } : {}) }],
     relabel_configs: [...relabel, clusterLabel],
   });
 
@@ -112,16 +116,10 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
       job(SCRAPE_JOBS.nomadClients, services.nomadClients, "/v1/metrics", [keepTag("http")], {
         prometheusFormat: true,
       }),
-      job(
-        SCRAPE_JOBS.consulServers,
-        services.consulServers,
-        "/v1/agent/metrics",
-        [keepTag(`cluster-${cfg.clusterName}`)],
-        {
-          prometheusFormat: true,
-          consulAuth: true,
-        },
-      ),
+      job(SCRAPE_JOBS.consulServers, services.consulServers, "/v1/agent/metrics", [], {
+        prometheusFormat: true,
+        consulAuth: true,
+      }),
       job(
         SCRAPE_JOBS.fabio,
         services.fabios,

@@ -1,6 +1,7 @@
 // The Prometheus service jobspec: config and rules embedded as template stanzas.
 import { stackFileName, type StackConfig } from "../config";
 import { hclHeredoc, hclStringList, hclStringListItems } from "./hcl";
+import { clusterTag, fabioTagPrefix } from "./cluster-scope";
 import { prometheusConstraint } from "./placement";
 import { PROMETHEUS_CONFIG_PATH, prometheusYaml, RULE_FILE, RULES_DIR } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
@@ -12,7 +13,7 @@ const RULES_DELIMITERS = ["[%", "%]"] as const;
 
 /** The tag that makes the Prometheus Fabio route `/` to this service. */
 export function prometheusRouteTag(cfg: StackConfig): string {
-  return `${cfg.fabio.prometheus.tagPrefix}/`;
+  return `${fabioTagPrefix(cfg, "prometheus")}/`;
 }
 
 export function tsdbPath(cfg: StackConfig): string {
@@ -103,7 +104,7 @@ export function prometheusJobView(cfg: StackConfig, stack: string, source?: stri
     hostVolume: p.storage.kind === "hostVolume",
     hostVolumeName: p.storage.kind === "hostVolume" ? p.storage.volume : "",
     tsdbPath: tsdbPath(cfg),
-    serviceTags: hclStringList([prometheusRouteTag(cfg), `cluster-${cfg.clusterName}`]),
+    serviceTags: hclStringList([prometheusRouteTag(cfg), clusterTag(cfg)]),
     image: p.image,
     args: hclStringListItems(prometheusArgs(cfg), " ".repeat(10)),
     configDestination: templateDestination(PROMETHEUS_CONFIG_PATH),

@@ -1,6 +1,6 @@
 // Runs every check of a deployed stack, in order, reporting each result as it is known.
 import type { StackConfig } from "../config";
-import { nameServerIndexTag } from "../render";
+import { fabioTagPrefix, nameServerIndexTag } from "../render";
 import { discoverConsul, discoverNomad, getJson, type Api } from "./discover";
 import {
   fabioAllocationsCheck,
@@ -83,7 +83,10 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
   }
 
   if (consul.indexServices.length === 0) {
-    const tag = nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, "SUBGROUP").replace("SUBGROUP", "<subgroup>");
+    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), "SUBGROUP").replace(
+      "SUBGROUP",
+      "<subgroup>",
+    );
     record({ check: INDEX_SERVICES_CHECK, host: "consul", ...skip(`no service carries a ${tag} tag yet`) });
   }
   for (const service of consul.indexServices) record(indexServiceCheck(service));

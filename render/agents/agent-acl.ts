@@ -55,7 +55,7 @@ export const CONSUL_HTTP_SERVICE_TOKEN: BootToken = {
   rules: [{ resource: "service", segment: CONSUL_HTTP_SERVICE, policy: "write" }],
 };
 
-/** Nomad servers and clients: register `nomad`, `nomad-client` and the jobs' services with their checks. */
+/** Nomad servers and clients: register their own services (`<clusterName>-nomad`, …) and the jobs' with their checks. */
 export const NOMAD_CONSUL_TOKEN: BootToken = {
   name: "nomad-agent",
   setAs: "nomadTokenFile",

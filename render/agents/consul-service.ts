@@ -1,5 +1,6 @@
 // consul_service.json / consul_service.boot.json: the service Prometheus discovers Consul servers by.
 import { CONSUL_HTTP_SERVICE, type StackConfig } from "../../config";
+import { clusterTag } from "../cluster-scope";
 
 export { CONSUL_HTTP_SERVICE };
 
@@ -30,7 +31,7 @@ export function consulServiceJson(cfg: StackConfig): string {
     service: {
       name: CONSUL_HTTP_SERVICE,
       port: httpPort,
-      tags: [`cluster-${cfg.clusterName}`, "http"],
+      tags: [clusterTag(cfg), "http"],
       check: {
         id: CONSUL_HTTP_SERVICE,
         name: "Consul HTTP API",

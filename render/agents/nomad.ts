@@ -1,5 +1,7 @@
 // Nomad agent configs for the images: servers, and the clients that run on NameServer hosts.
 import type { NameServerHosts, StackConfig } from "../../config";
+import { nomadClientService, nomadServerService } from "../../config";
+import { clusterTag } from "../cluster-scope";
 import { nomadAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl, type HclEntry } from "./hcl-writer";
@@ -8,7 +10,7 @@ import { generatedBy } from "./provenance";
 const PER_MACHINE =
   "Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr\n" +
   "templates the agent evaluates when it starts. Servers and clients find each other through the local\n" +
-  "Consul agent (consul.server_auto_join / client_auto_join, on by default).";
+  "Consul agent (consul.server_auto_join / client_auto_join, on by default), under this stack's service names.";
 
 /**
  * Datacenter of the Nomad servers: `images.nomadServer.datacenter`, else the first job datacenter. Servers
@@ -39,7 +41,17 @@ function agentBasics(cfg: StackConfig, datacenter: string): HclEntry[] {
 function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
   return [
     // The same local agent the jobs' Fabios and Prometheus use.
-    { block: "consul", body: [["address", cfg.consul.address]] },
+    {
+      block: "consul",
+      body: [
+        ["address", cfg.consul.address],
+        // Per stack, so another stack's agents on the same Consul neither join this Nomad cluster nor show up
+        // in this stack's scrape jobs.
+        ["server_service_name", nomadServerService(cfg)],
+        ["client_service_name", nomadClientService(cfg)],
+        ["tags", [clusterTag(cfg)]],
+      ],
+    },
     {
       block: "telemetry",
       body: [

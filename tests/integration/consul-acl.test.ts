@@ -33,7 +33,7 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
     });
     await registerService(consul, { id: "nsindex", name: "rocketmq-nsindex", port: 1, tags: ["x"] }, MANAGEMENT);
     for (const consumer of aclConsumers(cfg)) {
-      await asAdmin("PUT", `/v1/kv/fabio/${consumer.jobName}/config`, "route add x / http://127.0.0.1:1/");
+      await asAdmin("PUT", `/v1/kv/fabio/prod/${consumer.jobName}/config`, "route add x / http://127.0.0.1:1/");
     }
     await asAdmin("PUT", "/v1/kv/other/secret", "not for system jobs");
 
@@ -104,14 +104,14 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
 
       if (consumer.kind === "fabio") {
         it("reads its own manual route overrides but not the other Fabio's", async () => {
-          expect((await call(token(), "GET", `/v1/kv/fabio/${consumer.jobName}/config`)).status).toBe(200);
+          expect((await call(token(), "GET", `/v1/kv/fabio/prod/${consumer.jobName}/config`)).status).toBe(200);
           const other = aclConsumers(cfg).find((c) => c.kind === "fabio" && c.jobName !== consumer.jobName)!;
-          expect((await call(token(), "GET", `/v1/kv/fabio/${other.jobName}/config`)).status).toBe(403);
+          expect((await call(token(), "GET", `/v1/kv/fabio/prod/${other.jobName}/config`)).status).toBe(403);
         });
       } else {
         it("reads no KV at all, not even Fabio's", async () => {
           const fabio = aclConsumers(cfg).find((c) => c.kind === "fabio")!;
-          expect((await call(token(), "GET", `/v1/kv/fabio/${fabio.jobName}/config`)).status).toBe(403);
+          expect((await call(token(), "GET", `/v1/kv/fabio/prod/${fabio.jobName}/config`)).status).toBe(403);
         });
       }
     },

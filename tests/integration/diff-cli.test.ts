@@ -114,7 +114,7 @@ describe("npm run diff on a scratch repository", () => {
     writeStack("  rocketmq-system-jobs:fabio:\n    nameServerIndex:\n      tagPrefix: rmq-ns-\n");
     const { stdout } = await diff("--base", "valid");
     expect(stdout).toContain(
-      '! tag prefix of job "fabio-nameserver-index" changes "rmq-nsindex-" → "rmq-ns-": every NameServer lookup is re-routed',
+      '! tag prefix of job "fabio-nameserver-index" changes "scratch.rmq-nsindex-" → "scratch.rmq-ns-": every NameServer lookup is re-routed',
     );
   });
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadStackFile, type FabioRole, type StackConfig } from "../../config";
-import { nameServerIndexTag } from "../../render";
+import { fabioTagPrefix, nameServerIndexTag } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { checkStatus, passTtlCheck, registerService } from "../support/consul";
 import {
@@ -105,7 +105,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
       {
         ...indexService,
         port: nameServerBackend.port,
-        tags: [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, subgroup)],
+        tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), subgroup)],
         checkUrl: `${nameServerBackend.url}/health`,
       },
       consul.managementToken,
@@ -183,7 +183,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
           id: `${indexService.id}-unit1`,
           name: indexService.name,
           port: unitBackend.port,
-          tags: [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, `${subgroup}-unit1`)],
+          tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), `${subgroup}-unit1`)],
           checkUrl: `${unitBackend.url}/health`,
         },
         consul.managementToken,
@@ -199,7 +199,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
     await registerNameServerIndex();
     await firstRoutedResponse(index, `/rocketmq/${subgroup}`);
     const routesBefore = await index.routes();
-    const kvPath = cfg.fabio.nameServerIndex.jobName;
+    const kvPath = `${stack}/${cfg.fabio.nameServerIndex.jobName}`;
     const override = { value: `route add evil /rocketmq/${subgroup} http://127.0.0.1:1/`, version: "0" };
 
     const put = await http(`${index.uiUrl}/api/manual`, { method: "PUT", body: override });
@@ -227,7 +227,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
           id: `${indexService.id}-two-checks`,
           name: indexService.name,
           port: twoChecksBackend.port,
-          tags: [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, twoChecks)],
+          tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), twoChecks)],
           checkUrl: `${twoChecksBackend.url}/health`,
           ttlCheckId,
         },
@@ -338,7 +338,7 @@ describe("the seed's tag prefixes urlprefix- and urlprefix-prometheus-", () => {
       const index = await fabioFor("nameServerIndex");
       const prometheus = await fabioFor("prometheus");
       const service = await registerRenderedPrometheus(seed, "seed", consul, prometheusBackend);
-      expect(service.tag).toBe("urlprefix-prometheus-/");
+      expect(service.tag).toBe("dev.urlprefix-prometheus-/");
 
       // The Prometheus Fabio routes "/" as intended ...
       expect(await firstRoutedResponse(prometheus, "/")).toEqual({ status: 200, text: PROMETHEUS_BODY });

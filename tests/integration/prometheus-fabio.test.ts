@@ -35,7 +35,7 @@ describe.runIf(available)("Prometheus behind the Prometheus Fabio, all three sta
       id: `${service.name}-alloc`,
       name: service.name,
       port,
-      tags: [service.tag],
+      tags: [service.tag, `cluster-${cfg.clusterName}`],
       checkUrl: `http://127.0.0.1:${port}/-/ready`,
     });
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), port);

@@ -102,7 +102,13 @@ describe.runIf(available)("a real Prometheus configured by the rendered file", (
     });
     // Registered before Prometheus starts, as Nomad would: discovery then finds it on the first sync.
     const prometheusPort = await freePort();
-    await registerService(consul, { id: "prometheus", name: cfg.prometheus.jobName, port: prometheusPort, tags: [] });
+    // Its cluster's tag, as the jobspec gives every service: each scrape job keeps only its cluster's instances.
+    await registerService(consul, {
+      id: "prometheus",
+      name: cfg.prometheus.jobName,
+      port: prometheusPort,
+      tags: [`cluster-${cfg.clusterName}`],
+    });
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), prometheusPort);
   });
 

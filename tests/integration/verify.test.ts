@@ -3,8 +3,8 @@
 // Consul the way Nomad registers the rendered jobspecs' services. The stack file moves every static port to a
 // free one (and Consul to a free HTTP port), so verify reads the same keys it reads in production.
 //
-// No Nomad here: the Nomad agents Prometheus scrapes are a stand-in HTTP service registered as `nomad` and
-// `nomad-client`, and verify runs without NOMAD_ADDR (its Nomad part is unit tested against a fake server,
+// No Nomad here: the Nomad agents Prometheus scrapes are a stand-in HTTP service registered under the
+// stack's Nomad service names, and verify runs without NOMAD_ADDR (its Nomad part is unit tested against a fake server,
 // tests/unit/verify-nomad.test.ts).
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,6 +15,7 @@ import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
 import {
+  fabioTagPrefix,
   nameServerIndexTag,
   prometheusConfig,
   renderImageFiles,
@@ -196,9 +197,10 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     nomadStandIn = await startNomadStandIn();
     const { nomadServers, nomadClients } = discoveredServices(cfg);
     for (const name of [...nomadServers, ...nomadClients]) {
-      // Nomad registers its HTTP endpoint with the tag "http".
+      // Nomad registers its HTTP endpoint with the tag "http", plus the image config's consul.tags (the cluster's).
       const check = `http://127.0.0.1:${nomadStandIn.port}/`;
-      await register(consul, { name, port: nomadStandIn.port, tags: ["http"], check });
+      const tags = ["http", `cluster-${cfg.clusterName}`];
+      await register(consul, { name, port: nomadStandIn.port, tags, check });
     }
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
     // refresh_interval (30s) after a first answer that was empty.
@@ -208,7 +210,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr), prometheusPort);
 
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
-    const tag = nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, SUBGROUP);
+    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), SUBGROUP);
     await register(consul, {
       name: "rocketmq-a",
       port: index.port,
@@ -284,9 +286,9 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const leak = "nsaddr-leak";
     const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });
     const tags = [
-      nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, leak),
+      nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), leak),
       // The same cluster also tagged for the other Fabio: its lookups answer on the Prometheus port too.
-      `${cfg.fabio.prometheus.tagPrefix}/rocketmq/${leak}`,
+      `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/${leak}`,
     ];
     await register(consul, {
       name: "rocketmq-leaky",
@@ -313,7 +315,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   it("names the NameServer-index service whose check fails, and its lookup on the host", async () => {
     const broken = "nsaddr-broken";
-    const tags = [nameServerIndexTag(cfg.fabio.nameServerIndex.tagPrefix, broken)];
+    const tags = [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
       name: "rocketmq-broken",

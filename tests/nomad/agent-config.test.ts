@@ -74,11 +74,14 @@ describe.runIf(available)("Nomad agents started from the image files", () => {
         "Nomad's services in Consul",
         async () => {
           const services = await consul.getJson<Record<string, string[]>>("/v1/catalog/services");
-          return "nomad" in services && "nomad-client" in services ? Object.keys(services) : undefined;
+          // The stack files name their cluster after the stack; Nomad registers under the stack's names.
+          return `${stack}-nomad` in services && `${stack}-nomad-client` in services
+            ? Object.keys(services)
+            : undefined;
         },
         { timeoutMs: 20_000, process: nomad.process },
       );
-      expect(names).toEqual(expect.arrayContaining(["consul_http", "nomad", "nomad-client"]));
+      expect(names).toEqual(expect.arrayContaining(["consul_http", `${stack}-nomad`, `${stack}-nomad-client`]));
     });
   });
 });

@@ -4,7 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import { fabioProperties, nomadClientHcl, renderArtifacts, renderJobs, type RenderedJob } from "../../render";
+import {
+  fabioProperties,
+  fabioTagPrefix,
+  nomadClientHcl,
+  renderArtifacts,
+  renderJobs,
+  type RenderedJob,
+} from "../../render";
 import { nanoseconds } from "../support/go-duration";
 import { blocks, jobspecServices, labelled, only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { declaredHostVolumes, PLAN_ERROR_EXIT, startNomad, type NomadAgent } from "../support/nomad";
@@ -296,7 +303,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     expect(network.ReservedPorts ?? []).toEqual([]);
     const service = only<NomadService>(storedServices(group), "Prometheus service");
     expect((network.DynamicPorts ?? []).map((port) => port.Label)).toContain(service.PortLabel);
-    expect(service.Tags).toContain(`${cfg.fabio.prometheus.tagPrefix}/`);
+    expect(service.Tags).toContain(`${fabioTagPrefix(cfg, "prometheus")}/`);
     // Host networking, listening on the dynamic port Nomad substitutes at task start.
     const task = only<NomadTask>(group.Tasks, "task");
     expect(task.Config).toMatchObject({ network_mode: "host" });

@@ -29,12 +29,12 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
 
   beforeAll(async () => {
     agents = await startImageAgents(cfg, stack);
-    // Nomad registers `nomad` and `nomad-client` in Consul the way a production agent does.
+    // Nomad registers `dev-nomad` and `dev-nomad-client` in Consul the way a production agent does.
     await waitFor(
       "Nomad's services in Consul",
       async () => {
         const services = await agents.consul.getJson<Record<string, string[]>>("/v1/catalog/services");
-        return "nomad" in services && "nomad-client" in services ? true : undefined;
+        return "dev-nomad" in services && "dev-nomad-client" in services ? true : undefined;
       },
       { timeoutMs: 20_000, process: agents.nomad.process },
     );

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type { FabioRole, StackConfig } from "../../config";
 import {
   aclConsumers,
+  fabioTagPrefix,
   nomadVariablePath,
   renderArtifacts,
   renderJobs,
@@ -303,7 +304,7 @@ export async function renderedPrometheusService(
   }
   const service = only(jobspecServices(await parseJobspec(job.hcl)), `service in ${job.name}`);
   const tags = (service.tags as string[] | undefined) ?? [];
-  const prefix = cfg.fabio.prometheus.tagPrefix;
+  const prefix = fabioTagPrefix(cfg, "prometheus");
   const routed = tags.filter((tag) => tag.startsWith(prefix));
   if (routed.length !== 1) {
     throw new Error(

@@ -141,17 +141,26 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   it.each([
     ["server", nomadServerHcl],
     ["client", (c: StackConfig, name: string) => nomadClientHcl(c, name, "dc1")],
-  ])("give the Nomad %s the full telemetry block and the stack's Consul agent", async (_, render) => {
-    const doc = await parseHcl(render(cfg, stack));
-    expect(only(doc.telemetry)).toEqual(FULL_TELEMETRY);
-    expect(only(doc.consul)).toEqual({ address: cfg.consul.address });
-    expect(doc).toMatchObject({ region: cfg.nomad.region, datacenter: "dc1", data_dir: "/opt/nomad" });
-    expect(only(doc.advertise)).toEqual({
-      http: "{{ GetPrivateIP }}",
-      rpc: "{{ GetPrivateIP }}",
-      serf: "{{ GetPrivateIP }}",
-    });
-  });
+  ])(
+    "give the Nomad %s the full telemetry block and the stack's Consul agent, under the stack's own service names",
+    async (_, render) => {
+      const doc = await parseHcl(render(cfg, stack));
+      expect(only(doc.telemetry)).toEqual(FULL_TELEMETRY);
+      // The stack files name their cluster after the stack.
+      expect(only(doc.consul)).toEqual({
+        address: cfg.consul.address,
+        server_service_name: `${stack}-nomad`,
+        client_service_name: `${stack}-nomad-client`,
+        tags: [`cluster-${stack}`],
+      });
+      expect(doc).toMatchObject({ region: cfg.nomad.region, datacenter: "dc1", data_dir: "/opt/nomad" });
+      expect(only(doc.advertise)).toEqual({
+        http: "{{ GetPrivateIP }}",
+        rpc: "{{ GetPrivateIP }}",
+        serf: "{{ GetPrivateIP }}",
+      });
+    },
+  );
 
   it("make the Nomad server expect the configured number of servers", async () => {
     const doc = await parseHcl(nomadServerHcl(cfg, stack));
@@ -240,7 +249,9 @@ describe("image files from one config value each", () => {
   it("serve a changed consul.address port from the Consul client and hand the address to Nomad", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1:18500" } });
     expect(only((await parseHcl(consulClientHcl(cfg, "test"))).ports)).toEqual({ http: 18500 });
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).consul)).toEqual({ address: "127.0.0.1:18500" });
+    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).consul)).toMatchObject({
+      address: "127.0.0.1:18500",
+    });
   });
 
   it("place the Nomad servers in the first job datacenter unless images.nomadServer.datacenter says otherwise", async () => {
@@ -302,10 +313,15 @@ describe("Consul ACLs in the image files", () => {
     },
   );
 
-  it("leave Nomad's consul block with the address only, its token coming from the boot step's file", async () => {
+  it("leave Nomad's consul block without a token, its token coming from the boot step's file", async () => {
     const cfg = withAcl(true);
     for (const text of [nomadServerHcl(cfg, "test"), nomadClientHcl(cfg, "test", "dc1")]) {
-      expect(only((await parseHcl(text)).consul)).toEqual({ address: cfg.consul.address });
+      expect(only((await parseHcl(text)).consul)).toEqual({
+        address: cfg.consul.address,
+        server_service_name: "test-nomad",
+        client_service_name: "test-nomad-client",
+        tags: ["cluster-test"],
+      });
       expect(commentLines(text)).toContain(NOMAD_CONSUL_TOKEN_FILE);
     }
     expect(path.dirname(NOMAD_CONSUL_TOKEN_FILE)).toBe("/etc/nomad.d");
@@ -540,7 +556,14 @@ describe("hostile values in image files", () => {
       data_dir: value,
       bind_addr: value,
       advertise: [{ http: value, rpc: value, serf: value }],
-      consul: [{ address: `${value}:8500` }],
+      consul: [
+        {
+          address: `${value}:8500`,
+          server_service_name: `${value}-nomad`,
+          client_service_name: `${value}-nomad-client`,
+          tags: [`cluster-${value}`],
+        },
+      ],
       telemetry: [{ ...FULL_TELEMETRY, collection_interval: value }],
     };
     const byClass = hostileConfig(value, { by: "nodeClass", nodeClass: value });

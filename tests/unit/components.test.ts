@@ -89,7 +89,7 @@ describe("FabioSystemJob on its own", () => {
       job: { name: "fabio-prometheus", kind: "fabio", type: "system" },
       proxyPort: 9090,
       uiPort: 9999,
-      tagPrefix: "rmq-prometheus-",
+      tagPrefix: "dev.rmq-prometheus-",
       waitFor: undefined,
     });
   });

@@ -59,13 +59,13 @@ describe("Fabio ports on a host that runs the Consul and Nomad agents", () => {
 
 describe("service names the scrape config discovers for another purpose", () => {
   it("rejects a Prometheus job named like the Nomad servers' service, saying what it would be scraped as", () => {
-    expect(configErrorOf(withKeys({ prometheus: { jobName: "nomad" } }))).toBe(
-      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "nomad" is the Consul service Prometheus discovers Nomad servers by, so it would be scraped as one of them; choose another name',
+    expect(configErrorOf(withKeys({ prometheus: { jobName: "test-nomad" } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "test-nomad" is the Consul service Prometheus discovers Nomad servers by, so it would be scraped as one of them; choose another name',
     );
   });
 
   it.each([
-    ["nomad-client", "Nomad clients"],
+    ["test-nomad-client", "Nomad clients"],
     ["fabio-nameserver-index-metrics", "the Fabios' metrics listeners"],
     ["fabio-prometheus-metrics", "the Fabios' metrics listeners"],
   ])("rejects the Prometheus job name %j (%s)", (jobName, purpose) => {
@@ -95,8 +95,8 @@ describe("service names the scrape config discovers for another purpose", () => 
   });
 
   it("rejects a Fabio job named like a service Prometheus scrapes for something else", () => {
-    expect(configErrorOf(withKeys({ fabio: { prometheus: { jobName: "nomad-client" } } }))).toBe(
-      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "nomad-client" is the Consul service Prometheus discovers Nomad clients by, so it would be scraped as one of them; choose another name',
+    expect(configErrorOf(withKeys({ fabio: { prometheus: { jobName: "test-nomad-client" } } }))).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "test-nomad-client" is the Consul service Prometheus discovers Nomad clients by, so it would be scraped as one of them; choose another name',
     );
   });
 

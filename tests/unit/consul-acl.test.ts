@@ -87,14 +87,14 @@ describe("Consul ACL policies", () => {
       service_prefix: { "": [{ policy: "read" }] },
       node_prefix: { "": [{ policy: "read" }] },
       agent_prefix: { "": [{ policy: "read" }] },
-      key_prefix: { "fabio/fabio-nameserver-index/": [{ policy: "read" }] },
+      key_prefix: { "fabio/prod/fabio-nameserver-index/": [{ policy: "read" }] },
     });
   });
 
   it("give the Fabio's KV prefix exactly the paths its properties read", () => {
     const properties = fabioProperties(prod, "nameServerIndex");
-    expect(properties).toContain("registry.consul.kvpath = /fabio/fabio-nameserver-index/config\n");
-    expect(properties).toContain("registry.consul.noroutehtmlpath = /fabio/fabio-nameserver-index/noroute.html\n");
+    expect(properties).toContain("registry.consul.kvpath = /fabio/prod/fabio-nameserver-index/config\n");
+    expect(properties).toContain("registry.consul.noroutehtmlpath = /fabio/prod/fabio-nameserver-index/noroute.html\n");
   });
 
   it("let Prometheus read services, nodes and the agent, and nothing in KV", async () => {

@@ -50,13 +50,13 @@ describe("the diff of two renders", () => {
     expect(report.artifacts.map((a) => a.path)).toEqual(["jobs/fabio-nameserver-index.nomad.hcl"]);
     const flags = report.consequences.filter((c) => c.kind === "tagPrefix").map((c) => c.message);
     expect(flags).toEqual([
-      'tag prefix of job "fabio-nameserver-index" changes "rmq-nsindex-" → "rmq-ns-": every NameServer lookup is re-routed; only services tagged "rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTag)',
+      'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTag)',
     ]);
     const lines = formatText(report, { colour: false })
       .split("\n")
       .map((l) => l.trim());
-    expect(lines).toContain("- registry.consul.tagprefix = rmq-nsindex-");
-    expect(lines).toContain("+ registry.consul.tagprefix = rmq-ns-");
+    expect(lines).toContain("- registry.consul.tagprefix = test.rmq-nsindex-");
+    expect(lines).toContain("+ registry.consul.tagprefix = test.rmq-ns-");
   });
 
   it("shows a template's data as a line diff, the scrape config per field, and says the task restarts", async () => {

@@ -32,7 +32,6 @@ describe("jobspec injection safety", () => {
   const base = parseRaw(minimalRaw());
   const hostile = (value: string): StackConfig => ({
     ...base,
-    clusterName: value,
     nomad: { region: value, datacenters: [value, "dc1"] },
     nameServerHosts: { by: "nodeClass", nodeClass: value },
     fabio: { ...base.fabio, image: value },
@@ -43,7 +42,7 @@ describe("jobspec injection safety", () => {
     expect(job.region).toBe(value);
     expect(job.datacenters).toEqual([value, "dc1"]);
     expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value });
-    for (const service of group.service as HclBody[]) expect(service.tags).toEqual(["fabio", `cluster-${value}`]);
+    for (const service of group.service as HclBody[]) expect(service.tags).toEqual(["fabio", "cluster-test"]);
     expect(Object.keys(job.group as object)).toEqual(["fabio"]);
     expect(only(task.config).image).toBe(value);
     expect(Object.keys(job).sort()).toEqual([
@@ -64,6 +63,12 @@ describe("jobspec injection safety", () => {
   it.each(interpretable)("refuses to put %j into fabio.properties as a tag prefix", (value) => {
     const cfg = { ...base, fabio: { ...base.fabio, prometheus: { ...base.fabio.prometheus, tagPrefix: value } } };
     expect(() => fabioProperties(cfg, "prometheus")).toThrow(/refusing to write registry\.consul\.tagprefix/);
+  });
+
+  it.each(interpretable)("refuses to put %j into fabio.properties as a cluster name", (value) => {
+    expect(() => fabioProperties({ ...base, clusterName: value }, "prometheus")).toThrow(
+      /refusing to write registry\.consul\.tagprefix/,
+    );
   });
 
   it.each(interpretable)("refuses to render a Fabio job named %j", (value) => {

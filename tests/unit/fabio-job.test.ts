@@ -70,17 +70,20 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
       "metrics.target": "prometheus",
       "metrics.prefix": "fabio",
       "ui.addr": `:${cfg.fabio.nameServerIndex.uiPort}`,
-      "registry.consul.tagprefix": cfg.fabio.nameServerIndex.tagPrefix,
+      "registry.consul.tagprefix": `${stack}.rmq-nsindex-`,
       "registry.consul.addr": cfg.consul.address,
       "registry.consul.register.enabled": "false",
       "proxy.matcher": "glob",
     });
     expect(prom).toMatchObject({
       "proxy.addr": `:9090,:${cfg.fabio.prometheus.metricsPort};proto=prometheus`,
-      "registry.consul.tagprefix": cfg.fabio.prometheus.tagPrefix,
+      "registry.consul.tagprefix": `${stack}.rmq-prometheus-`,
       "registry.consul.register.enabled": "false",
       "proxy.matcher": "prefix",
     });
+    // Per stack too: two stacks on one Consul neither route nor override each other.
+    expect(index["registry.consul.kvpath"]).toBe(`/fabio/${stack}/fabio-nameserver-index/config`);
+    expect(prom["registry.consul.kvpath"]).toBe(`/fabio/${stack}/fabio-prometheus/config`);
     for (const key of [
       "ui.addr",
       "registry.consul.tagprefix",

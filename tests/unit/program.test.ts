@@ -63,7 +63,7 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
     const { resources } = await run(stack, config);
     const prometheus = resources.find((r) => r.type === "nomad:index/job:Job" && r.name === "prometheus")!;
     const { group } = await parseJobspec(String(prometheus.inputs.jobspec));
-    expect(only(group.service).tags).toContain("changed-prefix-/");
+    expect(only(group.service).tags).toContain(`${stack}.changed-prefix-/`);
   });
 
   it("exports the lookup pattern, job names and tag prefixes", async () => {
@@ -71,11 +71,11 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
     const { outputs } = await run(stack);
     expect(outputs).toEqual({
       nameServerIndexUrlPattern: "http://<nameserver-host>:8080/rocketmq/<subgroup>",
-      nameServerIndexServiceTagPattern: `${cfg.fabio.nameServerIndex.tagPrefix}/rocketmq/<subgroup>`,
+      nameServerIndexServiceTagPattern: `${stack}.rmq-nsindex-/rocketmq/<subgroup>`,
       nameServerIndexFabioJob: cfg.fabio.nameServerIndex.jobName,
-      nameServerIndexTagPrefix: cfg.fabio.nameServerIndex.tagPrefix,
+      nameServerIndexTagPrefix: `${stack}.rmq-nsindex-`,
       prometheusFabioJob: cfg.fabio.prometheus.jobName,
-      prometheusFabioTagPrefix: cfg.fabio.prometheus.tagPrefix,
+      prometheusFabioTagPrefix: `${stack}.rmq-prometheus-`,
       prometheusJob: cfg.prometheus.jobName,
       prometheusUrlPattern: "http://<nameserver-host>:9090/",
       consulAclPolicies: cfg.consul.acl.enabled
@@ -213,7 +213,7 @@ describe("Consul ACLs in the Pulumi program", () => {
       "rocketmq-prod_fabio-prometheus",
       "rocketmq-prod_prometheus",
     ]);
-    expect(policies[0]!.inputs.rules).toContain('key_prefix "fabio/fabio-nameserver-index/"');
+    expect(policies[0]!.inputs.rules).toContain('key_prefix "fabio/prod/fabio-nameserver-index/"');
     const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
     expect(variables.map((v) => v.inputs.path)).toEqual([
       "nomad/jobs/fabio-nameserver-index",

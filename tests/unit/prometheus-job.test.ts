@@ -31,7 +31,7 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
     const { group } = await parsed();
     const service = only(group.service);
     expect(service).toMatchObject({ name: cfg.prometheus.jobName, port: "http" });
-    expect(service.tags).toEqual([`${cfg.fabio.prometheus.tagPrefix}/`, `cluster-${stack}`]);
+    expect(service.tags).toEqual([`${stack}.rmq-prometheus-/`, `cluster-${stack}`]);
     expect((service.check as HclBody[]).map((c) => [c.type, c.path])).toEqual([
       ["http", "/-/healthy"],
       ["http", "/-/ready"],
@@ -106,8 +106,8 @@ describe("prometheus.yml", () => {
 
   it("discovers Nomad servers and clients through Consul and keeps only their HTTP endpoints", () => {
     for (const [name, service] of [
-      ["nomad-servers", "nomad"],
-      ["nomad-clients", "nomad-client"],
+      ["nomad-servers", "prod-nomad"],
+      ["nomad-clients", "prod-nomad-client"],
     ] as const) {
       expect(jobs[name]).toMatchObject({
         metrics_path: "/v1/metrics",
@@ -122,13 +122,18 @@ describe("prometheus.yml", () => {
     }
   });
 
-  it("scrapes Consul servers' agent metrics, only those tagged with this cluster", () => {
+  it("scrapes Consul servers' agent metrics", () => {
     expect(jobs["consul-servers"]).toMatchObject({
       metrics_path: "/v1/agent/metrics",
       params: { format: ["prometheus"] },
       consul_sd_configs: [{ services: ["consul_http"] }],
     });
-    expect(jobs["consul-servers"]!.relabel_configs[0]).toMatchObject({ regex: ".*,cluster-prod,.*", action: "keep" });
+  });
+
+  it("discovers, in every scrape job, only the instances tagged with this cluster", () => {
+    for (const job of Object.values(jobs)) {
+      expect(job.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
+    }
   });
 
   it("scrapes both Fabios and Prometheus itself", () => {

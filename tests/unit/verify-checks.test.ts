@@ -100,10 +100,12 @@ describe("verify's checks", () => {
   it("finds NameServer-index services by the index prefix only, with each subgroup once", () => {
     const services = {
       consul: [],
-      "rocketmq-a": ["rmq-nsindex-/rocketmq/nsaddr-a", "rmq-nsindex-/rocketmq/nsaddr-a-unit1", "nameserver"],
-      "rocketmq-b": ["rmq-nsindex-/rocketmq/nsaddr-b", "rmq-nsindex-/rocketmq/nsaddr-b"],
-      prometheus: ["rmq-prometheus-/", "cluster-dev"],
-      other: ["rmq-nsindex-host.example/rocketmq/x", "rmq-prometheus-/rocketmq/nsaddr-a"],
+      "rocketmq-a": ["dev.rmq-nsindex-/rocketmq/nsaddr-a", "dev.rmq-nsindex-/rocketmq/nsaddr-a-unit1", "nameserver"],
+      "rocketmq-b": ["dev.rmq-nsindex-/rocketmq/nsaddr-b", "dev.rmq-nsindex-/rocketmq/nsaddr-b"],
+      prometheus: ["dev.rmq-prometheus-/", "cluster-dev"],
+      other: ["dev.rmq-nsindex-host.example/rocketmq/x", "dev.rmq-prometheus-/rocketmq/nsaddr-a"],
+      // Another stack's cluster on the same Consul.
+      "rocketmq-prod": ["prod.rmq-nsindex-/rocketmq/nsaddr-a", "rmq-nsindex-/rocketmq/nsaddr-a"],
       untagged: null,
     };
     expect(Object.fromEntries(indexServiceNames(cfg, services))).toEqual({

@@ -2,7 +2,7 @@
 # Generated from Pulumi.prod.yaml by `npm run generate:packer`; do not edit.
 # Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr
 # templates the agent evaluates when it starts. Servers and clients find each other through the local
-# Consul agent (consul.server_auto_join / client_auto_join, on by default).
+# Consul agent (consul.server_auto_join / client_auto_join, on by default), under this stack's service names.
 # Consul ACLs are on and Nomad's Consul token is not in this image. The boot step gives it one, which
 # Nomad merges with the consul block below:
 #   write /etc/nomad.d/consul-token.hcl (root, mode 0600): consul { token = "<token>" }
@@ -25,7 +25,10 @@ server {
 }
 
 consul {
-  address = "127.0.0.1:8500"
+  address             = "127.0.0.1:8500"
+  server_service_name = "prod-nomad"
+  client_service_name = "prod-nomad-client"
+  tags                = ["cluster-prod"]
 }
 
 telemetry {

@@ -2,7 +2,7 @@
 # Generated from Pulumi.dev.yaml by `npm run generate:packer`; do not edit.
 # Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr
 # templates the agent evaluates when it starts. Servers and clients find each other through the local
-# Consul agent (consul.server_auto_join / client_auto_join, on by default).
+# Consul agent (consul.server_auto_join / client_auto_join, on by default), under this stack's service names.
 
 region     = "global"
 datacenter = "dc1"
@@ -21,7 +21,10 @@ client {
 }
 
 consul {
-  address = "127.0.0.1:8500"
+  address             = "127.0.0.1:8500"
+  server_service_name = "dev-nomad"
+  client_service_name = "dev-nomad-client"
+  tags                = ["cluster-dev"]
 }
 
 telemetry {

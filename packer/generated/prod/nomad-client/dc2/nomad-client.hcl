@@ -2,7 +2,7 @@
 # Generated from Pulumi.prod.yaml by `npm run generate:packer`; do not edit.
 # Per machine: name is unset, so the agent uses the hostname; the advertise addresses are go-sockaddr
 # templates the agent evaluates when it starts. Servers and clients find each other through the local
-# Consul agent (consul.server_auto_join / client_auto_join, on by default).
+# Consul agent (consul.server_auto_join / client_auto_join, on by default), under this stack's service names.
 # The host_volume holds Prometheus' TSDB (prometheus.storage). Nomad refuses to start while its path is
 # missing: the image build creates it for uid 65534 (nobody, the prom/prometheus user).
 # Consul ACLs are on and Nomad's Consul token is not in this image. The boot step gives it one, which
@@ -32,7 +32,10 @@ client {
 }
 
 consul {
-  address = "127.0.0.1:8500"
+  address             = "127.0.0.1:8500"
+  server_service_name = "prod-nomad"
+  client_service_name = "prod-nomad-client"
+  tags                = ["cluster-prod"]
 }
 
 telemetry {
