@@ -5,10 +5,14 @@ import { consulTokenEnvFile } from "./nomad-variables";
 import { hclHeredoc, hclStringList } from "./hcl";
 import { hostConstraint } from "./placement";
 import { clusterTag } from "./cluster-scope";
+import { templateDestination } from "./task-paths";
 import { renderTemplate } from "./template";
 import type { RenderedJob } from "./rendered-job";
 
 const TEMPLATE = "fabio.nomad.hcl.mustache";
+
+/** Where Fabio reads its properties, as the task sees them: written by the job's template, passed as `-cfg`. */
+const PROPERTIES_PATH = "/local/fabio.properties";
 
 /**
  * What jobspecs/fabio.nomad.hcl.mustache reads. Plain strings are escaped into HCL strings by the template;
@@ -35,6 +39,10 @@ export interface FabioJobView {
   /** HCL list of the tags both of the job's services carry. */
   serviceTags: string;
   image: string;
+  /** Where Fabio reads fabio.properties, as the task sees it (its `-cfg` argument). */
+  propertiesPath: string;
+  /** Template destination of fabio.properties, relative to the task directory. */
+  propertiesDestination: string;
   /** HCL heredoc of fabio.properties. */
   properties: string;
   /** Whether the job reads a Consul token from its Nomad Variable. */
@@ -69,6 +77,8 @@ export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string, s
     metricsService: fabioMetricsService(instance),
     serviceTags: hclStringList(["fabio", clusterTag(cfg)]),
     image: cfg.fabio.image,
+    propertiesPath: PROPERTIES_PATH,
+    propertiesDestination: templateDestination(PROPERTIES_PATH),
     properties: hclHeredoc(fabioProperties(cfg, role)),
     consulAcl: cfg.consul.acl.enabled,
     consulTokenEnv: cfg.consul.acl.enabled ? hclHeredoc(consulTokenEnvFile(instance.jobName)) : "",

@@ -6,6 +6,7 @@ import { prometheusConstraint } from "./placement";
 import { PROMETHEUS_CONFIG_PATH, prometheusYaml, RULE_FILE, RULES_DIR } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
 import type { RenderedJob } from "./rendered-job";
+import { templateDestination } from "./task-paths";
 import { renderTemplate } from "./template";
 
 /** consul-template delimiters for the rule file, which never contains them (checked below). */
@@ -76,11 +77,6 @@ export interface PrometheusJobView {
   rulesYml: string;
   cpu: number;
   memory: number;
-}
-
-/** A Nomad template's destination is relative to the task directory, which the task sees as `/`. */
-function templateDestination(taskPath: string): string {
-  return taskPath.replace(/^\//, "");
 }
 
 /** `source` is the stack file the config was read from (default `Pulumi.<stack>.yaml`), named in the header. */

@@ -14,7 +14,7 @@ import {
 import { renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
 import { exitCodeFor, type Console } from "./cli-io";
-import { stackSource, UsageError } from "./stack-args";
+import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
 
@@ -59,13 +59,11 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      stack: { type: "string" },
-      "stack-file": { type: "string" },
+      ...STACK_OPTIONS,
       base: { type: "string" },
       markdown: { type: "boolean" },
       json: { type: "boolean" },
       "exit-code": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });

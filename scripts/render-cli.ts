@@ -6,7 +6,7 @@ import { ConfigError, loadStackFile } from "../config";
 import { jobArtifactPath, renderArtifacts, renderJobs, renderSummary } from "../render";
 import { OutputError, writeArtifacts } from "./output-dir";
 import { exitCodeFor, type Console } from "./cli-io";
-import { stackSource, UsageError } from "./stack-args";
+import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <path>) --out <dir>
 
@@ -34,10 +34,8 @@ function render(argv: string[], io: Console): void {
   const { values } = parseArgs({
     args: argv,
     options: {
-      stack: { type: "string" },
-      "stack-file": { type: "string" },
+      ...STACK_OPTIONS,
       out: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });

@@ -2,6 +2,13 @@
 import * as path from "node:path";
 import { stackFileName, stackOfFileName } from "../config";
 
+/** How every CLI is told its stack (and asked for help), as node:util's parseArgs declares options. */
+export const STACK_OPTIONS = {
+  stack: { type: "string" },
+  "stack-file": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** A usage mistake: the CLI prints it with its usage text and exits 2. */
 export class UsageError extends Error {}
 

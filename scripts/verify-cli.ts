@@ -6,7 +6,7 @@ import type { Api } from "../verify/discover";
 import { formatSeconds, httpClient } from "../verify/http";
 import { exitCode, progressLine, resultJson, resultTable } from "../verify/report";
 import { verifyStack } from "../verify/run";
-import { stackSource, UsageError } from "./stack-args";
+import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
 import { exitCodeFor, type Console } from "./cli-io";
 
 export const USAGE = `Usage: npm run verify -- (--stack <name> | --stack-file <path>) [--json] [--timeout <s>] [--request-timeout <s>]
@@ -89,12 +89,10 @@ function parseOptions(argv: string[], env: VerifyEnv): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      stack: { type: "string" },
-      "stack-file": { type: "string" },
+      ...STACK_OPTIONS,
       json: { type: "boolean", default: false },
       timeout: { type: "string" },
       "request-timeout": { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });

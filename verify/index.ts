@@ -8,4 +8,5 @@ export * from "./host-checks";
 export * from "./probes";
 export * from "./prometheus-checks";
 export * from "./report";
+export * from "./in-order";
 export * from "./run";

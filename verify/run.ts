@@ -10,6 +10,7 @@ import {
   nameServerHosts,
 } from "./host-checks";
 import type { HttpClient } from "./http";
+import { inOrder } from "./in-order";
 import { agentChecks, alertsCheck, rulesCheck, scrapeJobChecks } from "./prometheus-checks";
 import { hostProbes, PROMETHEUS_READY_CHECK, prometheusUrl } from "./probes";
 import { prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
@@ -21,6 +22,9 @@ export const NOMAD_API_CHECK = "nomad api";
 export const HOSTS_CHECK = "nameserver hosts";
 export const INDEX_SERVICES_CHECK = "index services";
 export const PROMETHEUS_API_CHECK = "prometheus api";
+
+/** Requests through the hosts' Fabios in flight at once: a host that does not answer holds up only its own. */
+export const PARALLEL_REQUESTS = 8;
 
 export interface VerifyTarget {
   cfg: StackConfig;
@@ -88,16 +92,18 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
   for (const service of consul.indexServices) record(indexServiceCheck(service));
 
   const subgroups = [...new Set(consul.indexServices.flatMap((s) => s.subgroups))].sort();
-  const ready: Host[] = [];
-  for (const probe of hostProbes(cfg, hosts, subgroups)) {
-    const result: CheckResult = { check: probe.check, host: probe.host, ...probe.judge(await client.get(probe.url)) };
-    record(result);
-    if (probe.check === PROMETHEUS_READY_CHECK && result.result === "pass") {
-      ready.push(hosts.find((h) => hostLabel(h) === probe.host)!);
-    }
-  }
-
-  const via = ready[0];
+  const probed = await inOrder(
+    hostProbes(cfg, hosts, subgroups),
+    PARALLEL_REQUESTS,
+    async (probe): Promise<CheckResult> => ({
+      check: probe.check,
+      host: probe.host,
+      ...probe.judge(await client.get(probe.url)),
+    }),
+    record,
+  );
+  const readyLabel = probed.find((r) => r.check === PROMETHEUS_READY_CHECK && r.result === "pass")?.host;
+  const via = hosts.find((h) => hostLabel(h) === readyLabel);
   if (via === undefined) {
     record({ check: PROMETHEUS_API_CHECK, host: "-", ...fail("no host's Prometheus Fabio answered /-/ready") });
     return results;

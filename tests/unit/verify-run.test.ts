@@ -30,12 +30,15 @@ const running = (id: string, nodeId: string) => ({
 });
 
 /** Answers by URL; anything not listed is refused, as a closed port would be. */
-function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: string[] } {
+function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: string[]; tokens: Map<string, string> } {
   const asked: string[] = [];
+  const tokens = new Map<string, string>();
   return {
     asked,
-    get: (url: string): Promise<HttpResult> => {
+    tokens,
+    get: (url: string, headers: Record<string, string> = {}): Promise<HttpResult> => {
       asked.push(url);
+      for (const value of Object.values(headers)) tokens.set(url, value);
       if (!(url in answers)) return Promise.resolve({ ok: false, error: "unreachable (ECONNREFUSED)" });
       const answer = answers[url];
       const text = typeof answer === "string" ? answer : JSON.stringify(answer);
@@ -74,9 +77,14 @@ describe("verifyStack", () => {
     const results = await verifyStack({
       cfg,
       client,
-      consul: { url: CONSUL, headers: {} },
-      nomad: { url: NOMAD, headers: {} },
+      consul: { url: CONSUL, headers: { "X-Consul-Token": "consul-tok" } },
+      nomad: { url: NOMAD, headers: { "X-Nomad-Token": "nomad-tok" } },
     });
+    // Each token goes to its own API only, never to a NameServer host's Fabio.
+    for (const url of client.asked) {
+      const expected = url.startsWith(CONSUL) ? "consul-tok" : url.startsWith(NOMAD) ? "nomad-tok" : undefined;
+      expect(client.tokens.get(url), url).toBe(expected);
+    }
     expect(rows(results).slice(0, 10)).toEqual([
       `pass consul api @ ${CONSUL}`,
       `pass nomad api @ ${NOMAD}`,
