@@ -93,7 +93,11 @@ export const prometheusSchema = z.strictObject({
    */
   alertmanagerService: dnsName.optional(),
   /** How long a scrape target must stay down before the TargetDown alert fires. */
-  targetDownFor: promDuration.default("5m"),
+  targetDownFor: promDurationBetween(
+    "1m",
+    "1d",
+    "shorter fires on every slow scrape, longer leaves a dead target unreported for days",
+  ).default("5m"),
   resources: resources({ cpu: 500, memory: 1024, minMemory: 64 }).prefault({}),
 });
 

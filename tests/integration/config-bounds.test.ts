@@ -1,5 +1,6 @@
 // The config's bounds on Prometheus durations admit only what the deployed Prometheus accepts: its own checker
 // passes the rendered config at every extreme the config allows, and its flag parser takes the retention bounds.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { minimalRaw, parseRaw } from "../support/stack";
@@ -45,5 +46,17 @@ describe.runIf(available)("the Prometheus duration bounds, checked by Prometheus
     expect(parsesRetention("2h")).toBe(true);
     expect(parsesRetention("5y")).toBe(true);
     expect(parsesRetention("1000y")).toBe(false);
+  });
+
+  it("checks TargetDown's `for:` at the bound 1d, and refuses 1000y, which the config used to accept", () => {
+    const cfg = parseRaw({ ...minimalRaw(), "rocketmq-system-jobs:prometheus": { targetDownFor: "1d" } });
+    const { ruleFile } = writePrometheusFiles(cfg, "127.0.0.1:8500");
+    const atBound = runTool("promtool", ["check", "rules", ruleFile]);
+    expect(atBound.code, atBound.output).toBe(0);
+    // The same rules with 1000y in TargetDown's `for:` (validation refuses it, so the text is edited instead).
+    const rules = fs.readFileSync(ruleFile, "utf8");
+    expect(rules.split("for: 1d").length).toBe(2);
+    fs.writeFileSync(ruleFile, rules.replace("for: 1d", "for: 1000y"));
+    expect(runTool("promtool", ["check", "rules", ruleFile]).code).not.toBe(0);
   });
 });

@@ -133,6 +133,8 @@ describe("bounds on intervals, retention and reservations", () => {
     ["retentionTime", "1000y"],
     ["retentionTime", "5y1d"],
     ["retentionTime", "1h59m"],
+    ["targetDownFor", "30s"],
+    ["targetDownFor", "1000y"],
   ])("rejects %s %j", (key, value) => {
     expect(configErrorOf(prometheus({ [key]: value }))).toMatch(
       new RegExp(
@@ -148,6 +150,8 @@ describe("bounds on intervals, retention and reservations", () => {
     ["retentionTime", "2h"],
     ["retentionTime", "5y"],
     ["retentionTime", "52w"],
+    ["targetDownFor", "1m"],
+    ["targetDownFor", "1d"],
   ])("accepts %s %j at or inside the bounds", (key, value) => {
     expect(parseRaw(prometheus({ [key]: value })).prometheus).toMatchObject({ [key]: value });
   });
