@@ -42,6 +42,12 @@ const consul = z.strictObject({
   /** Address of the Consul agent Fabio and Prometheus talk to (the local agent on host networking). */
   address: hostPort.default("127.0.0.1:8500"),
   acl: consulAcl.prefault({}),
+  /**
+   * The cluster whose Consul servers this stack's Prometheus scrapes: their `consul_http` carries the tag
+   * `cluster-<name>` of the stack whose image they run. Unset, this stack's own `clusterName`; on a Consul
+   * datacenter shared with another stack that built the servers, that stack's `clusterName`.
+   */
+  serverCluster: dnsName.optional(),
 });
 
 /** The two Fabios on every NameServer host, in the order their jobs are rendered: the keys of `fabio` besides `image`. */

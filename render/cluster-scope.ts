@@ -9,6 +9,11 @@ export function clusterTag(cfg: StackConfig): string {
   return `cluster-${cfg.clusterName}`;
 }
 
+/** The tag of the Consul servers this stack scrapes: `consul.serverCluster`'s, else this stack's own. */
+export function consulServerTag(cfg: StackConfig): string {
+  return `cluster-${cfg.consul.serverCluster ?? cfg.clusterName}`;
+}
+
 /**
  * The Consul tag prefix a Fabio routes by (`registry.consul.tagprefix`): `<clusterName>.<tagPrefix>`. Fabio
  * matches it as a plain string prefix. A cluster name is a DNS label, without '.', so one stack's prefix

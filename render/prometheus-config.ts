@@ -1,7 +1,7 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
 import { discoveredServices, type StackConfig } from "../config";
-import { clusterTag } from "./cluster-scope";
+import { clusterTag, consulServerTag } from "./cluster-scope";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
@@ -84,14 +84,14 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     services: string[],
     metricsPath: string,
     relabel: RelabelConfig[],
-    { prometheusFormat = false, consulAuth = false } = {},
+    { prometheusFormat = false, consulAuth = false, tag = clusterTag(cfg) } = {},
   ): ScrapeConfig => ({
     job_name: name,
     metrics_path: metricsPath,
     ...(prometheusFormat ? { params: { format: ["prometheus"] } } : {}),
     ...(consulAuth && token ? { bearer_token: token } : {}),
     // Only this stack's instances: another stack on the same Consul registers the same service names.
-    consul_sd_configs: [{ server, services, tags: [clusterTag(cfg)], ...(token ? { token } : {}) }],
+    consul_sd_configs: [{ server, services, tags: [tag], ...(token ? { token } : {}) }],
     relabel_configs: [...relabel, clusterLabel],
   });
 
@@ -119,6 +119,7 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
       job(SCRAPE_JOBS.consulServers, services.consulServers, "/v1/agent/metrics", [], {
         prometheusFormat: true,
         consulAuth: true,
+        tag: consulServerTag(cfg),
       }),
       job(
         SCRAPE_JOBS.fabio,

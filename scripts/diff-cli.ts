@@ -77,7 +77,8 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
 
   // The working tree first: an invalid config is the user's to fix before any base is rendered.
   const cfg = loadStackFile(stackFile);
-  const head = new Map(renderArtifacts(cfg, stack).map((a) => [a.path, a.content]));
+  // Headers name the file read, as the base render (`render --stack-file`) names its copy of it.
+  const head = new Map(renderArtifacts(cfg, stack, path.basename(stackFile)).map((a) => [a.path, a.content]));
   const base = renderAtBase({ stackFile, ref: values.base, nodeModules: path.join(PROJECT_DIR, "node_modules") });
 
   const comparison = await compareRenders(base.tree ?? new Map(), head);

@@ -1,5 +1,5 @@
 // consul_service.json / consul_service.boot.json: the service Prometheus discovers Consul servers by.
-import { CONSUL_HTTP_SERVICE, type StackConfig } from "../../config";
+import { CONSUL_HTTP_SERVICE, isLoopbackAddress, isWildcardAddress, type StackConfig } from "../../config";
 import { clusterTag } from "../cluster-scope";
 
 export { CONSUL_HTTP_SERVICE };
@@ -20,6 +20,18 @@ export const CONSUL_BOOT_SERVICE_FILE_NAME = "consul_service.boot.json";
 export const CONSUL_BOOT_SERVICE_FILE = `/etc/consul-boot/${CONSUL_BOOT_SERVICE_FILE_NAME}`;
 
 /**
+ * Where other hosts reach the server's HTTP API, which consul_http registers at. Listening on a wildcard, the
+ * API answers at the node address (bind_addr), which Consul hands out when the service names none. Listening
+ * on specific addresses, the node address may not be among them: the first one other hosts reach is named.
+ * (The config refuses a list of loopback addresses alone.)
+ */
+export function consulHttpServiceAddress(clientAddr: string): string | undefined {
+  const addresses = clientAddr.split(" ");
+  if (addresses.some(isWildcardAddress)) return undefined;
+  return addresses.find((address) => !isLoopbackAddress(address));
+}
+
+/**
  * The service Prometheus scrapes Consul servers through. Its check calls the agent's own API on
  * loopback, so Consul's service discovery only hands Prometheus servers whose HTTP API answers.
  * `/v1/status/leader` needs no ACL token, so the check keeps working once ACLs default to deny. The
@@ -27,9 +39,11 @@ export const CONSUL_BOOT_SERVICE_FILE = `/etc/consul-boot/${CONSUL_BOOT_SERVICE_
  */
 export function consulServiceJson(cfg: StackConfig): string {
   const httpPort = cfg.images.consulServer.httpPort;
+  const address = consulHttpServiceAddress(cfg.images.consulServer.clientAddr);
   const service = {
     service: {
       name: CONSUL_HTTP_SERVICE,
+      ...(address === undefined ? {} : { address }),
       port: httpPort,
       tags: [clusterTag(cfg), "http"],
       check: {

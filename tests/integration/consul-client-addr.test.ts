@@ -1,5 +1,5 @@
-// Where Prometheus finds a Consul server's API: consul_http carries no address of its own, so Consul hands out
-// the server's node address. A real Consul 1.8.7 shows what `images.consulServer.clientAddr` does to that.
+// Where Prometheus finds a Consul server's API: where consul_http names no address, Consul hands out the
+// server's node address. A real Consul 1.8.7 shows what `images.consulServer.clientAddr` does to that.
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, type StackConfig } from "../../config";
 import { CONSUL_HTTP_SERVICE, renderImageFiles } from "../../render";
@@ -20,19 +20,22 @@ interface CatalogEntry {
 
 /**
  * Starts a Consul server from the stack's image files with `clientAddr` as rendered (forced past validation)
- * on node address NODE_ADDRESS, and asks its catalog where consul_http is: the address Prometheus' consul_sd
+ * (changed only by `onTestMachine`) on node address NODE_ADDRESS, and asks its catalog where consul_http is: the address Prometheus' consul_sd
  * scrapes. Then GETs the metrics path there, as Prometheus would.
  */
-async function scrapeTargetOf(clientAddr: string): Promise<{ target: string; answers: boolean }> {
+async function scrapeTargetOf(
+  clientAddr: string,
+  onTestMachine: (text: string) => string = (text) => text,
+): Promise<{ target: string; answers: boolean }> {
   const cfg = loadStack("dev");
   const httpPort = await freePort();
   const forced: StackConfig = {
     ...cfg,
     images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, clientAddr, httpPort } },
   };
-  const files = renderImageFiles(forced, "dev").filter((f) =>
-    ["consul-server.hcl", "consul_service.json"].includes(f.name),
-  );
+  const files = renderImageFiles(forced, "dev")
+    .filter((f) => ["consul-server.hcl", "consul_service.json"].includes(f.name))
+    .map((f) => ({ ...f, content: onTestMachine(f.content) }));
   const server = await startConsulServer(files, httpPort, { bindAddr: NODE_ADDRESS, keepClientAddr: true });
   try {
     const [entry] = await waitFor(
@@ -66,6 +69,19 @@ describe.skipIf(!haveTools)("images.consulServer.clientAddr on a real Consul 1.8
   it("listing the node address as well, answers Prometheus at consul_http's address", async () => {
     const { target, answers } = await scrapeTargetOf(`127.0.0.1 ${NODE_ADDRESS}`);
     expect(target.startsWith(`${NODE_ADDRESS}:`)).toBe(true);
+    expect(answers).toBe(true);
+  });
+
+  it("listing a specific address other hosts reach, registers consul_http at it, where the API answers", async () => {
+    // 10.0.0.5 is the server's address in the rendered files; on this loopback-only machine it moves to 127.0.0.3
+    // in both files that name it (client_addr, and consul_http's address), and nowhere else.
+    const moved: string[] = [];
+    const { target, answers } = await scrapeTargetOf("127.0.0.1 10.0.0.5", (text) => {
+      if (text.includes("10.0.0.5")) moved.push(text.includes('"service"') ? "consul_service.json" : "client_addr");
+      return text.replaceAll("10.0.0.5", "127.0.0.3");
+    });
+    expect(moved.sort()).toEqual(["client_addr", "consul_service.json"]);
+    expect(target.startsWith("127.0.0.3:")).toBe(true);
     expect(answers).toBe(true);
   });
 

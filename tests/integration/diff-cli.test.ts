@@ -214,4 +214,19 @@ describe("npm run diff on a scratch repository", () => {
     expect(code).toBe(2);
     expect(stderr).toBe(`error: --base no-such-branch: no such commit in ${fs.realpathSync(repo)}\n`);
   });
+
+  it("names the file read in every header on both sides, so custom.yaml renders the same as its base", async () => {
+    const custom = path.join(repo, "custom.yaml");
+    fs.copyFileSync(stackFile, custom);
+    git("add", "custom.yaml");
+    git("commit", "-q", "-m", "custom");
+    git("tag", "custom");
+    let stdout = "";
+    const code = await diffCli(["--stack-file", custom, "--base", "custom"], {
+      log: (line) => (stdout += `${line}\n`),
+      error: (line) => (stdout += `${line}\n`),
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^No changes: stack "custom" renders the same at custom \([0-9a-f]{7}\)/);
+  });
 });

@@ -32,13 +32,20 @@ import { stackFile } from "../support/stack";
 const available = requireTools("consul", "fabio", "prometheus");
 const ROUTE_TIMEOUT = { timeoutMs: 15_000, intervalMs: 100 };
 
-/** The dev stack file with another clusterName, read the way the render CLI reads any stack file. */
+/**
+ * The dev stack file with another clusterName, read the way the render CLI reads any stack file. The twin
+ * watches dev's Consul servers (`consul.serverCluster`): on a shared Consul, dev's image built them.
+ */
 function devTwin(clusterName: string): StackConfig {
-  const text = fs.readFileSync(stackFile("dev"), "utf8");
+  let text = fs.readFileSync(stackFile("dev"), "utf8");
   const line = "rocketmq-system-jobs:clusterName: dev";
+  const consul = "  rocketmq-system-jobs:consul:\n";
   expect(text).toContain(line);
+  expect(text).toContain(consul);
+  text = text.replace(line, `rocketmq-system-jobs:clusterName: ${clusterName}`);
+  if (clusterName !== "dev") text = text.replace(consul, `${consul}    serverCluster: dev\n`);
   const file = path.join(tempDir("twin"), `Pulumi.${clusterName}.yaml`);
-  fs.writeFileSync(file, text.replace(line, `rocketmq-system-jobs:clusterName: ${clusterName}`));
+  fs.writeFileSync(file, text);
   return loadStackFile(file);
 }
 
@@ -86,6 +93,7 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
   let consul: ConsulAgent;
   const stacks = new Map<string, RunningStack>();
   let prometheus: PrometheusServer;
+  let twinPrometheus: PrometheusServer;
 
   beforeAll(async () => {
     consul = await startConsul();
@@ -138,6 +146,7 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
       stacks.set(cluster, { cfg, fabios, prometheusBackend, nameServers, consulHttpPort, consulHttpStandIn });
     }
     prometheus = await startPrometheus(writePrometheusFiles(stacks.get("dev")!.cfg, consul.httpAddr));
+    twinPrometheus = await startPrometheus(writePrometheusFiles(stacks.get("twin")!.cfg, consul.httpAddr));
   });
 
   afterAll(async () => {
@@ -206,6 +215,30 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
       expect(twinPorts, t.scrapeUrl).not.toContain(Number(new URL(t.scrapeUrl).port));
       expect(t.labels.cluster).toBe("dev");
     }
+  });
+
+  it("scrapes, with the twin's config, the Consul servers dev built (consul.serverCluster) as the twin's", async () => {
+    const dev = stacks.get("dev")!;
+    const twin = stacks.get("twin")!;
+    const consulTargets = await waitFor(
+      "the twin's consul-servers targets",
+      async () => {
+        const targets = (await activeTargets(twinPrometheus)).filter((t) => t.labels.job === SCRAPE_JOBS.consulServers);
+        return targets.length > 0 ? targets : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, process: twinPrometheus.process },
+    );
+    expect(consulTargets.map((t) => Number(new URL(t.scrapeUrl).port))).toEqual([dev.consulHttpPort]);
+    expect(consulTargets.map((t) => t.labels.cluster)).toEqual(["twin"]);
+    expect(consulTargets.map((t) => Number(new URL(t.scrapeUrl).port))).not.toContain(twin.consulHttpPort);
+    // Everything else the twin scrapes is its own.
+    const fabioPorts = (await activeTargets(twinPrometheus))
+      .filter((t) => t.labels.job === SCRAPE_JOBS.fabio)
+      .map((t) => Number(new URL(t.scrapeUrl).port))
+      .sort();
+    expect(fabioPorts).toEqual(
+      [metricsPortOf(twin.fabios.nameServerIndex), metricsPortOf(twin.fabios.prometheus)].sort(),
+    );
   });
 
   it("fires dev's NameServerIndexFabioMissing condition when dev's index Fabio is gone, though the twin's is up", async () => {

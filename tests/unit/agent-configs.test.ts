@@ -458,6 +458,18 @@ describe("images config", () => {
     ).toMatchObject({ clientAddr: "127.0.0.1 10.0.0.5" });
   });
 
+  it.each([
+    ["0.0.0.0", undefined],
+    ["127.0.0.1 10.0.0.5", "10.0.0.5"],
+    ["10.0.0.5 127.0.0.1", "10.0.0.5"],
+  ])(
+    "registers consul_http where other hosts reach an API on %j: at %s (unset: the node address)",
+    (clientAddr, at) => {
+      const cfg = parseRaw(withImages({ consulServer: { clientAddr } }));
+      expect((JSON.parse(consulServiceJson(cfg)) as { service: { address?: string } }).service.address).toBe(at);
+    },
+  );
+
   it.each(["127.0.0.1 0.0.0.0", "0.0.0.0 10.0.0.5", ":: 127.0.0.1"])(
     "rejects Consul server client addresses %j, a wildcard beside other addresses Consul would bind twice",
     (clientAddr) => {

@@ -66,6 +66,15 @@ describe("stack config", () => {
     );
   });
 
+  it("takes the cluster whose Consul servers Prometheus scrapes as a cluster name", () => {
+    expect(parseRaw({ ...minimalRaw(), [`${NS}:consul`]: { serverCluster: "platform" } }).consul.serverCluster).toBe(
+      "platform",
+    );
+    expect(configErrorOf({ ...minimalRaw(), [`${NS}:consul`]: { serverCluster: "Plat form" } })).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:consul\.serverCluster: /,
+    );
+  });
+
   it("requires the cluster name", () => {
     expect(configErrorOf({})).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:clusterName: /);
   });

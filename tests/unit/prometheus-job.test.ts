@@ -130,6 +130,14 @@ describe("prometheus.yml", () => {
     });
   });
 
+  it("scrapes the Consul servers of the cluster consul.serverCluster names, on a Consul another stack built", () => {
+    const shared = prometheusConfig({ ...cfg, consul: { ...cfg.consul, serverCluster: "platform" } });
+    const byName = Object.fromEntries(shared.scrape_configs.map((job) => [job.job_name, job]));
+    expect(byName["consul-servers"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-platform"]]);
+    expect(byName["consul-servers"]!.relabel_configs.at(-1)).toEqual({ target_label: "cluster", replacement: "prod" });
+    expect(byName["fabio"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
+  });
+
   it("discovers, in every scrape job, only the instances tagged with this cluster", () => {
     for (const job of Object.values(jobs)) {
       expect(job.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
