@@ -1,3 +1,4 @@
 export * from "./fabio-system-job";
 export * from "./prometheus-job";
 export * from "./consul-access";
+export * from "./nomad-job";

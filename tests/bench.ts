@@ -5,7 +5,8 @@ import { performance } from "node:perf_hooks";
 import { fabioTagPrefix, nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
 import { startBackend, type Backend } from "./support/backend";
 import { startConsul, type ConsulAgent } from "./support/consul";
-import { fabioPropertiesOf, proxyGet, startFabio } from "./support/fabio";
+import { proxyGet, startFabio } from "./support/fabio";
+import { fabioPropertiesOf } from "./support/fabio-task";
 import { findTool, http, stopAll, waitFor, type Tool } from "./support/processes";
 import { loadStack, STACKS } from "./support/stack";
 

@@ -1,6 +1,6 @@
 // Runs every check of a deployed stack, in order, reporting each result as it is known.
 import type { StackConfig } from "../config";
-import { fabioTagPrefix, nameServerIndexTag } from "../render";
+import { fabioTagPrefix, nameServerIndexPatterns } from "../render";
 import { discoverConsul, discoverNomad, getJson, type Api } from "./discover";
 import {
   fabioAllocationsCheck,
@@ -83,9 +83,9 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
   }
 
   if (consul.indexServices.length === 0) {
-    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), "SUBGROUP").replace(
-      "SUBGROUP",
-      "<subgroup>",
+    const { serviceTag: tag } = nameServerIndexPatterns(
+      fabioTagPrefix(cfg, "nameServerIndex"),
+      cfg.fabio.nameServerIndex.proxyPort,
     );
     record({ check: INDEX_SERVICES_CHECK, host: "consul", ...skip(`no service carries a ${tag} tag yet`) });
   }

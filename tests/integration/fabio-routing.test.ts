@@ -8,17 +8,9 @@ import { ConfigError, loadStackFile, type FabioRole, type StackConfig } from "..
 import { fabioTagPrefix, nameServerIndexTag } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { checkStatus, passTtlCheck, registerService } from "../support/consul";
-import {
-  fabioJob,
-  fabioPropertiesOf,
-  fabioTaskEnvOf,
-  proxyGet,
-  renderedPrometheusService,
-  startFabio,
-  startStackConsul,
-  type Fabio,
-  type StackConsul,
-} from "../support/fabio";
+import { fabioJob, proxyGet, renderedPrometheusService, startFabio, type Fabio } from "../support/fabio";
+import { fabioPropertiesOf, fabioTaskEnvOf } from "../support/fabio-task";
+import { startStackConsul, type StackConsul } from "../support/stack-consul";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import { loadStack, stackFile, STACKS } from "../support/stack";
 

@@ -2,14 +2,8 @@
 // config and registered in Consul as its rendered jobspec registers it. What Nomad adds (placement, the
 // dynamic port) is proven in the Nomad tier; everything after the allocation starts is proven here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  fabioJob,
-  fabioPropertiesOf,
-  proxyGet,
-  renderedPrometheusService,
-  startFabio,
-  type Fabio,
-} from "../support/fabio";
+import { fabioJob, proxyGet, renderedPrometheusService, startFabio, type Fabio } from "../support/fabio";
+import { fabioPropertiesOf } from "../support/fabio-task";
 import { freePort, requireTools, stopAll, waitFor } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { loadStack } from "../support/stack";

@@ -16,7 +16,8 @@ import {
 } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
-import { fabioPropertiesOf, proxyGet, startFabio, type Fabio } from "../support/fabio";
+import { proxyGet, startFabio, type Fabio } from "../support/fabio";
+import { fabioPropertiesOf } from "../support/fabio-task";
 import { jobspecServices, parseJobspec } from "../support/hcl";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import {

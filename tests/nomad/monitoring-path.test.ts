@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fabioMetricsService, renderJobs, SCRAPE_JOBS } from "../../render";
 import { startImageAgents, type ImageAgents } from "../support/agents";
 import { registerService } from "../support/consul";
-import { fabioPropertiesOf, startFabio } from "../support/fabio";
+import { startFabio } from "../support/fabio";
+import { fabioPropertiesOf } from "../support/fabio-task";
 import { http, requireTools, stopAll, waitFor } from "../support/processes";
 import {
   activeTargets,

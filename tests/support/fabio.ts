@@ -1,21 +1,13 @@
-// A real Fabio started from a rendered fabio.properties, moved onto loopback ports of the test machine, and
-// the Consul it watches (with the stack's ACLs when it has them).
-import { randomUUID } from "node:crypto";
+// A real Fabio started from a rendered fabio.properties, moved onto loopback ports of the test machine, and the
+// rendered jobs the routing tests start it from.
 import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import * as path from "node:path";
 import type { FabioRole, StackConfig } from "../../config";
-import {
-  aclConsumers,
-  fabioTagPrefix,
-  nomadVariablePath,
-  renderArtifacts,
-  renderJobs,
-  TOKEN_ITEM,
-  type RenderedJob,
-} from "../../render";
-import { startConsul, type ConsulAgent } from "./consul";
-import { jobspecServices, only, parseJobspec, type HclBody } from "./hcl";
+import { fabioTagPrefix, renderJobs, type RenderedJob } from "../../render";
+import type { ConsulAgent } from "./consul";
+import { renderTemplateActions, type NomadVariables } from "./fabio-task";
+import { jobspecServices, only, parseJobspec } from "./hcl";
 import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
 
 /** One entry of Fabio's `/api/routes`. */
@@ -37,61 +29,6 @@ export interface Fabio {
   readonly properties: string;
   routes(): Promise<FabioRoute[]>;
   stop(): Promise<void>;
-}
-
-/**
- * The `data` of a rendered Fabio job's template stanza, read with HashiCorp's HCL parser: the text
- * consul-template renders into local/fabio.properties (see `renderTemplateActions` for its actions).
- */
-export async function fabioPropertiesOf(job: RenderedJob): Promise<string> {
-  const { task } = await parseJobspec(job.hcl);
-  const templates = (task.template ?? []) as HclBody[];
-  const template = templates.find((t) => t.destination === "local/fabio.properties");
-  if (template === undefined || typeof template.data !== "string") {
-    throw new Error(
-      `${job.name}: expected a template writing local/fabio.properties, got ${JSON.stringify(templates)}`,
-    );
-  }
-  return template.data;
-}
-
-/**
- * The environment Nomad would give the task from its `env = true` templates (with Consul ACLs on: the
- * token as CONSUL_HTTP_TOKEN), rendered like the real file would be.
- */
-export async function fabioTaskEnvOf(job: RenderedJob, variables: NomadVariables): Promise<Record<string, string>> {
-  const { task } = await parseJobspec(job.hcl);
-  const env: Record<string, string> = {};
-  for (const template of ((task.template ?? []) as HclBody[]).filter((t) => t.env === true)) {
-    for (const line of renderTemplateActions(String(template.data), variables).split("\n")) {
-      const eq = line.indexOf("=");
-      if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  return env;
-}
-
-/** Nomad Variables by path, each a map of items, as a job's tasks would read them. */
-export type NomadVariables = Record<string, Record<string, string>>;
-
-const NOMAD_VAR_ITEM = /\{\{ with nomadVar "([^"]+)" \}\}\{\{ \.([A-Za-z0-9_]+) \}\}\{\{ end \}\}/g;
-
-/**
- * Stands in for consul-template on the one action form the project's templates use,
- * `{{ with nomadVar "<path>" }}{{ .<item> }}{{ end }}` (Nomad 1.4+, so no Nomad here can render it), and
- * writes the item's value, as the real file would hold it. Any other `{{` fails: the test must never run
- * a text the real file would not contain.
- */
-export function renderTemplateActions(text: string, variables: NomadVariables): string {
-  const rendered = text.replace(NOMAD_VAR_ITEM, (_action, varPath: string, item: string) => {
-    const value = variables[varPath]?.[item];
-    if (value === undefined) throw new Error(`the template reads Nomad Variable ${varPath} item ${item}: none given`);
-    return value;
-  });
-  if (rendered.includes("{{")) {
-    throw new Error(`the template holds a consul-template action the test cannot render:\n${rendered}`);
-  }
-  return rendered;
 }
 
 export interface TestAddresses {
@@ -227,60 +164,6 @@ export function proxyGet(fabio: Fabio, urlPath: string, host?: string): Promise<
     request.on("timeout", () => request.destroy(new Error(`GET ${urlPath} via ${fabio.proxyUrl} timed out`)));
     request.on("error", reject);
   });
-}
-
-export interface StackConsul {
-  agent: ConsulAgent;
-  /** Registers services when the agent denies anonymous writes. */
-  managementToken?: string;
-  /** What each Fabio's Nomad Variable would hold: its own token, for its template to render. */
-  variables: NomadVariables;
-}
-
-/**
- * The test Consul for a stack. When the stack runs Consul with ACLs, so does this one (default deny), and
- * each Fabio gets a token for exactly the policy the render CLI writes for it (consul-acl/<policy>.hcl),
- * delivered the way production does: as the Nomad Variable item its template reads.
- */
-export async function startStackConsul(cfg: StackConfig, stack: string): Promise<StackConsul> {
-  if (!cfg.consul.acl.enabled) return { agent: await startConsul(), variables: {} };
-  const management = randomUUID();
-  const agent = await startConsul({
-    extraHcl: [
-      'acl {\n  enabled = true\n  default_policy = "deny"\n  enable_token_persistence = false',
-      `  tokens {\n    master = "${management}"\n    agent = "${management}"\n  }\n}\n`,
-    ].join("\n"),
-  });
-  // The leader creates the master token just after its election, which is all startConsul waits for.
-  await waitFor(
-    "Consul's ACL system to accept the management token",
-    async () => {
-      const self = await http(`${agent.url}/v1/acl/token/self`, { headers: { "X-Consul-Token": management } });
-      return self.status === 200 ? true : undefined;
-    },
-    { process: agent.process, timeoutMs: 15_000 },
-  );
-  const asAdmin = async (route: string, body: unknown): Promise<string> => {
-    const response = await http(`${agent.url}${route}`, {
-      method: "PUT",
-      body,
-      headers: { "X-Consul-Token": management },
-    });
-    if (response.status !== 200) throw new Error(`PUT ${route}: ${response.status} ${response.text}`);
-    return response.text;
-  };
-  const files = new Map(renderArtifacts(cfg, stack).map((artifact) => [artifact.path, artifact.content]));
-  const variables: NomadVariables = {};
-  for (const consumer of aclConsumers(cfg).filter((candidate) => candidate.kind === "fabio")) {
-    const rules = files.get(`consul-acl/${consumer.policyName}.hcl`);
-    if (rules === undefined) throw new Error(`the render CLI writes no consul-acl/${consumer.policyName}.hcl`);
-    await asAdmin("/v1/acl/policy", { Name: consumer.policyName, Rules: rules });
-    const token = await asAdmin("/v1/acl/token", { Policies: [{ Name: consumer.policyName }] });
-    variables[nomadVariablePath(consumer.jobName)] = {
-      [TOKEN_ITEM]: (JSON.parse(token) as { SecretID: string }).SecretID,
-    };
-  }
-  return { agent, managementToken: management, variables };
 }
 
 /** A stack's rendered Fabio job for one role. */

@@ -115,6 +115,33 @@ describe("PrometheusJob on its own", () => {
   });
 });
 
+describe("the children functions, under any parent", () => {
+  it("createNomadJob registers the jobspec under the given parent, waiting for waitFor", async () => {
+    const { components, nomad, pulumi, resources } = await mocked();
+    const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
+    const token = new nomad.Variable("token", { path: "nomad/jobs/prom-a", items: { consul_token: "x" } });
+    const job = components.createNomadJob("prom", parent, { job: prometheusJob, waitFor: [token] });
+    expect(await promiseOf(job.name)).toBe("prom-a");
+    const [registered] = ofType(resources(), JOB_TYPE);
+    expect(registered!.urn).toContain("::test:index:Parent$nomad:index/job:Job::prom");
+    expect(registered!.inputs).toMatchObject({ jobspec: prometheusJob.hcl, detach: false });
+    expect(registered!.dependencies).toEqual([ofType(resources(), "nomad:index/variable:Variable")[0]!.urn]);
+  });
+
+  it("createConsulAccessChildren names the policy, token and variable after the given name", async () => {
+    const { components, pulumi, resources } = await mocked();
+    const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
+    const { variable } = components.createConsulAccessChildren("x", parent, { consumer });
+    await promiseOf(variable.id);
+    expect(resources().map((r) => [r.type, r.name])).toEqual([
+      ["test:index:Parent", "parent"],
+      ["consul:index/aclPolicy:AclPolicy", "x"],
+      ["consul:index/aclToken:AclToken", "x"],
+      ["nomad:index/variable:Variable", "x"],
+    ]);
+  });
+});
+
 describe("ConsulAccess on its own", () => {
   it("creates the job's policy, a token with it and a secret Nomad Variable holding the token, all its children", async () => {
     const { components, resources } = await mocked();

@@ -102,6 +102,7 @@ describe("verifyStack", () => {
       "fabio-nameserver-index: no allocation on this node; fabio-prometheus: no allocation on this node",
     );
     expect(results[7]!.detail).toBe("Nomad lists no ready node of this name that nameServerHosts selects");
+    expect(results[8]!.detail).toBe("no service carries a dev.rmq-nsindex-/rocketmq/<subgroup> tag yet");
     // ns-2 is probed at the address Nomad gives, though Consul has nothing there.
     expect(client.asked).toContain("http://10.0.0.2:9090/-/ready");
     expect(rows(results)).toContain("fail prometheus ready @ ns-2 (10.0.0.2)");
