@@ -2,7 +2,7 @@
 // agents, the selected Nomad nodes and the Fabio jobs' allocations.
 import type { z } from "zod";
 import { FABIO_ROLES, type FabioRole, type StackConfig } from "../config";
-import { fabioTagPrefix, nameServerIndexSubgroup } from "../render";
+import { clusterTag, fabioTagPrefix, nameServerIndexSubgroup } from "../render";
 import type { HttpClient } from "./http";
 import {
   AnswerError,
@@ -34,7 +34,8 @@ export async function getJson<T>(client: HttpClient, api: Api, path: string, sch
   return parseAnswer(schema, answer.text, what);
 }
 
-const service = (name: string) => `/v1/health/service/${encodeURIComponent(name)}`;
+const service = (name: string, tag?: string) =>
+  `/v1/health/service/${encodeURIComponent(name)}${tag === undefined ? "" : `?tag=${encodeURIComponent(tag)}`}`;
 
 /** Services carrying a NameServer-index tag of the stack's index prefix, with the subgroups they route. */
 export function indexServiceNames(cfg: StackConfig, services: Record<string, string[] | null>): Map<string, string[]> {
@@ -51,7 +52,9 @@ export function indexServiceNames(cfg: StackConfig, services: Record<string, str
 export async function discoverConsul(cfg: StackConfig, client: HttpClient, consul: Api): Promise<ConsulView> {
   const fabio = {} as ConsulView["fabio"];
   for (const role of FABIO_ROLES) {
-    fabio[role] = instancesOf(await getJson(client, consul, service(cfg.fabio[role].jobName), consulHealth));
+    // Only this stack's hosts: another stack on the same Consul registers Fabios under the same names.
+    const instances = await getJson(client, consul, service(cfg.fabio[role].jobName, clusterTag(cfg)), consulHealth);
+    fabio[role] = instancesOf(instances);
   }
   const services = await getJson(client, consul, "/v1/catalog/services", consulServices);
   const indexServices: IndexService[] = [];

@@ -283,6 +283,24 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     expect(`${stdout}${stderr}`).not.toContain(TOKEN);
   });
 
+  it("checks only its own stack's hosts when another stack's Fabios share the Consul", async () => {
+    const other = { Node: "other-stack-ns", Address: "127.0.0.2" };
+    const registerOther = (name: string) =>
+      http(`${consul.url}/v1/catalog/register`, {
+        method: "PUT",
+        body: { ...other, Service: { ID: name, Service: name, Port: 1, Tags: ["fabio", "cluster-other"] } },
+      });
+    for (const role of FABIO_ROLES) expect((await registerOther(cfg.fabio[role].jobName)).status).toBe(200);
+    try {
+      const { code, report } = await runVerify(file);
+      expect(failures(report)).toEqual([]);
+      expect(code).toBe(0);
+      expect(report.checks.filter((c) => c.host.includes(other.Node) || c.host.includes(other.Address))).toEqual([]);
+    } finally {
+      await http(`${consul.url}/v1/catalog/deregister`, { method: "PUT", body: { Node: other.Node } });
+    }
+  });
+
   it("names the path when a route leaks into the Prometheus Fabio", async () => {
     const leak = "nsaddr-leak";
     const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });

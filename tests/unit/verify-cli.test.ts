@@ -85,7 +85,7 @@ describe("the verify CLI", () => {
           check: "consul api",
           host: `http://127.0.0.1:${port}`,
           result: "fail",
-          detail: `GET http://127.0.0.1:${port}/v1/health/service/fabio-nameserver-index: unreachable (ECONNREFUSED)`,
+          detail: `GET http://127.0.0.1:${port}/v1/health/service/fabio-nameserver-index?tag=cluster-prod: unreachable (ECONNREFUSED)`,
         },
       ],
     });

@@ -49,11 +49,11 @@ function fakeClient(answers: Record<string, unknown>): HttpClient & { asked: str
 
 const consulAnswers = {
   // Consul knows ns-1 (both Fabios) and ns-3 (both Fabios, but Nomad no longer selects it).
-  [`${CONSUL}/v1/health/service/fabio-nameserver-index`]: [
+  [`${CONSUL}/v1/health/service/fabio-nameserver-index?tag=cluster-dev`]: [
     fabioEntry("ns-1", "10.0.0.1", "fabio-nameserver-index"),
     fabioEntry("ns-3", "10.0.0.3", "fabio-nameserver-index"),
   ],
-  [`${CONSUL}/v1/health/service/fabio-prometheus`]: [
+  [`${CONSUL}/v1/health/service/fabio-prometheus?tag=cluster-dev`]: [
     fabioEntry("ns-1", "10.0.0.1", "fabio-prometheus"),
     fabioEntry("ns-3", "10.0.0.3", "fabio-prometheus"),
   ],
@@ -117,7 +117,7 @@ describe("verifyStack", () => {
         check: "consul api",
         host: CONSUL,
         result: "fail",
-        detail: `GET ${CONSUL}/v1/health/service/fabio-nameserver-index: unreachable (ECONNREFUSED)`,
+        detail: `GET ${CONSUL}/v1/health/service/fabio-nameserver-index?tag=cluster-dev: unreachable (ECONNREFUSED)`,
       },
     ]);
   });
