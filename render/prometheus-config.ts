@@ -102,7 +102,12 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
       ? {
           alerting: {
             alertmanagers: [
-              { consul_sd_configs: [{ server, services: services.alertmanagers, ...(token ? { token } : {}) }] },
+              {
+                // Only this stack's Alertmanagers, like every scrape job: another stack may share the Consul.
+                consul_sd_configs: [
+                  { server, services: services.alertmanagers, tags: [clusterTag(cfg)], ...(token ? { token } : {}) },
+                ],
+              },
             ],
           },
         }
