@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { issueDetail, ruleOf, unknownKeyDetail } from "./issue-message";
-import { CONFIG_NAMESPACES } from "./namespaces";
+import { CONFIG_NAMESPACES, UNREAD_NAMESPACES } from "./namespaces";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
 /** Raw config values keyed by `namespace:key` (or a bare key, which Pulumi reads as the project's). */
@@ -22,6 +22,8 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
   for (const [fullKey, value] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");
     const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
+    const unread = UNREAD_NAMESPACES[namespace];
+    if (unread !== undefined) throw new ConfigError(file, fullKey, `"${namespace}:" ${unread}`);
     if (!CONFIG_NAMESPACES.includes(namespace)) {
       throw new ConfigError(
         file,

@@ -49,7 +49,6 @@ describe("stack config", () => {
 
   it.each([
     ["nomad:address", "http://127.0.0.1:4646"],
-    ["consul:address", "127.0.0.1:8500"],
     ["pulumi:tags", '{"team":"mq"}'],
   ])("accepts %s, a key of a provider the program uses or of Pulumi itself", (key, value) => {
     expect(() => parseRaw({ ...minimalRaw(), [key]: value })).not.toThrow();
@@ -62,7 +61,16 @@ describe("stack config", () => {
   ])("rejects %s, a key in a namespace nothing here reads, naming the file and the key", (key, value) => {
     const namespace = key.split(":")[0];
     expect(configErrorOf({ ...minimalRaw(), [key]: value }, "Pulumi.dev.yaml")).toBe(
-      `Pulumi.dev.yaml: ${key}: "${namespace}" is not a config namespace of this program (rocketmq-system-jobs, nomad, consul, pulumi); check the spelling`,
+      `Pulumi.dev.yaml: ${key}: "${namespace}" is not a config namespace of this program (rocketmq-system-jobs, nomad, pulumi); check the spelling`,
+    );
+  });
+
+  it.each([
+    ["consul:address", "127.0.0.1:8500"],
+    ["consul:token", "a-token-in-plain-text"],
+  ])("rejects %s: the default Consul provider is never used, so the key would have no effect", (key, value) => {
+    expect(configErrorOf({ ...minimalRaw(), [key]: value }, "Pulumi.dev.yaml")).toBe(
+      `Pulumi.dev.yaml: ${key}: "consul:" keys have no effect: the program never uses the default Consul provider; its ACL resources use one configured by rocketmq-system-jobs:consul.acl (address, scheme, datacenter) and the secret rocketmq-system-jobs:consulAclToken`,
     );
   });
 

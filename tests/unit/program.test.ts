@@ -163,7 +163,7 @@ describe("one stack file, read by the render CLI and by the Pulumi program", () 
     const cli = viaCli(file);
     expect(cli).toEqual({
       error:
-        'Pulumi.dev.yaml: rocketmq-sytem-jobs:fabio: "rocketmq-sytem-jobs" is not a config namespace of this program (rocketmq-system-jobs, nomad, consul, pulumi); check the spelling',
+        'Pulumi.dev.yaml: rocketmq-sytem-jobs:fabio: "rocketmq-sytem-jobs" is not a config namespace of this program (rocketmq-system-jobs, nomad, pulumi); check the spelling',
     });
     expect(await viaProgram(file)).toEqual(cli);
   });
