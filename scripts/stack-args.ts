@@ -14,10 +14,18 @@ export class UsageError extends Error {}
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/** What Pulumi allows in a stack name; anything else (a path, say) is not a stack of this project. */
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
 /** The stack file to read and the stack's name, from exactly one of --stack and --stack-file. */
 export function stackSource(values: { stack?: string; "stack-file"?: string }): { file: string; stack: string } {
   if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
     throw new UsageError("give exactly one of --stack or --stack-file");
+  }
+  if (values.stack !== undefined && (!STACK_NAME.test(values.stack) || /^\.+$/.test(values.stack))) {
+    throw new UsageError(
+      `--stack ${JSON.stringify(values.stack)} is not a stack name (letters, digits, "_", "." and "-"); use --stack-file for a file elsewhere`,
+    );
   }
   const file = values.stack === undefined ? values["stack-file"]! : path.join(PROJECT_DIR, stackFileName(values.stack));
   return { file, stack: values.stack ?? stackNameOf(file) };

@@ -26,6 +26,10 @@ describe("the diff CLI's arguments", () => {
   it.each([
     [["--stack", "dev"], "error: --base <git-ref> is required"],
     [["--base", "main"], "error: give exactly one of --stack or --stack-file"],
+    [
+      ["--stack", "../Pulumi.dev", "--base", "main"],
+      'error: --stack "../Pulumi.dev" is not a stack name (letters, digits, "_", "." and "-"); use --stack-file for a file elsewhere',
+    ],
     [["--stack", "dev", "--base", "main", "--markdown", "--json"], "error: give at most one of --markdown and --json"],
   ])("refuses %j with exit 2 and one line", async (args, message) => {
     const { code, stderr } = await run(...args);

@@ -35,6 +35,7 @@ describe("the verify CLI", () => {
   it.each([
     [[], "give exactly one of --stack or --stack-file"],
     [["--stack", "dev", "--stack-file", "x.yaml"], "give exactly one of --stack or --stack-file"],
+    [["--stack", ".."], '--stack ".." is not a stack name'],
     [["--stack", "dev", "--timeout", "0"], "--timeout must be a number of seconds above 0"],
     [["--stack", "dev", "--request-timeout", "1s"], "--request-timeout must be a number of seconds above 0"],
     [["--stack", "dev", "--bogus"], "Unknown option '--bogus'"],
