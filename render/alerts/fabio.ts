@@ -2,7 +2,7 @@
 import { FABIO_ROLES, type FabioRole, type StackConfig } from "../../config";
 import { fabioMetricsService } from "../fabio-properties";
 import { SCRAPE_JOBS } from "../prometheus-config";
-import type { AlertDefinition } from "./definition";
+import type { AlertDefinition, Severity } from "./definition";
 import { targetLeavesDiscovery } from "./scenarios";
 import { targetDown } from "./targets";
 
@@ -24,17 +24,21 @@ export function fabioDown(cfg: StackConfig): AlertDefinition {
  * A system job on every NameServer host. When one of the two Fabio jobs is stopped everywhere its targets
  * leave discovery (FabioDown never sees them) while the other Fabio stays up, so each is watched alone.
  */
-/** Per Fabio role: the alert's name and what its absence breaks. */
-const MISSING: Record<FabioRole, { alert: string; impact: string }> = {
-  nameServerIndex: { alert: "NameServerIndexFabioMissing", impact: "RocketMQ NameServer lookups fail" },
-  prometheus: { alert: "PrometheusFabioMissing", impact: "Prometheus is unreachable through its Fabio" },
+/** Per Fabio role: the alerts' name stem, what its absence breaks, and how urgent one host's loss is. */
+const MISSING: Record<FabioRole, { alert: string; impact: string; oneHost: Severity }> = {
+  nameServerIndex: { alert: "NameServerIndexFabio", impact: "RocketMQ NameServer lookups fail", oneHost: "critical" },
+  prometheus: { alert: "PrometheusFabio", impact: "Prometheus is unreachable through its Fabio", oneHost: "warning" },
 };
+
+/** Window within which a NameServer host that ran a Fabio is still expected to run one. */
+const HOST_MEMORY = "1h";
 
 export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
   const job = SCRAPE_JOBS.fabio;
   const cluster = cfg.clusterName;
-  return FABIO_ROLES.map((role) => {
-    const { alert, impact } = MISSING[role];
+  return FABIO_ROLES.flatMap((role) => {
+    const { alert: stem, impact, oneHost } = MISSING[role];
+    const alert = `${stem}Missing`;
     const service = fabioMetricsService(cfg.fabio[role]);
     // The other Fabios' targets must not hide this one's absence.
     const bystanders = FABIO_ROLES.filter((other) => other !== role).map((other, i) => ({
@@ -43,7 +47,9 @@ export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
       cluster,
       service: fabioMetricsService(cfg.fabio[other]),
     }));
-    return {
+    const instance = (i: number) => ({ job, instance: `10.0.1.${i}:1234`, cluster, service });
+    const upCount = `count(up{job="${job}",service="${service}"} == 1)`;
+    const everywhere: AlertDefinition = {
       alert,
       expr: `absent(up{job="${job}",service="${service}"} == 1)`,
       for: "2m",
@@ -52,12 +58,23 @@ export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
         summary: `No ${cfg.fabio[role].jobName} Fabio is up`,
         description: `No ${service} target has been discovered and up for 2 minutes: ${impact} on every host.`,
       }),
-      scenarios: [
-        targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster, service }), 1, {
-          firingValue: 1,
-          bystanders,
-        }),
-      ],
+      scenarios: [targetLeavesDiscovery(instance, 1, { firingValue: 1, bystanders })],
     };
+    // A stopped or failed allocation deregisters its service, so its target leaves discovery instead of going
+    // down: FabioDown never sees it, and the absent() above only fires once every host has lost its Fabio.
+    // Fewer up than at any time in the last hour means a host lost its Fabio; a host taken out of service on
+    // purpose stops counting after that hour.
+    const onOneHost: AlertDefinition = {
+      alert: `${stem}HostMissing`,
+      expr: `${upCount} < max_over_time(${upCount}[${HOST_MEMORY}:1m])`,
+      for: "2m",
+      labels: { severity: oneHost },
+      annotations: ({ value }) => ({
+        summary: `A NameServer host lost its ${cfg.fabio[role].jobName} Fabio`,
+        description: `Only ${value()} ${service} targets are up, fewer than in the last ${HOST_MEMORY}: ${impact} through the host that lost it.`,
+      }),
+      scenarios: [targetLeavesDiscovery(instance, 3, { firingValue: 2, bystanders })],
+    };
+    return [everywhere, onOneHost];
   });
 }

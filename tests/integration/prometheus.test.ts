@@ -59,6 +59,8 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ["NomadServersMissing", "or vector(0)) < ", "or vector(0)) <= "],
     // Watching both Fabios together lets the other Fabio's targets hide the missing one.
     ["NameServerIndexFabioMissing", ',service="fabio-nameserver-index-metrics"} == 1)', "} == 1)"],
+    // Compared with the current count instead of the last hour's, one host's loss goes unnoticed.
+    ["NameServerIndexFabioHostMissing", "[1h:1m])", "[1m:1m])"],
     // Read as Consul 1.8 reports it only (the rule before issue 13), it misses a leaderless Consul 1.13+.
     ["ConsulNoLeader", 'max by (job) (consul_server_isLeader{job="consul-servers"}) == 0 or ', ""],
     ["NomadNoLeader", "absent(nomad_nomad_autopilot_healthy", "absent(nomad_autopilot_healthy"],

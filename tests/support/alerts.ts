@@ -8,7 +8,9 @@ export const EXPECTED_ALERTS = [
   "ConsulNoLeader",
   "FabioDown",
   "NameServerIndexFabioMissing",
+  "NameServerIndexFabioHostMissing",
   "PrometheusFabioMissing",
+  "PrometheusFabioHostMissing",
   "TargetDown",
   "PrometheusConfigReloadFailed",
 ] as const;

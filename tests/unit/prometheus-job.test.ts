@@ -182,13 +182,17 @@ describe("alert rules", () => {
   const rules = alertRules(loadStack("prod")).groups[0]!.rules;
   const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
 
-  it("covers Nomad and Consul servers down or missing, Consul leaderless, Fabio down or missing, any target down", () => {
+  it("covers Nomad and Consul servers down or missing, Consul leaderless, Fabio down or missing on every host or one, any target down", () => {
     expect(Object.keys(byName)).toEqual([...EXPECTED_ALERTS]);
     expect(byName.NomadServerDown!.expr).toBe('up{job="nomad-servers"} == 0');
     expect(byName.FabioDown!.expr).toBe('up{job="fabio"} == 0');
     // Servers that leave discovery take their `up` series with them: count against bootstrap_expect.
     expect(byName.NomadServersMissing!.expr).toBe('(count(up{job="nomad-servers"} == 1) or vector(0)) < 3');
     expect(byName.ConsulServersMissing!.expr).toBe('(count(up{job="consul-servers"} == 1) or vector(0)) < 3');
+    // A host whose Fabio allocation stops takes its target out of discovery while the other hosts stay up.
+    expect(byName.NameServerIndexFabioHostMissing!.expr).toBe(
+      'count(up{job="fabio",service="fabio-nameserver-index-metrics"} == 1) < max_over_time(count(up{job="fabio",service="fabio-nameserver-index-metrics"} == 1)[1h:1m])',
+    );
   });
 
   it("waits the configured time before calling a target down", () => {
