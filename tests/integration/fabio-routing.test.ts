@@ -8,7 +8,14 @@ import { ConfigError, loadStackFile, type FabioRole, type StackConfig } from "..
 import { fabioTagPrefix, nameServerIndexTag } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { checkStatus, passTtlCheck, registerService } from "../support/consul";
-import { fabioJob, proxyGet, renderedPrometheusService, startFabio, type Fabio } from "../support/fabio";
+import {
+  fabioJob,
+  firstRoutedResponse,
+  proxyGet,
+  renderedPrometheusService,
+  startFabio,
+  type Fabio,
+} from "../support/fabio";
 import { fabioPropertiesOf, fabioTaskEnvOf } from "../support/fabio-task";
 import { startStackConsul, type StackConsul } from "../support/stack-consul";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
@@ -40,18 +47,6 @@ async function registerRenderedPrometheus(
     consul.managementToken,
   );
   return service;
-}
-
-/** Polls until `urlPath` through `fabio` answers 200 (Fabio picks up Consul changes asynchronously). */
-function firstRoutedResponse(fabio: Fabio, urlPath: string): Promise<{ status: number; text: string }> {
-  return waitFor(
-    `a route for ${urlPath} on ${fabio.proxyUrl}`,
-    async () => {
-      const response = await proxyGet(fabio, urlPath);
-      return response.status === 200 ? response : undefined;
-    },
-    { ...ROUTE_TIMEOUT, process: fabio.process },
-  );
 }
 
 async function routedServices(fabio: Fabio): Promise<string[]> {

@@ -2,7 +2,14 @@
 // config and registered in Consul as its rendered jobspec registers it. What Nomad adds (placement, the
 // dynamic port) is proven in the Nomad tier; everything after the allocation starts is proven here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fabioJob, proxyGet, renderedPrometheusService, startFabio, type Fabio } from "../support/fabio";
+import {
+  fabioJob,
+  firstRoutedResponse,
+  proxyGet,
+  renderedPrometheusService,
+  startFabio,
+  type Fabio,
+} from "../support/fabio";
 import { fabioPropertiesOf } from "../support/fabio-task";
 import { freePort, requireTools, stopAll, waitFor } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
@@ -39,15 +46,8 @@ describe.runIf(available)("Prometheus behind the Prometheus Fabio, all three sta
 
   afterAll(stopAll);
 
-  const throughFabio = (urlPath: string) =>
-    waitFor(
-      `${urlPath} through the Prometheus Fabio`,
-      async () => {
-        const response = await proxyGet(front, urlPath);
-        return response.status === 200 ? response : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 200, process: front.process },
-    );
+  // Prometheus is routed once its /-/ready check passes, which takes Consul a check interval or two.
+  const throughFabio = (urlPath: string) => firstRoutedResponse(front, urlPath, 30_000);
 
   it("answers /-/ready through the Fabio once the service's check passes", async () => {
     const ready = await throughFabio("/-/ready");

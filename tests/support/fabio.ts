@@ -166,6 +166,25 @@ export function proxyGet(fabio: Fabio, urlPath: string, host?: string): Promise<
   });
 }
 
+/**
+ * Polls until `urlPath` through `fabio` answers 200 (Fabio picks up Consul changes asynchronously, and a
+ * service is routed only once its checks pass).
+ */
+export function firstRoutedResponse(
+  fabio: Fabio,
+  urlPath: string,
+  timeoutMs = 15_000,
+): Promise<{ status: number; text: string }> {
+  return waitFor(
+    `a route for ${urlPath} on ${fabio.proxyUrl}`,
+    async () => {
+      const response = await proxyGet(fabio, urlPath);
+      return response.status === 200 ? response : undefined;
+    },
+    { timeoutMs, intervalMs: 100, process: fabio.process },
+  );
+}
+
 /** A stack's rendered Fabio job for one role. */
 export function fabioJob(cfg: StackConfig, stack: string, role: FabioRole): RenderedJob {
   const name = cfg.fabio[role].jobName;
