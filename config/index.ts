@@ -6,6 +6,7 @@ export * from "./primitives";
 export * from "./schema";
 export * from "./prometheus-schema";
 export * from "./images-schema";
+export * from "./agent-versions";
 export * from "./load";
 export * from "./acl-policy-name";
 export * from "./stack-file";
