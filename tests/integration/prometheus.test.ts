@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
+import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts, renderJobs } from "../../render";
+import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
@@ -136,13 +137,10 @@ describe.runIf(available)("a real Prometheus configured by the rendered file", (
     });
     // Registered before Prometheus starts, as Nomad would: discovery then finds it on the first sync.
     const prometheusPort = await freePort();
-    // Its cluster's tag, as the jobspec gives every service: each scrape job keeps only its cluster's instances.
-    await registerService(consul, {
-      id: "prometheus",
-      name: cfg.prometheus.jobName,
-      port: prometheusPort,
-      tags: [`cluster-${cfg.clusterName}`],
-    });
+    // Its name, port label and tags from the rendered jobspec: each scrape job keeps only its cluster's instances.
+    const prometheusJob = renderJobs(cfg, "prod").find((job) => job.kind === "prometheus")!;
+    const [label] = (await jobspecServicesOf(prometheusJob)).map((service) => service.portLabel);
+    await registerJobServices(consul, prometheusJob, { [label!]: prometheusPort });
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), prometheusPort);
   });
 
