@@ -2,7 +2,7 @@
 import type { StackConfig } from "../../config";
 import { consulClientHcl, consulServerHcl } from "./consul";
 import { consulServiceFileName, consulServiceJson } from "./consul-service";
-import { nomadClientHcl, nomadServerHcl } from "./nomad";
+import { NOMAD_DEV_AGENT_FILE, nomadClientHcl, nomadDevAgentHcl, nomadServerHcl } from "./nomad";
 import { nomadClientDir, nomadClientPackerVarsHcl, PACKER_VARS_FILE, packerVarsHcl } from "./packer-vars";
 
 export interface ImageFile {
@@ -25,6 +25,8 @@ export function renderImageFiles(cfg: StackConfig, stack: string, source?: strin
     { name: consulServiceFileName(cfg), content: consulServiceJson(cfg) },
     { name: "consul-client.hcl", content: consulClientHcl(cfg, stack, source) },
     { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack, source) },
+    // No image carries it: the quick start's `nomad agent -dev` reads it beside the Consul files it uses.
+    { name: NOMAD_DEV_AGENT_FILE, content: nomadDevAgentHcl(cfg, stack, source) },
     { name: PACKER_VARS_FILE, content: packerVarsHcl(cfg, stack, source) },
     // The Nomad client's datacenter is baked into its image: one client image per datacenter.
     ...cfg.nomad.datacenters.flatMap((dc) => [

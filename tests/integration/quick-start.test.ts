@@ -1,19 +1,10 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { waitForConsulLeader } from "../support/consul";
 import { freePorts, http, requireTools, start, stopAll, tempDir } from "../support/processes";
+import { quickStartLines } from "../support/quick-start";
 import { PROJECT_DIR } from "../support/stack";
 
 const available = requireTools("consul");
-
-/** The shell lines of the README's quick start. */
-function quickStartLines(): string[] {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Quick start"));
-  const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-  return block.split("\n").map((line) => line.replace(/\s+#.*$/, "").trim());
-}
 
 describe.runIf(available)("the README's quick-start Consul, on the real binary", () => {
   afterAll(stopAll);

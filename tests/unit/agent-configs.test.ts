@@ -261,11 +261,28 @@ describe("image files from one config value each", () => {
     expect((await parseHcl(nomadServerHcl(pinned, "test"))).datacenter).toBe("ctrl");
   });
 
+  it("render a `nomad agent -dev` file that registers under the stack's names, serves metrics and is a NameServer host", async () => {
+    const cfg = loadStack("dev");
+    const file = renderImageFiles(cfg, "dev").find((f) => f.name === "nomad-dev-agent.hcl")!;
+    const agent = await parseHcl(file.content);
+    expect(only(agent.consul)).toEqual({
+      address: "127.0.0.1:8500",
+      server_service_name: "dev-nomad",
+      client_service_name: "dev-nomad-client",
+      tags: ["cluster-dev"],
+    });
+    expect(only(agent.telemetry)).toMatchObject({ prometheus_metrics: true, publish_node_metrics: true });
+    expect(only(agent.client)).toEqual({ node_class: "nameServer" });
+    // -dev supplies the machine's part: no data_dir, addresses or server block of the images'.
+    expect(Object.keys(agent).sort()).toEqual(["client", "consul", "datacenter", "region", "telemetry"]);
+  });
+
   it("render one server config and a client config and variables file for each job datacenter", async () => {
     const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
     const files = renderImageFiles(parseRaw(raw), "test");
     expect(files.map((f) => f.name).filter((name) => name.startsWith("nomad"))).toEqual([
       "nomad-server.hcl",
+      "nomad-dev-agent.hcl",
       "nomad-client/dc7/nomad-client.hcl",
       "nomad-client/dc7/images.pkrvars.hcl",
       "nomad-client/dc8/nomad-client.hcl",
