@@ -9,7 +9,6 @@ import { loadStackFile, type StackConfig } from "../../config";
 import { agentHclString, renderArtifacts, writeHcl } from "../../render";
 import { verifyCli } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
-import { waitForConsulLeader } from "../support/consul";
 import type { NomadNode } from "../support/nomad-api";
 import {
   freePorts,
@@ -22,7 +21,7 @@ import {
   waitFor,
   type Started,
 } from "../support/processes";
-import { quickStartArgs, stackFileOnFreePorts } from "../support/quick-start";
+import { quickStartArgs, stackFileOnFreePorts, startQuickStartConsul } from "../support/quick-start";
 import { PROJECT_DIR } from "../support/stack";
 
 const available = requireTools("consul", "nomad");
@@ -56,25 +55,11 @@ describe.runIf(available)("the README's quick start on a real Consul and Nomad",
     }
     const rendered = (arg: string) => arg.replace("packer/generated/dev/", `${path.join(out, "packer")}/`);
 
-    // Later flags win: only the data directory and the ports the generated files leave at their defaults move.
     const consulHttp = cfg.images.consulServer.httpPort;
     consulAddr = `127.0.0.1:${consulHttp}`;
-    const [dns, serfLan, serfWan, server, grpc, nomadHttp, rpc, serf] = await freePorts(8);
-    const consul = start(
-      "consul",
-      [
-        "agent",
-        ...quickStartArgs("consul agent").map(rendered),
-        `-data-dir=${tempDir("quick-start-consul")}`,
-        `-dns-port=${dns}`,
-        `-serf-lan-port=${serfLan}`,
-        `-serf-wan-port=${serfWan}`,
-        `-server-port=${server}`,
-        `-grpc-port=${grpc}`,
-      ],
-      { cwd: PROJECT_DIR },
-    );
-    await waitForConsulLeader(`http://${consulAddr}`, consul);
+    await startQuickStartConsul(consulHttp, rendered);
+
+    const [nomadHttp, rpc, serf] = await freePorts(3);
 
     const ports = path.join(tempDir("quick-start-nomad"), "ports.hcl");
     fs.writeFileSync(

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { FABIO_ROLES } from "../../config";
-import { freePorts, tempDir } from "./processes";
+import { waitForConsulLeader } from "./consul";
+import { freePorts, start, tempDir, type Started } from "./processes";
 import { PROJECT_DIR, stackFile } from "./stack";
 
 /** The shell lines of the README's quick start, comments removed. */
@@ -43,4 +44,33 @@ export async function stackFileOnFreePorts(stack: string, name = stack): Promise
   const file = path.join(tempDir(`${name}-stack`), `Pulumi.${name}.yaml`);
   fs.writeFileSync(file, doc.toString());
   return file;
+}
+
+/**
+ * Runs the quick start's `consul agent` line as written (its files through `fileOf`), and waits for its leader.
+ * Later flags win: only the data directory (a fresh one) and the ports (free ones, so a local Consul on 8500 is
+ * left alone) change; the HTTP port is `httpPort`.
+ */
+export async function startQuickStartConsul(
+  httpPort: number,
+  fileOf: (arg: string) => string = (arg) => arg,
+): Promise<Started> {
+  const [dns, serfLan, serfWan, server, grpc] = await freePorts(5);
+  const proc = start(
+    "consul",
+    [
+      "agent",
+      ...quickStartArgs("consul agent").map(fileOf),
+      `-data-dir=${tempDir("quick-start-consul")}`,
+      `-http-port=${httpPort}`,
+      `-dns-port=${dns}`,
+      `-serf-lan-port=${serfLan}`,
+      `-serf-wan-port=${serfWan}`,
+      `-server-port=${server}`,
+      `-grpc-port=${grpc}`,
+    ],
+    { cwd: PROJECT_DIR },
+  );
+  await waitForConsulLeader(`http://127.0.0.1:${httpPort}`, proc);
+  return proc;
 }
