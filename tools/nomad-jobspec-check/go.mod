@@ -1,3 +1,6 @@
+// Nomad's jobspec schema for the CI tiers, without a Nomad: scripts/install-test-tools.sh builds this module.
+// github.com/hashicorp/nomad/api has no release tags, so it is pinned by pseudo-version; the root module
+// github.com/hashicorp/nomad (not open source from 1.7 on) is never required (a unit test keeps it out).
 module rocketmq-system-jobs/tools/nomad-jobspec-check
 
 go 1.26
