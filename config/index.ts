@@ -7,7 +7,6 @@ export * from "./schema";
 export * from "./prometheus-schema";
 export * from "./images-schema";
 export * from "./load";
-export * from "./acl-policy-name";
+export * from "./naming";
 export * from "./stack-file";
 export * from "./agent-ports";
-export * from "./discovered-services";

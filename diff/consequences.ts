@@ -1,5 +1,5 @@
 // What a jobspec change means for running allocations, where the diff alone tells.
-import { FABIO_ROLES, type StackConfig } from "../config";
+import type { StackModel } from "../model";
 import type { ParsedPair, TreeComparison } from "./artifacts";
 import { byCodePoint, type Change, type Node, type Section } from "./structure";
 
@@ -11,10 +11,10 @@ export interface StackFacts {
   nameServerHostJobs?: readonly string[];
 }
 
-export function stackFactsOf(cfg: StackConfig): StackFacts {
+export function stackFactsOf(model: StackModel): StackFacts {
   return {
-    nameServerIndexJob: cfg.fabio.nameServerIndex.jobName,
-    nameServerHostJobs: FABIO_ROLES.map((role) => cfg.fabio[role].jobName),
+    nameServerIndexJob: model.fabios.nameServerIndex.name,
+    nameServerHostJobs: model.jobs.filter((job) => job.kind === "fabio").map((job) => job.name),
   };
 }
 
