@@ -7,7 +7,6 @@ import {
   discoveryNames,
   FABIO_ROLES,
   fabioMetricsService,
-  isDnsLabel,
   nomadClientService,
   nomadServerService,
   stackFileName,
@@ -114,12 +113,11 @@ export function jobArtifactPath(jobName: string): string {
   return `jobs/${jobName}.nomad.hcl`;
 }
 
-/** Nomad gives a job's tasks read access to the variables under its own path, and only those. */
+/**
+ * Nomad gives a job's tasks read access to the variables under its own path, and only those. The config keeps
+ * job names DNS labels; render/nomad-variables.ts refuses any other before the path lands in a template action.
+ */
 export function nomadVariablePath(jobName: string): string {
-  // The path lands inside consul-template actions, where escaping would not help.
-  if (!isDnsLabel(jobName)) {
-    throw new RangeError(`refusing to build a Nomad Variable path for job ${JSON.stringify(jobName)}`);
-  }
   return `nomad/jobs/${jobName}`;
 }
 

@@ -4,14 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import {
-  fabioProperties,
-  fabioTagPrefix,
-  nomadClientHcl,
-  renderArtifacts,
-  renderJobs,
-  type RenderedJob,
-} from "../../render";
+import { fabioProperties, nomadClientHcl, renderArtifacts, renderJobs, type RenderedJob } from "../../render";
 import { nanoseconds } from "../support/go-duration";
 import { blocks, jobspecServices, labelled, only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { declaredHostVolumes, PLAN_ERROR_EXIT, startNomad, type NomadAgent } from "../support/nomad";
@@ -28,7 +21,7 @@ import {
   type NomadTaskGroup,
 } from "../support/nomad-api";
 import { requireTools, stopAll, tempDir } from "../support/processes";
-import { loadStack, STACKS } from "../support/stack";
+import { loadStack, STACKS, modelOf } from "../support/stack";
 
 const haveTools = requireTools("nomad");
 
@@ -153,8 +146,8 @@ function storedShape(stored: NomadJob): Record<string, unknown> {
 
 describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad dev agent", (stack) => {
   const cfg = loadStack(stack);
-  const jobs = renderJobs(cfg, stack);
-  const jobFiles = renderArtifacts(cfg, stack).filter((artifact) => artifact.path.startsWith("jobs/"));
+  const jobs = renderJobs(modelOf(cfg, stack));
+  const jobFiles = renderArtifacts(modelOf(cfg, stack)).filter((artifact) => artifact.path.startsWith("jobs/"));
   const registered = new Map<string, Promise<NomadJob>>();
   let outDir: string;
   let nomad: NomadAgent;
@@ -201,7 +194,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     expect(node.Status).toBe("ready");
     expect(cfg.nameServerHosts).toEqual({ by: "nodeClass", nodeClass: "nameServer" });
     expect(node.NodeClass).toBe("nameServer");
-    const declared = await declaredHostVolumes(nomadClientHcl(cfg, stack, cfg.nomad.datacenters[0]!));
+    const declared = await declaredHostVolumes(nomadClientHcl(modelOf(cfg, stack), cfg.nomad.datacenters[0]!));
     expect(Object.keys(node.HostVolumes ?? {}).sort()).toEqual(declared.map((v) => v.name).sort());
   });
 
@@ -282,7 +275,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       expect(task.Templates?.[0]).toMatchObject({
         DestPath: "local/fabio.properties",
         ChangeMode: "restart",
-        EmbeddedTmpl: fabioProperties(cfg, role),
+        EmbeddedTmpl: fabioProperties(modelOf(cfg), role),
       });
       // With Consul ACLs the token arrives as CONSUL_HTTP_TOKEN from a secrets/ env file, not in the properties.
       expect(task.Templates?.slice(1)).toMatchObject(
@@ -293,7 +286,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
 
   it("Nomad stores Prometheus as a service job on a dynamic port, tagged for the Prometheus Fabio, reloaded by SIGHUP", async () => {
     const job = jobs.find((candidate) => candidate.kind === "prometheus");
-    expect(job, 'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts)').toBeDefined();
+    expect(job, 'renderJobs(modelOf()) returns no job of kind "prometheus" (render/prometheus-job.ts)').toBeDefined();
     const stored = await storedJob(job!);
 
     expect(stored.Type).toBe("service");
@@ -303,7 +296,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     expect(network.ReservedPorts ?? []).toEqual([]);
     const service = only<NomadService>(storedServices(group), "Prometheus service");
     expect((network.DynamicPorts ?? []).map((port) => port.Label)).toContain(service.PortLabel);
-    expect(service.Tags).toContain(`${fabioTagPrefix(cfg, "prometheus")}/`);
+    expect(service.Tags).toContain(`${modelOf(cfg).fabios["prometheus"].tagPrefix}/`);
     // Host networking, listening on the dynamic port Nomad substitutes at task start.
     const task = only<NomadTask>(group.Tasks, "task");
     expect(task.Config).toMatchObject({ network_mode: "host" });

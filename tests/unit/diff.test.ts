@@ -10,7 +10,7 @@ import {
   type RenderTree,
 } from "../../diff";
 import { lineDiff } from "../../diff/line-diff";
-import { minimalRaw, parseRaw } from "../support/stack";
+import { minimalRaw, parseRaw, modelOf } from "../support/stack";
 import { renderArtifacts } from "../../render";
 
 const BASE = { ref: "origin/main", commit: "0123456789abcdef0123456789abcdef01234567" };
@@ -18,13 +18,13 @@ const BASE = { ref: "origin/main", commit: "0123456789abcdef0123456789abcdef0123
 /** The minimal stack with `overrides` merged in, rendered as the render CLI would write it. */
 function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig } {
   const raw = { ...minimalRaw(), ...overrides };
-  const tree = new Map(renderArtifacts(parseRaw(raw), "test").map((a) => [a.path, a.content]));
+  const tree = new Map(renderArtifacts(modelOf(parseRaw(raw), "test")).map((a) => [a.path, a.content]));
   return { tree, raw };
 }
 
 async function reportOf(before: RenderTree, after: RenderTree, raw: RawConfig = minimalRaw()): Promise<DiffReport> {
   const comparison = await compareRenders(before, after);
-  const consequences = consequencesOf(comparison, stackFactsOf(parseRaw(raw)));
+  const consequences = consequencesOf(comparison, stackFactsOf(modelOf(parseRaw(raw))));
   return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences };
 }
 

@@ -11,19 +11,21 @@ import {
   type AlertDefinition,
   renderArtifacts,
 } from "../../render";
-import { loadStack, minimalRaw, parseRaw } from "../support/stack";
+import { loadStack, minimalRaw, parseRaw, modelOf } from "../support/stack";
 
 describe("the alert rule tests", () => {
   const cfg = loadStack("prod");
 
   it("test every alert the rule file defines", () => {
-    const tested = new Set(alertRuleTests(cfg).tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
-    const defined = alertRules(cfg).groups.flatMap((g) => g.rules.map((r) => r.alert));
+    const tested = new Set(
+      alertRuleTests(modelOf(cfg)).tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)),
+    );
+    const defined = alertRules(modelOf(cfg)).groups.flatMap((g) => g.rules.map((r) => r.alert));
     expect([...tested].sort()).toEqual([...defined].sort());
   });
 
   it("check each alert both silent and firing", () => {
-    for (const testCase of alertRuleTests(cfg).tests) {
+    for (const testCase of alertRuleTests(modelOf(cfg)).tests) {
       const outcomes = testCase.alert_rule_test.map((a) => a.exp_alerts.length > 0);
       expect(outcomes).toContain(true);
       expect(outcomes).toContain(false);
@@ -32,17 +34,19 @@ describe("the alert rule tests", () => {
 
   it("follow the stack's TargetDown delay", () => {
     const slow = parseRaw({ ...minimalRaw(), "rocketmq-system-jobs:prometheus": { targetDownFor: "15m" } });
-    const targetDown = alertRuleTests(slow).tests.find((t) => t.alert_rule_test[0]!.alertname === "TargetDown")!;
+    const targetDown = alertRuleTests(modelOf(slow)).tests.find(
+      (t) => t.alert_rule_test[0]!.alertname === "TargetDown",
+    )!;
     const firstFiring = targetDown.alert_rule_test.find((a) => a.exp_alerts.length > 0)!;
     expect(durationSeconds(firstFiring.eval_time)).toBeGreaterThan(15 * 60);
   });
 
   it("load the rule file that sits beside them in the render output", () => {
-    expect(alertRuleTests(cfg).rule_files).toEqual([RULE_FILE]);
-    const paths = renderArtifacts(cfg, "prod").map((a) => a.path);
+    expect(alertRuleTests(modelOf(cfg)).rule_files).toEqual([RULE_FILE]);
+    const paths = renderArtifacts(modelOf(cfg, "prod")).map((a) => a.path);
     expect(paths).toContain("prometheus/rocketmq-system.rules.yml");
     expect(paths).toContain("prometheus/rocketmq-system.rules.test.yml");
-    expect(parseYaml(alertRuleTestsYaml(cfg))).toEqual(alertRuleTests(cfg));
+    expect(parseYaml(alertRuleTestsYaml(modelOf(cfg)))).toEqual(alertRuleTests(modelOf(cfg)));
   });
 });
 
@@ -61,7 +65,7 @@ describe("Prometheus durations", () => {
 describe("rule tests derived from the alert definitions", () => {
   const prod = loadStack("prod");
   const firingAt = (alert: string) =>
-    alertRuleTests(prod)
+    alertRuleTests(modelOf(prod))
       .tests.flatMap((t) => t.alert_rule_test)
       .find((a) => a.alertname === alert && a.exp_alerts.length > 0)!.exp_alerts;
 
@@ -92,7 +96,7 @@ describe("rule tests derived from the alert definitions", () => {
   it("speak of the one server when the cluster has one", () => {
     const dev = loadStack("dev");
     expect(dev.images.nomadServer.bootstrapExpect).toBe(1);
-    const rule = alertRules(dev).groups[0]!.rules.find((r) => r.alert === "NomadServersMissing")!;
+    const rule = alertRules(modelOf(dev)).groups[0]!.rules.find((r) => r.alert === "NomadServersMissing")!;
     expect(rule.annotations).toEqual({
       summary: "No Nomad server is up",
       description: "The Nomad server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.",
@@ -100,7 +104,9 @@ describe("rule tests derived from the alert definitions", () => {
   });
 
   it("cover the leaderless cluster as each supported Consul version reports it", () => {
-    const cases = alertRuleTests(prod).tests.filter((t) => t.alert_rule_test[0]!.alertname === "ConsulNoLeader");
+    const cases = alertRuleTests(modelOf(prod)).tests.filter(
+      (t) => t.alert_rule_test[0]!.alertname === "ConsulNoLeader",
+    );
     const metrics = cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))].sort());
     // 1.8: only the leader publishes autopilot health; 1.13+: every server publishes both gauges.
     expect(metrics).toEqual([["consul_autopilot_healthy"], ["consul_autopilot_healthy", "consul_server_isLeader"]]);

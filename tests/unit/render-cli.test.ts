@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OUTPUT_MARKER } from "../../scripts/output-dir";
 import { renderCli } from "../../scripts/render-cli";
-import { loadStack, PROJECT_DIR, stackFile } from "../support/stack";
+import { loadStack, PROJECT_DIR, stackFile, modelOf } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { renderArtifacts } from "../../render";
 
@@ -33,7 +33,7 @@ describe("the render CLI", () => {
     const out = tempDir();
     const result = await render("--stack", "prod", "--out", out);
     expect(result.code).toBe(0);
-    const expected = renderArtifacts(loadStack("prod"), "prod");
+    const expected = renderArtifacts(modelOf(loadStack("prod"), "prod"));
     expect(filesUnder(out)).toEqual([OUTPUT_MARKER, ...expected.map((a) => a.path)].sort());
     expect(result.stdout.trim().split("\n")).toEqual(expected.map((a) => path.join(out, a.path)));
     for (const artifact of expected) {
@@ -120,7 +120,7 @@ describe("the render CLI", () => {
     fs.writeFileSync(path.join(out, "extra", "keep.hcl"), "mine too");
 
     expect((await render("--stack", "dev", "--out", out)).code).toBe(0); // dev runs without Consul ACLs
-    const expected = renderArtifacts(loadStack("dev"), "dev").map((a) => a.path);
+    const expected = renderArtifacts(modelOf(loadStack("dev"), "dev")).map((a) => a.path);
     expect(filesUnder(out)).toEqual([...expected, OUTPUT_MARKER, "extra/keep.hcl", "notes.txt"].sort());
     expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, "extra", "jobs", "notes.txt", "packer", "prometheus"]);
     expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
