@@ -2,15 +2,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
-import {
-  compareRenders,
-  consequencesOf,
-  formatMarkdown,
-  formatText,
-  hasChanges,
-  stackFactsOf,
-  type DiffReport,
-} from "../diff";
+import { compareRenders, consequencesOf, formatMarkdown, formatText, hasChanges, type DiffReport } from "../diff";
 import { resolveStack } from "../model";
 import { renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
@@ -86,7 +78,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   const report: DiffReport = {
     stack,
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
-    consequences: consequencesOf(comparison, stackFactsOf(model)),
+    consequences: consequencesOf(comparison),
     artifacts: comparison.artifacts,
   };
 

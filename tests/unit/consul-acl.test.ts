@@ -152,7 +152,9 @@ describe("token delivery", () => {
 
   it("refuses a job name that would break out of the template action", () => {
     const name = 'x" }}{{ env "HOME';
-    expect(() => tokenTemplateExpression({ name, variablePath: nomadVariablePath(name) })).toThrow(/refusing to build a Nomad Variable path/);
+    expect(() => tokenTemplateExpression({ name, variablePath: nomadVariablePath(name) })).toThrow(
+      /refusing to build a Nomad Variable path/,
+    );
   });
 });
 
