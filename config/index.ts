@@ -5,6 +5,7 @@ export * from "./namespaces";
 export * from "./primitives";
 export * from "./schema";
 export * from "./prometheus-schema";
+export * from "./durations";
 export * from "./images-schema";
 export * from "./load";
 export * from "./naming";

@@ -33,6 +33,9 @@ const MISSING: Record<FabioRole, { alert: string; impact: string; oneHost: Sever
 /** Window within which a NameServer host that ran a Fabio is still expected to run one. */
 const HOST_MEMORY = "1h";
 
+/** How long a Fabio may be missing before its alerts fire. */
+const MISSING_FOR = "2m";
+
 export function fabioMissing(model: StackModel): AlertDefinition[] {
   const job = SCRAPE_JOBS.fabio;
   const cluster = model.config.clusterName;
@@ -53,13 +56,13 @@ export function fabioMissing(model: StackModel): AlertDefinition[] {
     const everywhere: AlertDefinition = {
       alert,
       expr: `absent(up{job="${job}",service="${service}"} == 1)`,
-      for: "2m",
+      for: MISSING_FOR,
       labels: { severity: "critical" },
       annotations: () => ({
         summary: `No ${fabio.name} Fabio is up`,
         description: `No ${service} target has been discovered and up for 2 minutes: ${impact} on every host.`,
       }),
-      scenarios: [targetLeavesDiscovery(instance, 1, { firingValue: 1, bystanders })],
+      scenarios: [targetLeavesDiscovery(instance, 1, { forDuration: MISSING_FOR, firingValue: 1, bystanders })],
     };
     // A stopped or failed allocation deregisters its service, so its target leaves discovery instead of going
     // down: FabioDown never sees it, and the absent() above only fires once every host has lost its Fabio.
@@ -68,13 +71,13 @@ export function fabioMissing(model: StackModel): AlertDefinition[] {
     const onOneHost: AlertDefinition = {
       alert: `${stem}HostMissing`,
       expr: `${upCount} < max_over_time(${upCount}[${HOST_MEMORY}:1m])`,
-      for: "2m",
+      for: MISSING_FOR,
       labels: { severity: oneHost },
       annotations: ({ value }) => ({
         summary: `A NameServer host lost its ${fabio.name} Fabio`,
         description: `Only ${value()} ${service} targets are up, fewer than in the last ${HOST_MEMORY}: ${impact} through the host that lost it.`,
       }),
-      scenarios: [targetLeavesDiscovery(instance, 3, { firingValue: 2, bystanders })],
+      scenarios: [targetLeavesDiscovery(instance, 3, { forDuration: MISSING_FOR, firingValue: 2, bystanders })],
     };
     return [everywhere, onOneHost];
   });

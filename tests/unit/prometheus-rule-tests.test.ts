@@ -6,11 +6,12 @@ import {
   alertRuleTestCase,
   alertRuleTests,
   alertRuleTestsYaml,
-  durationSeconds,
   RULE_FILE,
   type AlertDefinition,
   renderArtifacts,
 } from "../../render";
+import { parseGoDuration, parsePrometheusDuration, prometheusDurationMs } from "../../config";
+import { seriesStops, targetLeavesDiscovery } from "../../render/alerts/scenarios";
 import { loadStack, minimalRaw, parseRaw, modelOf } from "../support/stack";
 
 describe("the alert rule tests", () => {
@@ -38,7 +39,7 @@ describe("the alert rule tests", () => {
       (t) => t.alert_rule_test[0]!.alertname === "TargetDown",
     )!;
     const firstFiring = targetDown.alert_rule_test.find((a) => a.exp_alerts.length > 0)!;
-    expect(durationSeconds(firstFiring.eval_time)).toBeGreaterThan(15 * 60);
+    expect(prometheusDurationMs(firstFiring.eval_time)).toBeGreaterThan(15 * 60 * 1000);
   });
 
   it("load the rule file that sits beside them in the render output", () => {
@@ -58,7 +59,50 @@ describe("Prometheus durations", () => {
     ["1d", 86400],
     ["500ms", 0.5],
   ])("reads %s as %d seconds", (duration, seconds) => {
-    expect(durationSeconds(duration)).toBe(seconds);
+    expect(prometheusDurationMs(duration)).toBe(seconds * 1000);
+  });
+
+  it.each(["", "5", "1s1m", "1m1m", "1.5m", "5 m", "1h30", "1us"])("refuses %j as a Prometheus duration", (text) => {
+    expect(parsePrometheusDuration(text)).toBeUndefined();
+  });
+
+  it.each([
+    ["10s", 10_000],
+    ["1.5h", 5_400_000],
+    ["1m30s", 90_000],
+    ["300ms", 300],
+    ["2us", 0.002],
+  ])("reads the Go duration %s as %d ms", (text, ms) => {
+    expect(parseGoDuration(text)).toBe(ms);
+  });
+
+  it.each(["", "10", "1d", "1 s", "s"])("refuses %j as a Go duration", (text) => {
+    expect(parseGoDuration(text)).toBeUndefined();
+  });
+});
+
+describe("rule-test timelines", () => {
+  const firstFiring = (expect: { at: string; firing: unknown[] }[]) =>
+    prometheusDurationMs(expect.find((e) => e.firing.length > 0)!.at) / 60_000;
+
+  it("fire an absence alert only after the 5 minute lookback and the rule's own for:", () => {
+    // The last sample is at minute 2: absent from minute 7, firing once for: has passed.
+    for (const [forDuration, atLeast] of [
+      ["1m", 8],
+      ["10m", 17],
+    ] as const) {
+      const stops = seriesStops("m", { job: "j" }, { job: "j" }, forDuration);
+      expect(firstFiring(stops.expect)).toBeGreaterThan(atLeast);
+      const leaves = targetLeavesDiscovery(() => ({ job: "j" }), 1, { forDuration, firingValue: 1 });
+      expect(firstFiring(leaves.expect)).toBeGreaterThan(atLeast);
+    }
+  });
+
+  it("bring the series back only after the alert has fired", () => {
+    const stops = seriesStops("m", { job: "j" }, { job: "j" }, "10m");
+    const [values] = stops.series.map((s) => s.values.split(" "));
+    const backAt = values!.findIndex((v, i) => i > 2 && v === "1");
+    expect(backAt).toBeGreaterThan(firstFiring(stops.expect));
   });
 });
 
