@@ -63,13 +63,14 @@ describe("the render CLI", () => {
       jobs: { name: string; kind: string; type: string; jobspec: string; onNameServerHosts: boolean; fabio?: object }[];
     };
     expect([manifest.stack, manifest.source]).toEqual(["prod", "Pulumi.prod.yaml"]);
-    expect(manifest.jobs.map(({ fabio, ...job }) => job)).toEqual([
+    expect(manifest.jobs.map((job) => ({ ...job, fabio: job.fabio !== undefined }))).toEqual([
       {
         name: "fabio-nameserver-index",
         kind: "fabio",
         type: "system",
         jobspec: "jobs/fabio-nameserver-index.nomad.hcl",
         onNameServerHosts: true,
+        fabio: true,
       },
       {
         name: "fabio-prometheus",
@@ -77,6 +78,7 @@ describe("the render CLI", () => {
         type: "system",
         jobspec: "jobs/fabio-prometheus.nomad.hcl",
         onNameServerHosts: true,
+        fabio: true,
       },
       {
         name: "prometheus",
@@ -84,6 +86,7 @@ describe("the render CLI", () => {
         type: "service",
         jobspec: "jobs/prometheus.nomad.hcl",
         onNameServerHosts: false,
+        fabio: false,
       },
     ]);
     for (const job of manifest.jobs) expect(fs.existsSync(path.join(out, job.jobspec))).toBe(true);

@@ -14,8 +14,10 @@ describe("the stack model", () => {
   });
 
   it("resolves each Fabio's name, ports, effective tag prefix, KV prefix, metrics service, ACL and artifacts", () => {
-    const { config: _config, ...index } = prod.fabios.nameServerIndex;
-    expect(index).toEqual({
+    const index = prod.fabios.nameServerIndex;
+    expect(index.config).toBe(prod.config.fabio.nameServerIndex);
+    expect({ ...index, config: "the instance's config" }).toEqual({
+      config: "the instance's config",
       name: "fabio-nameserver-index",
       kind: "fabio",
       type: "system",
