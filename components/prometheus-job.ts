@@ -1,7 +1,7 @@
 // Prometheus as a Nomad service job, reached through the Prometheus Fabio.
 import * as pulumi from "@pulumi/pulumi";
 import type * as nomad from "@pulumi/nomad";
-import type { PrometheusJobModel, StackModel } from "../model";
+import type { StackModel } from "../model";
 import { renderPrometheusJob } from "../render";
 import { createNomadJob } from "./nomad-job";
 
@@ -16,15 +16,12 @@ export interface PrometheusJobArgs {
 }
 
 export class PrometheusJob extends pulumi.ComponentResource {
-  /** Prometheus' part of the stack model: job name, route tag, ACL policy, variable path. */
-  readonly prometheus: PrometheusJobModel;
   /** The Nomad service job. */
   readonly job: nomad.Job;
 
   constructor(name: string, args: PrometheusJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rocketmq:system:PrometheusJob", name, {}, opts);
-    this.prometheus = args.model.prometheus;
     this.job = createNomadJob(name, this, { job: renderPrometheusJob(args.model), waitFor: args.waitFor });
-    this.registerOutputs({ jobName: this.job.name, routeTag: this.prometheus.routeTag });
+    this.registerOutputs({ jobName: this.job.name, routeTag: args.model.prometheus.routeTag });
   }
 }

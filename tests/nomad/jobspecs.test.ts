@@ -4,7 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
-import { fabioProperties, nomadClientHcl, renderArtifacts, renderJobs, type RenderedJob } from "../../render";
+import {
+  fabioProperties,
+  MANIFEST_PATH,
+  nomadClientHcl,
+  renderArtifacts,
+  renderJobs,
+  type RenderedJob,
+} from "../../render";
 import { nanoseconds } from "../support/go-duration";
 import { blocks, jobspecServices, labelled, only, parseJobspec, type HclBody, type ParsedJob } from "../support/hcl";
 import { declaredHostVolumes, PLAN_ERROR_EXIT, startNomad, type NomadAgent } from "../support/nomad";
@@ -147,7 +154,15 @@ function storedShape(stored: NomadJob): Record<string, unknown> {
 describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad dev agent", (stack) => {
   const cfg = loadStack(stack);
   const jobs = renderJobs(modelOf(cfg, stack));
-  const jobFiles = renderArtifacts(modelOf(cfg, stack)).filter((artifact) => artifact.path.startsWith("jobs/"));
+  const model = modelOf(cfg, stack);
+  // What jobs/ holds besides jobspecs: the manifest and each Fabio's fabio.properties (read by no Nomad).
+  const notJobspecs = new Set([
+    MANIFEST_PATH,
+    ...model.jobs.flatMap((job) => (job.kind === "fabio" ? [job.artifacts.fabioProperties] : [])),
+  ]);
+  const jobFiles = renderArtifacts(model).filter(
+    (artifact) => artifact.path.startsWith("jobs/") && !notJobspecs.has(artifact.path),
+  );
   const registered = new Map<string, Promise<NomadJob>>();
   let outDir: string;
   let nomad: NomadAgent;

@@ -87,7 +87,7 @@ describe("PrometheusJob on its own", () => {
     const prometheus = new components.PrometheusJob("prom", { model });
     const prometheusJob = renderPrometheusJob(model);
     expect(await promiseOf(prometheus.job.name)).toBe("prom-a");
-    expect(prometheus.prometheus.routeTag).toBe("c.p-/");
+    expect(model.prometheus.routeTag).toBe("c.p-/");
     const [job, ...more] = ofType(resources(), JOB_TYPE);
     expect(more).toEqual([]);
     expect(job!.urn).toContain("::rocketmq:system:PrometheusJob$nomad:index/job:Job::prom");
