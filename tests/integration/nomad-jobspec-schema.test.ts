@@ -8,7 +8,7 @@ import type { StackConfig } from "../../config";
 import { renderJobs, type RenderedJob } from "../../render";
 import { HOSTILE } from "../support/hostile";
 import { requireTools, runTool, tempDir } from "../support/processes";
-import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+import { loadModel, minimalRaw, modelOf, parseRaw, STACKS } from "../support/stack";
 
 const ready = requireTools("nomad-jobspec-check");
 
@@ -23,7 +23,7 @@ function writeJobspecs(jobs: RenderedJob[]): string[] {
 
 /** The Fabio jobspec of the dev stack with `lines` added inside the block opened by `opening`. */
 function fabioJobspecWith(opening: RegExp, lines: string[]): { file: string; line: number } {
-  const hcl = renderJobs(loadStack("dev"), "dev")
+  const hcl = renderJobs(loadModel("dev"))
     .find((job) => job.kind === "fabio")!
     .hcl.split("\n");
   const at = hcl.findIndex((line) => opening.test(line));
@@ -36,7 +36,7 @@ function fabioJobspecWith(opening: RegExp, lines: string[]): { file: string; lin
 
 /** The Fabio jobspec of the dev stack with one argument's value replaced. */
 function fabioJobspecReplacing(argument: RegExp, replacement: string): { file: string; line: number } {
-  const hcl = renderJobs(loadStack("dev"), "dev").find((job) => job.kind === "fabio")!.hcl;
+  const hcl = renderJobs(loadModel("dev")).find((job) => job.kind === "fabio")!.hcl;
   const match = argument.exec(hcl);
   expect(match, `no argument matching ${argument}`).not.toBeNull();
   const file = path.join(tempDir("jobspec-check"), "fabio-mutated.nomad.hcl");
@@ -51,7 +51,7 @@ function check(files: string[]): { code: number; errors: string[] } {
 
 describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jobspec-check)", () => {
   it.each(STACKS)("accepts every jobspec the %s stack renders", (stack) => {
-    const files = writeJobspecs(renderJobs(loadStack(stack), stack));
+    const files = writeJobspecs(renderJobs(loadModel(stack)));
     expect(files).toHaveLength(3);
     expect(runTool("nomad-jobspec-check", files)).toEqual({
       code: 0,
@@ -68,7 +68,7 @@ describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jo
   });
 
   it("accepts every jobspec rendered with hostile values in the fields they reach", () => {
-    const files = HOSTILE.flatMap((value) => writeJobspecs(renderJobs(hostile(value), "test")));
+    const files = HOSTILE.flatMap((value) => writeJobspecs(renderJobs(modelOf(hostile(value)))));
     expect(files).toHaveLength(HOSTILE.length * 3);
     const { code, errors } = check(files);
     expect(errors).toEqual([]);

@@ -6,7 +6,7 @@ import { fabioJob, firstRoutedResponse, proxyGet, startFabio, type Fabio } from 
 import { fabioPropertiesOf } from "../support/fabio-task";
 import { freePort, requireTools, stopAll, waitFor } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 import { startConsul, type ConsulAgent } from "../support/consul";
 import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
 import { renderJobs } from "../../render";
@@ -26,7 +26,7 @@ describe.runIf(available)("Prometheus behind the Prometheus Fabio, all three sta
     consul = await startConsul();
     const port = await freePort();
     // As Nomad registers the job's service: name, port label and tags from the rendered jobspec, checked on /-/ready.
-    const prometheusJob = renderJobs(cfg, stack).find((job) => job.kind === "prometheus")!;
+    const prometheusJob = renderJobs(modelOf(cfg, stack)).find((job) => job.kind === "prometheus")!;
     const [label] = (await jobspecServicesOf(prometheusJob)).map((service) => service.portLabel);
     await registerJobServices(
       consul,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts, renderJobs } from "../../render";
 import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
 import { EXPECTED_ALERTS } from "../support/alerts";
-import { loadStack, STACKS } from "../support/stack";
+import { loadStack, STACKS, modelOf } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import {
@@ -51,7 +51,9 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
   const renderedPrometheusDir = (target: Target, edit: (rules: string) => string = (r) => r): string => {
     const dir = tempDir("rules");
     const stack = typeof target === "string" ? target : "prod";
-    for (const artifact of renderArtifacts(configOf(target), stack).filter((a) => a.path.startsWith("prometheus/"))) {
+    for (const artifact of renderArtifacts(modelOf(configOf(target), stack)).filter((a) =>
+      a.path.startsWith("prometheus/"),
+    )) {
       const content = artifact.path.endsWith(RULE_FILE) ? edit(artifact.content) : artifact.content;
       fs.writeFileSync(path.join(dir, path.basename(artifact.path)), content);
     }
@@ -138,7 +140,7 @@ describe.runIf(available)("a real Prometheus configured by the rendered file", (
     // Registered before Prometheus starts, as Nomad would: discovery then finds it on the first sync.
     const prometheusPort = await freePort();
     // Its name, port label and tags from the rendered jobspec: each scrape job keeps only its cluster's instances.
-    const prometheusJob = renderJobs(cfg, "prod").find((job) => job.kind === "prometheus")!;
+    const prometheusJob = renderJobs(modelOf(cfg, "prod")).find((job) => job.kind === "prometheus")!;
     const [label] = (await jobspecServicesOf(prometheusJob)).map((service) => service.portLabel);
     await registerJobServices(consul, prometheusJob, { [label!]: prometheusPort });
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), prometheusPort);
@@ -183,7 +185,7 @@ describe.runIf(available)("a real Prometheus sent SIGHUP with a config it reject
     );
     expect(value).toBe("0");
     expect((await http(`${prometheus.url}/-/ready`)).status).toBe(200);
-    const rule = alertRules(loadStack("prod")).groups[0]!.rules.find(
+    const rule = alertRules(modelOf(loadStack("prod"))).groups[0]!.rules.find(
       (r) => r.alert === "PrometheusConfigReloadFailed",
     )!;
     expect(rule.expr).toMatch(/^prometheus_config_last_reload_successful\{.*\} == 0$/);

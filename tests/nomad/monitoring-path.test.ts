@@ -1,7 +1,7 @@
 // The whole monitoring path on one machine: agents started from the generated image files, discovered
 // through Consul, scraped by a Prometheus running the rendered config and rules.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fabioMetricsService, renderJobs, SCRAPE_JOBS } from "../../render";
+import { renderJobs, SCRAPE_JOBS } from "../../render";
 import { startImageAgents, type ImageAgents } from "../support/agents";
 import { registerJobServices, testPortsOf } from "../support/nomad-registration";
 import { startFabio } from "../support/fabio";
@@ -15,7 +15,7 @@ import {
   writePrometheusFiles,
   type PrometheusServer,
 } from "../support/prometheus";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
 
 const available = requireTools("consul", "nomad", "prometheus", "fabio");
@@ -42,8 +42,9 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
     // The NameServer-index Fabio from its rendered properties (addresses moved to loopback, see forTestMachine),
     // with the services its jobspec declares (names, port labels, tags) registered the way Nomad would.
     const consulAddr = `127.0.0.1:${agents.httpPort}`;
-    const indexJob = renderJobs(cfg, stack).find((job) => job.name === cfg.fabio.nameServerIndex.jobName);
-    expect(indexJob, `no rendered job named ${cfg.fabio.nameServerIndex.jobName}`).toBeDefined();
+    const model = modelOf(cfg, stack);
+    const indexJob = renderJobs(model).find((job) => job.name === model.fabios.nameServerIndex.name);
+    expect(indexJob, `no rendered job named ${model.fabios.nameServerIndex.name}`).toBeDefined();
     const fabio = await startFabio(await fabioPropertiesOf(indexJob!), { httpAddr: consulAddr });
     const registered = await registerJobServices(
       { url: agents.consul.url },
@@ -51,7 +52,7 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
       await testPortsOf(indexJob!, fabio.movedPorts),
     );
     // The scrape job discovers the metrics service; the test is void if the jobspec no longer declares it.
-    expect(registered.map((service) => service.name)).toContain(fabioMetricsService(cfg.fabio.nameServerIndex));
+    expect(registered.map((service) => service.name)).toContain(model.fabios.nameServerIndex.metricsService);
     // writePrometheusFiles documents its only substitutions: the node's Consul agent and the rules directory.
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr));
   });

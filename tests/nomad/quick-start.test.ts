@@ -22,7 +22,7 @@ import {
   type Started,
 } from "../support/processes";
 import { quickStartArgs, stackFileOnFreePorts, startQuickStartConsul } from "../support/quick-start";
-import { PROJECT_DIR } from "../support/stack";
+import { modelOf, PROJECT_DIR } from "../support/stack";
 
 const available = requireTools("consul", "nomad");
 
@@ -48,7 +48,7 @@ describe.runIf(available)("the README's quick start on a real Consul and Nomad",
     cfg = loadStackFile(file);
     // What `npm run render -- --stack dev` writes, for the moved ports; the README reads packer/generated/dev/.
     out = tempDir("quick-start-render");
-    for (const artifact of renderArtifacts(cfg, "dev")) {
+    for (const artifact of renderArtifacts(modelOf(cfg, "dev", path.basename(file)))) {
       fs.mkdirSync(path.dirname(path.join(out, artifact.path)), { recursive: true });
       fs.writeFileSync(path.join(out, artifact.path), artifact.content);
       if (artifact.path.startsWith("jobs/")) jobFiles.push(path.join(out, artifact.path));
