@@ -179,7 +179,8 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     // The tier's own Consul: Nomad checks every group with a Consul service against the Consul it fingerprints.
     consul = await startConsul();
     nomad = await startNomad(cfg, consul.httpAddr);
-  });
+    // Consul, then Nomad with its bounded wait for the Consul fingerprint (60s): more than the tier's default.
+  }, 120_000);
 
   afterAll(async () => {
     await nomad?.stop();

@@ -90,7 +90,7 @@ describe.runIf(available)("the README's quick start on a real Consul and Nomad",
       },
       { process: nomad, timeoutMs: 30_000 },
     );
-  });
+  }, 120_000);
 
   afterAll(async () => {
     // Stop what the jobs started (containers outlive a killed agent) before the agents go.
