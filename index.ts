@@ -1,6 +1,7 @@
 // The Pulumi program: read the stack config, create the system jobs, export what operators need.
 import * as pulumi from "@pulumi/pulumi";
 import {
+  AlertmanagerJob,
   createConsulAccessPerJob,
   FabioSystemJob,
   fabioSystemJobArgs,
@@ -8,11 +9,13 @@ import {
   prometheusJobArgs,
   tokenVariablesOf,
 } from "./components";
-import { loadConsulAclToken, loadProgramConfig } from "./config/from-pulumi";
-import { aclConsumers, nameServerIndexPatterns } from "./render";
+import { loadAlertSecrets, loadConsulAclToken, loadProgramConfig } from "./config/from-pulumi";
+import { aclConsumers, alertDeliveryLine, clusterTag, nameServerIndexPatterns, renderAlertmanagerJob } from "./render";
 
 const stackName = pulumi.getStack();
 const stackConfig = loadProgramConfig();
+// Read before any resource is registered: a receiver's unset secret fails the run with nothing created.
+const alertSecrets = loadAlertSecrets(stackConfig.prometheus.alerting);
 
 // With Consul ACLs on, each job's token must be in its Nomad Variable before the job starts.
 const consulAccess = createConsulAccessPerJob({
@@ -34,6 +37,13 @@ const prometheus = new PrometheusJob(
   "prometheus",
   prometheusJobArgs(stackConfig, stackName, tokenOf(stackConfig.prometheus.jobName)),
 );
+const alertmanagerJobspec = renderAlertmanagerJob(stackConfig, stackName);
+const alertmanager = alertmanagerJobspec
+  ? new AlertmanagerJob("alertmanager", {
+      job: alertmanagerJobspec,
+      secrets: alertSecrets,
+    })
+  : undefined;
 const lookup = nameServerIndexPatterns(indexFabio.tagPrefix, indexFabio.proxyPort);
 
 export const nameServerIndexUrlPattern = lookup.url;
@@ -45,3 +55,5 @@ export const prometheusFabioTagPrefix = prometheusFabio.tagPrefix;
 export const prometheusJob = prometheus.jobName;
 export const prometheusUrlPattern = `http://<nameserver-host>:${prometheusFabio.proxyPort}/`;
 export const consulAclPolicies = pulumi.all([...consulAccess.values()].map((access) => access.policyName));
+export const alertDelivery = alertDeliveryLine(stackConfig.prometheus.alerting, clusterTag(stackConfig));
+export const alertmanagerJob = alertmanager?.jobName;

@@ -1,5 +1,6 @@
 // The Consul services the Prometheus config discovers, by what it discovers them for: the one list
 // prometheus.yml's scrape jobs and alerting are built from, and the list service names are checked against.
+import type { AlertingConfig } from "./alerting-schema";
 import { FABIO_ROLES, type StackConfig } from "./schema";
 
 /**
@@ -46,6 +47,22 @@ export const DISCOVERY_PURPOSES: Record<DiscoveryPurpose, string> = {
   alertmanagers: "the Alertmanagers",
 };
 
+/** The Consul services of the Alertmanagers Prometheus sends to: none when the stack delivers nowhere. */
+export function alertmanagerServices(alerting: AlertingConfig): string[] {
+  switch (alerting.delivery) {
+    case "discovered":
+      return [alerting.service];
+    case "deployed":
+      return [alerting.jobName];
+    case "none":
+      return [];
+    default: {
+      const never: never = alerting;
+      return never;
+    }
+  }
+}
+
 export function discoveredServices(cfg: StackConfig): DiscoveredServices {
   const { fabio, prometheus } = cfg;
   return {
@@ -54,6 +71,6 @@ export function discoveredServices(cfg: StackConfig): DiscoveredServices {
     consulServers: [CONSUL_HTTP_SERVICE],
     fabios: FABIO_ROLES.map((role) => fabioMetricsService(fabio[role])),
     prometheus: [prometheus.jobName],
-    alertmanagers: prometheus.alertmanagerService === undefined ? [] : [prometheus.alertmanagerService],
+    alertmanagers: alertmanagerServices(prometheus.alerting),
   };
 }

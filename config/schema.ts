@@ -111,7 +111,8 @@ const stackConfigShape = z.strictObject({
   nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
   consul: consul.prefault({}),
   fabio: fabio.prefault({}),
-  prometheus: prometheusSchema.prefault({}),
+  // No prometheus mapping still gets every default but one: `alerting` has none, and its absence is reported.
+  prometheus: prometheusSchema.prefault({} as z.input<typeof prometheusSchema>),
   images: imagesSchema.prefault({}),
 });
 

@@ -1,6 +1,7 @@
 // Everything the render CLI writes for a stack, as relative paths and file contents.
 import type { StackConfig } from "../config";
 import { renderImageFiles } from "./agents";
+import { alertmanagerYaml } from "./alertmanager";
 import { renderJobs } from "./jobs";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
@@ -24,6 +25,9 @@ export function renderArtifacts(cfg: StackConfig, stack: string, source?: string
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
     { path: "prometheus/prometheus.yml", content: prometheusYaml(cfg) },
     { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(cfg) },
+    ...(cfg.prometheus.alerting.delivery === "deployed"
+      ? [{ path: "alertmanager/alertmanager.yml", content: alertmanagerYaml(cfg.prometheus.alerting) }]
+      : []),
     // `promtool test rules` cases, beside the rules they test.
     { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(cfg) },
     ...aclConsumers(cfg).map((c) => ({ path: `consul-acl/${c.policyName}.hcl`, content: c.rules })),

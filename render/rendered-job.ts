@@ -2,7 +2,7 @@
 export interface RenderedJob {
   /** Nomad job ID, also the file name `<name>.nomad.hcl`. */
   name: string;
-  kind: "fabio" | "prometheus";
+  kind: "fabio" | "prometheus" | "alertmanager";
   type: "system" | "service";
   hcl: string;
 }

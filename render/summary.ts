@@ -1,5 +1,7 @@
 // The short plan a reviewer reads after `npm run render`: jobs with their ports, scrape jobs, alerts.
 import { FABIO_ROLES, type StackConfig } from "../config";
+import { alertDeliveryLine } from "./alert-delivery";
+import { clusterTag } from "./cluster-scope";
 import { aclConsumers } from "./consul-acl";
 import { nomadVariablePath } from "./nomad-variables";
 import { prometheusConfig } from "./prometheus-config";
@@ -18,6 +20,7 @@ function table(header: string[], rows: string[][]): string[] {
 
 function ports(cfg: StackConfig, job: RenderedJob): string {
   if (job.kind === "prometheus") return "http: dynamic (behind the Prometheus Fabio)";
+  if (job.kind === "alertmanager") return "http, cluster: dynamic (found through Consul)";
   const fabio = FABIO_ROLES.map((role) => cfg.fabio[role]).find((f) => f.jobName === job.name)!;
   return `proxy: ${fabio.proxyPort}, ui: ${fabio.uiPort}, metrics: ${fabio.metricsPort} (static)`;
 }
@@ -40,6 +43,8 @@ export function renderSummary(cfg: StackConfig, jobs: RenderedJob[], fileOf: (jo
     ...table(["scrape job", "consul services", "metrics path"], scrape),
     "",
     ...table(["alert", "expr", "for"], alerts),
+    "",
+    alertDeliveryLine(cfg.prometheus.alerting, clusterTag(cfg)),
     "",
     ...(acl.length > 0
       ? [...table(["consul acl policy", "job", "token in nomad variable"], acl), ""]

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffCli } from "../../scripts/diff-cli";
 import { PROJECT_DIR } from "../support/stack";
 
-const STACK = "config:\n  rocketmq-system-jobs:clusterName: scratch\n";
+const STACK =
+  "config:\n  rocketmq-system-jobs:clusterName: scratch\n  rocketmq-system-jobs:prometheus:\n    alerting: { delivery: none, reason: test }\n";
 const MARKER = '\nbase_only "marker" {\n  note = "only the base revision\'s template has this"\n}\n';
 
 const OLDER_RULES_RENDER = `

@@ -203,7 +203,10 @@ describe("alert rules", () => {
 
 describe("Alertmanager", () => {
   it("is discovered through Consul when the stack names its service, among this cluster's instances only", () => {
-    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { alertmanagerService: "alertmanager" } });
+    const cfg = parseRaw({
+      ...minimalRaw(),
+      [`${NS}:prometheus`]: { alerting: { delivery: "discovered", service: "alertmanager" } },
+    });
     expect(prometheusConfig(cfg).alerting).toEqual({
       alertmanagers: [
         { consul_sd_configs: [{ server: "127.0.0.1:8500", services: ["alertmanager"], tags: ["cluster-test"] }] },
