@@ -41,6 +41,13 @@ export interface AlertDefinition {
   annotations: (context: AnnotationContext) => Annotations;
   /** Each way the watched system can report the condition, with the series that make the alert fire and resolve. */
   scenarios: Scenario[];
+  /** The scrape job whose targets' `up == 0` this alert reports: the catch-all TargetDown leaves that job out. */
+  downJob?: string;
+}
+
+/** Every alert's runbook: `docs/runbooks/<AlertName>.md` under the stack's `prometheus.runbookBaseUrl`. */
+export function runbookUrl(runbookBaseUrl: string, alert: string): string {
+  return `${runbookBaseUrl}/${alert}.md`;
 }
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };

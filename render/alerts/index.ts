@@ -9,10 +9,11 @@ import { prometheusConfigReloadFailed } from "./prometheus";
 import { anyTargetDown, serverDown, serversMissing } from "./targets";
 
 export * from "./definition";
+export * from "./causes";
 
 export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
   const cluster = cfg.clusterName;
-  return [
+  const specific = [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
     serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect, cluster),
     nomadNoLeader(cfg),
@@ -21,7 +22,6 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
     consulNoLeader(cfg),
     fabioDown(cfg),
     ...fabioMissing(cfg),
-    anyTargetDown(cfg),
-    prometheusConfigReloadFailed(cfg),
   ];
+  return [...specific, anyTargetDown(cfg, specific), prometheusConfigReloadFailed(cfg)];
 }

@@ -48,7 +48,11 @@ export const targetGoesDown = (labels: Labels, forDuration: string): Scenario =>
 export function targetLeavesDiscovery(
   instanceLabels: (i: number) => Labels,
   expected: number,
-  { firingValue, bystanders = [] }: { firingValue: number; bystanders?: Labels[] },
+  {
+    firingValue,
+    firingLabels = {},
+    bystanders = [],
+  }: { firingValue: number; firingLabels?: Labels; bystanders?: Labels[] },
 ): Scenario {
   const stays = [
     ...Array.from({ length: expected - 1 }, (_, i) => seriesOf("up", instanceLabels(i + 1))),
@@ -63,7 +67,7 @@ export function targetLeavesDiscovery(
     expect: [
       { at: "2m", firing: [] },
       { at: "7m", firing: [] },
-      { at: "12m", firing: [{ labels: {}, value: firingValue }] },
+      { at: "12m", firing: [{ labels: firingLabels, value: firingValue }] },
       { at: "17m", firing: [] },
     ],
   };
