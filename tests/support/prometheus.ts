@@ -2,7 +2,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
-import { alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
+import {
+  alertRulesYaml,
+  consulSdServer,
+  type AlertRuleOptions,
+  prometheusYaml,
+  RULE_FILE,
+  RULES_DIR,
+} from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
 
 export interface PrometheusFiles {
@@ -17,7 +24,11 @@ export interface PrometheusFiles {
  *  - the consul-template expression for the node's Consul agent → the test agent's address;
  *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`.
  */
-export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
+export function writePrometheusFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  ruleOptions: AlertRuleOptions = {},
+): PrometheusFiles {
   const dir = tempDir("prometheus");
   const rendered = prometheusYaml(cfg);
   const server = consulSdServer(cfg);
@@ -28,7 +39,7 @@ export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): Prom
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(cfg));
+  fs.writeFileSync(ruleFile, alertRulesYaml(cfg, ruleOptions));
   return { dir, configFile, ruleFile };
 }
 
@@ -37,12 +48,18 @@ export interface PrometheusServer {
   readonly url: string;
 }
 
-export async function startPrometheus(files: PrometheusFiles, port?: number): Promise<PrometheusServer> {
+/** `extraArgs` are further flags, e.g. a short `--rules.alert.resend-delay` so a test need not wait a minute. */
+export async function startPrometheus(
+  files: PrometheusFiles,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<PrometheusServer> {
   port ??= await freePort();
   const proc = start("prometheus", [
     `--config.file=${files.configFile}`,
     `--storage.tsdb.path=${path.join(files.dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
