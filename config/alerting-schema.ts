@@ -34,10 +34,10 @@ const PLAIN_TEXT_PASSWORD =
   "is an SMTP password in plain text; store it with `pulumi config set --secret <name> <password>` and write authPasswordSecret: <name>";
 
 const webhook = z.strictObject({
+  /** Refused: a URL in the stack file is a secret in plain text (checked first, so that is what a user reads). */
+  url: z.never({ error: PLAIN_TEXT_URL }).optional(),
   /** The secret config key holding the URL; it reaches Alertmanager through a Nomad Variable only. */
   urlSecret: secretName,
-  /** Refused: a URL in the stack file is a secret in plain text. */
-  url: z.never({ error: PLAIN_TEXT_URL }).optional(),
   /** Whether resolved alerts are sent too. */
   sendResolved: z.boolean().default(true),
 });
