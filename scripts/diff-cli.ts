@@ -11,7 +11,7 @@ import {
   stackFactsOf,
   type DiffReport,
 } from "../diff";
-import { renderArtifacts } from "../render";
+import { alertDeliveryLine, clusterTag, renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
 import { exitCodeFor, type Console } from "./cli-io";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
@@ -87,6 +87,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
     consequences: consequencesOf(comparison, stackFactsOf(cfg)),
     artifacts: comparison.artifacts,
+    alertDelivery: alertDeliveryLine(cfg.prometheus.alerting, clusterTag(cfg)),
   };
 
   if (values.json) io.log(JSON.stringify(report, null, 2));

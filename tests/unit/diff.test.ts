@@ -25,13 +25,23 @@ function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig
 async function reportOf(before: RenderTree, after: RenderTree, raw: RawConfig = minimalRaw()): Promise<DiffReport> {
   const comparison = await compareRenders(before, after);
   const consequences = consequencesOf(comparison, stackFactsOf(parseRaw(raw)));
-  return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences };
+  const alertDelivery =
+    "alerts go to: nowhere (delivery: none; a test stack); they show only on Prometheus' /alerts page";
+  return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences, alertDelivery };
 }
 
 const fabio = (value: object): RawConfig => ({ "rocketmq-system-jobs:fabio": value });
 const prometheus = (value: object): RawConfig => ({ "rocketmq-system-jobs:prometheus": value });
 
 describe("the diff of two renders", () => {
+  it("says where the stack's alerts go, changed or not", async () => {
+    const same = await reportOf(rendered().tree, rendered().tree);
+    expect(formatText(same, { colour: false }).split("\n")).toContain(same.alertDelivery);
+    const changed = rendered(fabio({ prometheus: { proxyPort: 9091 } }));
+    const report = await reportOf(rendered().tree, changed.tree, changed.raw);
+    expect(formatText(report, { colour: false }).split("\n")[1]).toBe(report.alertDelivery);
+  });
+
   it("names a moved static port by its path, with both values, in a few lines", async () => {
     const changed = rendered(fabio({ prometheus: { proxyPort: 9091 } }));
     const report = await reportOf(rendered().tree, changed.tree, changed.raw);
@@ -198,16 +208,17 @@ describe("the diff of two renders", () => {
   it("names a base given as a full commit hash by its short hash alone", async () => {
     const { tree } = rendered();
     const report = await reportOf(tree, new Map(tree));
-    expect(formatText({ ...report, base: { ...BASE, ref: BASE.commit } }, { colour: false })).toBe(
+    expect(formatText({ ...report, base: { ...BASE, ref: BASE.commit } }, { colour: false }).split("\n")[0]).toBe(
       'No changes: stack "test" renders the same at 0123456 and in the working tree.',
     );
   });
 
-  it("is one line when nothing differs", async () => {
+  it("is one line, and where alerts go, when nothing differs", async () => {
     const { tree } = rendered();
     const report = await reportOf(tree, new Map(tree));
     expect(formatText(report, { colour: false })).toBe(
-      'No changes: stack "test" renders the same at origin/main (0123456) and in the working tree.',
+      'No changes: stack "test" renders the same at origin/main (0123456) and in the working tree.\n' +
+        "alerts go to: nowhere (delivery: none; a test stack); they show only on Prometheus' /alerts page",
     );
   });
 
