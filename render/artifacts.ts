@@ -2,6 +2,7 @@
 import type { StackConfig } from "../config";
 import { renderImageFiles } from "./agents";
 import { alertmanagerYaml } from "./alertmanager";
+import { dashboardArtifactPath, dashboardJson } from "./dashboard";
 import { renderJobs } from "./jobs";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
@@ -30,6 +31,7 @@ export function renderArtifacts(cfg: StackConfig, stack: string, source?: string
       : []),
     // `promtool test rules` cases, beside the rules they test.
     { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(cfg) },
+    { path: dashboardArtifactPath(cfg.clusterName), content: dashboardJson(cfg) },
     ...aclConsumers(cfg).map((c) => ({ path: `consul-acl/${c.policyName}.hcl`, content: c.rules })),
     ...renderImageFiles(cfg, stack, source).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
   ];

@@ -20,3 +20,4 @@ export * from "./agents";
 export * from "./artifacts";
 export * from "./summary";
 export * from "./alert-delivery";
+export * from "./dashboard";

@@ -80,7 +80,10 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
   it("delivers a firing alert to the webhook with its labels and runbook_url", async () => {
     const delivered = await waitFor(
       "NomadServersMissing at the webhook",
-      async () => webhook.received.flatMap((p) => p.alerts).find((a) => a.labels.alertname === "NomadServersMissing"),
+      () =>
+        Promise.resolve(
+          webhook.received.flatMap((p) => p.alerts).find((a) => a.labels.alertname === "NomadServersMissing"),
+        ),
       { timeoutMs: 40_000, process: alertmanager.process },
     ).catch(async (err: Error) => {
       const seen = webhook.received.flatMap((p) => p.alerts.map((a) => a.labels.alertname));
@@ -107,8 +110,10 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     );
     for (const alert of suppressed) expect(alert.status.inhibitedBy.length).toBeGreaterThan(0);
     // Both sources were delivered, so a notification round has passed; no inhibited alert was in any.
-    await waitFor("ConsulServersMissing at the webhook", async () =>
-      webhook.received.flatMap((p) => p.alerts).find((a) => a.labels.alertname === "ConsulServersMissing"),
+    await waitFor("ConsulServersMissing at the webhook", () =>
+      Promise.resolve(
+        webhook.received.flatMap((p) => p.alerts).find((a) => a.labels.alertname === "ConsulServersMissing"),
+      ),
     );
     const sent = new Set(webhook.received.flatMap((p) => p.alerts.map((a) => a.labels.alertname)));
     expect(sent.has("NomadNoLeader")).toBe(false);

@@ -158,8 +158,8 @@ describe("the deployed Alertmanager's job", () => {
   it("embeds alertmanager.yml as rendered, finds its peers in Consul, and reads each secret from the task's Nomad Variable", async () => {
     const { task } = await parseJobspec(renderAlertmanagerJob(prod, "prod")!.hcl);
     const templates = blocks(task, "template");
-    const byDestination = Object.fromEntries(
-      templates.map((t) => [t.destination, decodeTemplateEscapes(String(t.data))]),
+    const byDestination: Record<string, string> = Object.fromEntries(
+      templates.map((t) => [String(t.destination), decodeTemplateEscapes(String(t.data))]),
     );
     expect(parseYaml(byDestination["local/alertmanager.yml"]!)).toEqual(alertmanagerConfig(alerting));
     expect(byDestination["local/peers"]).toBe(
@@ -180,7 +180,8 @@ describe("the deployed Alertmanager's job", () => {
     );
     const { task } = await parseJobspec(renderAlertmanagerJob(cfg, "test")!.hcl);
     const data = decodeTemplateEscapes(String(blocks(task, "template")[0]!.data));
-    expect(parseYaml(data).route.routes[0].matchers).toEqual([hostile]);
+    const parsed = parseYaml(data) as { route: { routes: { matchers: string[] }[] } };
+    expect(parsed.route.routes[0]!.matchers).toEqual([hostile]);
   });
 });
 

@@ -129,7 +129,8 @@ describe("the Pulumi program's deployed Alertmanager (prod)", () => {
   });
 
   it("fails naming the receiver's key when the secret it names is not set", async () => {
-    const { [WEBHOOK_KEY]: _unset, ...config } = deployConfig("prod");
+    const config = deployConfig("prod");
+    delete config[WEBHOOK_KEY];
     const { error, resources } = await runProgram("prod", config, [TOKEN_KEY]);
     expect((error as Error).message).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.alerting.receivers[0].webhooks[0].urlSecret: names the secret "oncallWebhookUrl", which is not set; set it with `pulumi config set --secret oncallWebhookUrl <value>`',

@@ -122,7 +122,15 @@ describe("the render CLI", () => {
     expect((await render("--stack", "dev", "--out", out)).code).toBe(0); // dev runs without Consul ACLs
     const expected = renderArtifacts(loadStack("dev"), "dev").map((a) => a.path);
     expect(filesUnder(out)).toEqual([...expected, OUTPUT_MARKER, "extra/keep.hcl", "notes.txt"].sort());
-    expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, "extra", "jobs", "notes.txt", "packer", "prometheus"]);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      OUTPUT_MARKER,
+      "dashboards",
+      "extra",
+      "jobs",
+      "notes.txt",
+      "packer",
+      "prometheus",
+    ]);
     expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
   });
 
