@@ -1,23 +1,21 @@
 // A deployed Alertmanager: its receivers' secrets in the task's Nomad Variable, then the Nomad service job.
 import * as pulumi from "@pulumi/pulumi";
 import * as nomad from "@pulumi/nomad";
-import { createNomadJob, requireJob } from "./nomad-job";
-import { alertSecretsVariablePath, type RenderedJob } from "../render";
+import type { AlertmanagerJobModel, StackModel } from "../model";
+import { renderAlertmanagerJob } from "../render";
+import { createNomadJob } from "./nomad-job";
 
 export interface AlertmanagerJobArgs {
-  /** Alertmanager's jobspec (`renderAlertmanagerJob`): a Nomad service job. */
-  job: RenderedJob;
+  /** The resolved stack (`resolveStack`). */
+  model: StackModel;
+  /** The stack's Alertmanager (`model.alertmanager`, set when `prometheus.alerting.delivery` is `deployed`). */
+  alertmanager: AlertmanagerJobModel;
   /**
    * The receivers' secrets by name (webhook URLs, SMTP passwords), as Pulumi secrets: written to the task's own
-   * Nomad Variable (`alertSecretsVariablePath`), which the job's templates read.
+   * Nomad Variable (`alertmanager.secretsVariablePath`), which the job's templates read.
    * @default {} (no receiver needs a secret)
    */
   secrets?: Record<string, pulumi.Output<string>>;
-  /**
-   * Further resources the Nomad job must wait for.
-   * @default []
-   */
-  waitFor?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The children of an AlertmanagerJob: the secrets' Nomad Variable (when any secret is named) and the job. */
@@ -33,28 +31,26 @@ export function createAlertmanagerChildren(
       : new nomad.Variable(
           `${name}-secrets`,
           {
-            path: alertSecretsVariablePath(args.job.name),
+            path: args.alertmanager.secretsVariablePath,
             // pulumi.secret keeps them encrypted in state and out of logs and outputs.
             items: pulumi.secret(pulumi.all(secrets)),
           },
           { parent },
         );
   const job = createNomadJob(name, parent, {
-    job: args.job,
-    waitFor: [...(variable ? [variable] : []), ...(args.waitFor ?? [])],
+    job: renderAlertmanagerJob(args.model, args.alertmanager),
+    waitFor: variable ? [variable] : [],
   });
   return { variable, job };
 }
 
 export class AlertmanagerJob extends pulumi.ComponentResource {
-  /** The Nomad job ID, also the Consul service Prometheus sends alerts to. */
-  readonly jobName: pulumi.Output<string>;
+  /** The Nomad service job. */
+  readonly job: nomad.Job;
 
   constructor(name: string, args: AlertmanagerJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rocketmq:system:AlertmanagerJob", name, {}, opts);
-    requireJob(this, args.job, { kind: "alertmanager", type: "service" });
-    const { job } = createAlertmanagerChildren(name, this, args);
-    this.jobName = job.name;
-    this.registerOutputs({ jobName: this.jobName });
+    this.job = createAlertmanagerChildren(name, this, args).job;
+    this.registerOutputs({ jobName: this.job.name });
   }
 }

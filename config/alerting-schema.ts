@@ -198,3 +198,19 @@ export type ChildRoute = RouteInput;
 /** Moved to `prometheus.alerting`: named so an old stack file gets the new form, not "unknown key". */
 export const ALERTMANAGER_SERVICE_MOVED =
   "moved: write prometheus.alerting: { delivery: discovered, service: <this name> } instead";
+
+/** The Consul service of the Alertmanagers Prometheus sends to: none when the stack delivers nowhere. */
+export function alertmanagerService(alerting: AlertingConfig): string | undefined {
+  switch (alerting.delivery) {
+    case "discovered":
+      return alerting.service;
+    case "deployed":
+      return alerting.jobName;
+    case "none":
+      return undefined;
+    default: {
+      const never: never = alerting;
+      return never;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // `promtool test rules` cases, derived from the alert definitions: synthetic series in, expected alerts out.
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import {
   alertCauses,
   alertDefinitions,
@@ -95,19 +95,19 @@ export function causeTestCase(definitions: AlertDefinition[], cause: Cause, runb
   };
 }
 
-export function alertRuleTests(cfg: StackConfig): RuleTestFile {
-  const definitions = alertDefinitions(cfg);
-  const base = cfg.prometheus.runbookBaseUrl;
+export function alertRuleTests(model: StackModel): RuleTestFile {
+  const definitions = alertDefinitions(model);
+  const base = model.config.prometheus.runbookBaseUrl;
   return {
     rule_files: [RULE_FILE],
     evaluation_interval: "1m",
     tests: [
       ...definitions.flatMap((d) => d.scenarios.map((s) => alertRuleTestCase(d, s, base))),
-      ...alertCauses(cfg).map((cause) => causeTestCase(definitions, cause, base)),
+      ...alertCauses(model).map((cause) => causeTestCase(definitions, cause, base)),
     ],
   };
 }
 
-export function alertRuleTestsYaml(cfg: StackConfig): string {
-  return stringify(alertRuleTests(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertRuleTestsYaml(model: StackModel): string {
+  return stringify(alertRuleTests(model), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,6 +1,6 @@
 // The rule file Prometheus loads through rule_files, derived from the alert definitions.
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import {
   alertDefinitions,
   runbookUrl,
@@ -56,13 +56,13 @@ export function alertRule(
   };
 }
 
-export function alertRules(cfg: StackConfig, options: AlertRuleOptions = {}): RuleFile {
-  const base = cfg.prometheus.runbookBaseUrl;
+export function alertRules(model: StackModel, options: AlertRuleOptions = {}): RuleFile {
+  const base = model.config.prometheus.runbookBaseUrl;
   return {
-    groups: [{ name: "rocketmq-system", rules: alertDefinitions(cfg).map((d) => alertRule(d, base, options)) }],
+    groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map((d) => alertRule(d, base, options)) }],
   };
 }
 
-export function alertRulesYaml(cfg: StackConfig, options: AlertRuleOptions = {}): string {
-  return stringify(alertRules(cfg, options), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertRulesYaml(model: StackModel, options: AlertRuleOptions = {}): string {
+  return stringify(alertRules(model, options), { lineWidth: 0, aliasDuplicateObjects: false });
 }

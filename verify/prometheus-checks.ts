@@ -1,6 +1,6 @@
 // Pure checks of what Prometheus reports through its Fabio: targets per scrape job, rules, alerts, agents.
-import type { StackConfig } from "../config";
-import { alertDeliveryLine, alertRules, clusterTag, prometheusConfig, SCRAPE_JOBS } from "../render";
+import type { StackModel } from "../model";
+import { alertDeliveryLine, alertRules, prometheusConfig, SCRAPE_JOBS } from "../render";
 import { fail, pass, skip, type CheckResult, type Verdict } from "./result";
 import type { ActiveAlertmanager, ActiveTarget, Alert, RuleGroup } from "./responses";
 import { hostOf, type NomadView } from "./views";
@@ -15,8 +15,8 @@ export const ALERT_DELIVERY_CHECK = "alert delivery";
 const instanceOf = (target: ActiveTarget) => target.labels.instance ?? target.labels.__address__ ?? "?";
 
 /** Every scrape job the rendered config defines has a target, and every target is up. */
-export function scrapeJobChecks(cfg: StackConfig, targets: ActiveTarget[], via: string): CheckResult[] {
-  return prometheusConfig(cfg).scrape_configs.map(({ job_name: job }) => {
+export function scrapeJobChecks(model: StackModel, targets: ActiveTarget[], via: string): CheckResult[] {
+  return prometheusConfig(model).scrape_configs.map(({ job_name: job }) => {
     const mine = targets.filter((t) => t.scrapePool === job);
     const down = mine.filter((t) => t.health !== "up");
     const verdict: Verdict =
@@ -34,10 +34,10 @@ export function scrapeJobChecks(cfg: StackConfig, targets: ActiveTarget[], via: 
 }
 
 /** Every rule group and alert of the rendered rule file is loaded, and none failed to evaluate. */
-export function rulesCheck(cfg: StackConfig, groups: RuleGroup[], via: string): CheckResult {
+export function rulesCheck(model: StackModel, groups: RuleGroup[], via: string): CheckResult {
   const problems: string[] = [];
   let count = 0;
-  for (const expected of alertRules(cfg).groups) {
+  for (const expected of alertRules(model).groups) {
     const loaded = groups.find((g) => g.name === expected.name);
     if (loaded === undefined) {
       problems.push(`group ${expected.name} is not loaded`);
@@ -73,11 +73,11 @@ export function alertsCheck(alerts: Alert[], via: string): CheckResult {
  * `alertmanagers` is undefined when delivery is off (nothing was asked).
  */
 export function alertDeliveryCheck(
-  cfg: StackConfig,
+  model: StackModel,
   alertmanagers: ActiveAlertmanager[] | undefined,
   via: string,
 ): CheckResult {
-  const where = alertDeliveryLine(cfg.prometheus.alerting, clusterTag(cfg));
+  const where = alertDeliveryLine(model.config.prometheus.alerting, model.clusterTag);
   const verdict: Verdict =
     alertmanagers === undefined
       ? skip(where)

@@ -1,6 +1,6 @@
 // The Alertmanager service jobspec, rendered when a stack deploys its own (`prometheus.alerting.delivery: deployed`).
-import { alertSecretReferences, stackFileName, type DeployedAlerting, type StackConfig } from "../../config";
-import { clusterTag } from "../cluster-scope";
+import { alertSecretReferences } from "../../config";
+import { ALERTMANAGER_TASK, type AlertmanagerJobModel, type StackModel } from "../../model";
 import { hclHeredoc, hclString, hclStringList, hclStringListItems } from "../hcl";
 import { prometheusConstraint } from "../placement";
 import type { RenderedJob } from "../rendered-job";
@@ -8,38 +8,20 @@ import { templateDestination } from "../task-paths";
 import { renderTemplate } from "../template";
 import { ALERTMANAGER_CONFIG_PATH, ALERTMANAGER_SECRETS_DIR, alertmanagerYaml, secretFile } from "./config";
 
-/** The group and the task of the job: one of each, named alike; the secrets' Nomad Variable path names both. */
-export const ALERTMANAGER_GROUP = "alertmanager";
-export const ALERTMANAGER_TASK = "alertmanager";
-
 /** consul-template delimiters of alertmanager.yml, which the config keeps out of every value (config/alerting-schema.ts). */
 export const ALERTMANAGER_CONFIG_DELIMITERS = ["[%", "%]"] as const;
 
 const PEERS_PATH = "/local/peers";
 const STORAGE_PATH = "/alloc/data/alertmanager";
 
-/** The Consul service of the gossip port, which instances find their peers by. */
-export function alertmanagerPeersService(jobName: string): string {
-  return `${jobName}-cluster`;
+/** The consul-template expression that reads one secret out of the task's own Nomad Variable. */
+export function alertSecretExpression(job: AlertmanagerJobModel, secret: string): string {
+  return `{{ with nomadVar "${job.secretsVariablePath}" }}{{ .${secret} }}{{ end }}`;
 }
 
-/**
- * The Nomad Variable holding the receivers' secrets: the task's own path, which Nomad lets only this task read
- * (the job-level `nomad/jobs/<job>` is where a Consul token would go).
- */
-export function alertSecretsVariablePath(jobName: string): string {
-  return `nomad/jobs/${jobName}/${ALERTMANAGER_GROUP}/${ALERTMANAGER_TASK}`;
-}
-
-/** The consul-template expression that reads one secret out of that variable. */
-export function alertSecretExpression(jobName: string, secret: string): string {
-  return `{{ with nomadVar "${alertSecretsVariablePath(jobName)}" }}{{ .${secret} }}{{ end }}`;
-}
-
-/** One `--cluster.peer=<address>:<port>` line per registered instance, healthy or not. */
-export function peersTemplate(jobName: string, tag: string): string {
-  const service = `${tag}.${alertmanagerPeersService(jobName)}|any`;
-  return `{{ range service "${service}" }}--cluster.peer={{ .Address }}:{{ .Port }}\n{{ end }}`;
+/** One `--cluster.peer=<address>:<port>` line per registered instance of the peers service, healthy or not. */
+export function peersTemplate(job: AlertmanagerJobModel, tag: string): string {
+  return `{{ range service "${tag}.${job.peersService}|any" }}--cluster.peer={{ .Address }}:{{ .Port }}\n{{ end }}`;
 }
 
 /** The task's flags besides the addresses Nomad fills in. */
@@ -82,25 +64,22 @@ export interface AlertmanagerJobView {
   memory: number;
 }
 
-function secretTemplateBlock(jobName: string, secret: string): string {
+function secretTemplateBlock(job: AlertmanagerJobModel, secret: string): string {
   return [
     "",
     "      # Alertmanager reads the file on every notification, so a changed secret needs no restart.",
     "      template {",
     `        destination = ${hclString(templateDestination(secretFile(ALERTMANAGER_SECRETS_DIR, secret)))}`,
     `        change_mode = "noop"`,
-    `        data        = ${hclString(alertSecretExpression(jobName, secret))}`,
+    `        data        = ${hclString(alertSecretExpression(job, secret))}`,
     "      }",
     "",
   ].join("\n");
 }
 
-export function alertmanagerJobView(
-  cfg: StackConfig,
-  alerting: DeployedAlerting,
-  stack: string,
-  source?: string,
-): AlertmanagerJobView {
+export function alertmanagerJobView(model: StackModel, job: AlertmanagerJobModel): AlertmanagerJobView {
+  const cfg = model.config;
+  const alerting = job.alerting;
   const constraint = prometheusConstraint(cfg);
   const yaml = alertmanagerYaml(alerting);
   if (ALERTMANAGER_CONFIG_DELIMITERS.some((d) => yaml.includes(d))) {
@@ -108,11 +87,11 @@ export function alertmanagerJobView(
       `alertmanager.yml contains a consul-template delimiter (${ALERTMANAGER_CONFIG_DELIMITERS.join(" ")})`,
     );
   }
-  const tag = clusterTag(cfg);
+  const tag = model.clusterTag;
   return {
-    stackFile: source ?? stackFileName(stack),
-    jobName: alerting.jobName,
-    groupName: ALERTMANAGER_GROUP,
+    stackFile: model.source,
+    jobName: job.name,
+    groupName: ALERTMANAGER_TASK,
     taskName: ALERTMANAGER_TASK,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
@@ -121,7 +100,7 @@ export function alertmanagerJobView(
     constraintValue: constraint?.value ?? "",
     count: alerting.count,
     serviceTags: hclStringList([tag]),
-    peersService: alertmanagerPeersService(alerting.jobName),
+    peersService: job.peersService,
     image: alerting.image,
     peersFile: PEERS_PATH,
     args: hclStringListItems(alertmanagerArgs(), " ".repeat(10)),
@@ -130,19 +109,16 @@ export function alertmanagerJobView(
     configRightDelimiter: ALERTMANAGER_CONFIG_DELIMITERS[1],
     alertmanagerYml: hclHeredoc(yaml),
     peersDestination: templateDestination(PEERS_PATH),
-    peersTemplate: hclHeredoc(peersTemplate(alerting.jobName, tag)),
+    peersTemplate: hclHeredoc(peersTemplate(job, tag)),
     secretTemplates: alertSecretReferences(alerting)
-      .map(({ name }) => secretTemplateBlock(alerting.jobName, name))
+      .map(({ name }) => secretTemplateBlock(job, name))
       .join(""),
     cpu: alerting.resources.cpu,
     memory: alerting.resources.memory,
   };
 }
 
-/** The Alertmanager job, or none when the stack does not deploy one. */
-export function renderAlertmanagerJob(cfg: StackConfig, stack: string, source?: string): RenderedJob | undefined {
-  const alerting = cfg.prometheus.alerting;
-  if (alerting.delivery !== "deployed") return undefined;
-  const hcl = renderTemplate("alertmanager.nomad.hcl.mustache", alertmanagerJobView(cfg, alerting, stack, source));
-  return { name: alerting.jobName, kind: "alertmanager", type: "service", hcl };
+export function renderAlertmanagerJob(model: StackModel, job: AlertmanagerJobModel): RenderedJob {
+  const hcl = renderTemplate("alertmanager.nomad.hcl.mustache", alertmanagerJobView(model, job));
+  return { name: job.name, kind: "alertmanager", type: "service", hcl };
 }

@@ -1,6 +1,7 @@
 // One cause, one alert: what a whole healthy stack reports, one failure injected, and the exact set of alerts
 // that must fire. The rule tests check every alert of the stack at every step, so any other alert firing fails.
-import { FABIO_ROLES, fabioMetricsService, type FabioRole, type StackConfig } from "../../config";
+import { FABIO_ROLES, type FabioRole } from "../../config";
+import type { StackModel } from "../../model";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import type { ExpectedFiring, Labels } from "./definition";
 import { repeat, seriesOf } from "./scenarios";
@@ -20,17 +21,18 @@ const HOSTS = 3;
 
 const steady = (series: string, value = "1") => ({ series, values: repeat(value, MINUTES) });
 
-function fabioTarget(cfg: StackConfig, role: FabioRole, host: number): Labels {
+function fabioTarget(model: StackModel, role: FabioRole, host: number): Labels {
   return {
     job: SCRAPE_JOBS.fabio,
-    instance: `10.0.1.${host}:${cfg.fabio[role].metricsPort}`,
-    cluster: cfg.clusterName,
-    service: fabioMetricsService(cfg.fabio[role]),
+    instance: `10.0.1.${host}:${model.fabios[role].ports.metrics}`,
+    cluster: model.config.clusterName,
+    service: model.fabios[role].metricsService,
   };
 }
 
 /** Every series a healthy stack reports, except the Fabio targets `skip` leaves to the cause. */
-function healthyStack(cfg: StackConfig, skip: (role: FabioRole, host: number) => boolean) {
+function healthyStack(model: StackModel, skip: (role: FabioRole, host: number) => boolean) {
+  const cfg = model.config;
   const cluster = cfg.clusterName;
   const hosts = Array.from({ length: HOSTS }, (_, i) => i + 1);
   const servers = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -50,7 +52,7 @@ function healthyStack(cfg: StackConfig, skip: (role: FabioRole, host: number) =>
     steady(seriesOf("up", prometheus)),
     steady(seriesOf("prometheus_config_last_reload_successful", prometheus)),
     ...FABIO_ROLES.flatMap((role) =>
-      hosts.filter((host) => !skip(role, host)).map((host) => steady(seriesOf("up", fabioTarget(cfg, role, host)))),
+      hosts.filter((host) => !skip(role, host)).map((host) => steady(seriesOf("up", fabioTarget(model, role, host)))),
     ),
   ];
 }
@@ -62,11 +64,11 @@ const FABIO_ALERT_STEM: Record<FabioRole, string> = {
 };
 
 /** A stopped Fabio, every way it can stop, for each of the two Fabios. */
-export function fabioStopCauses(cfg: StackConfig): Cause[] {
+export function fabioStopCauses(model: StackModel): Cause[] {
   return FABIO_ROLES.flatMap((role): Cause[] => {
-    const jobName = cfg.fabio[role].jobName;
+    const jobName = model.fabios[role].name;
     const stem = FABIO_ALERT_STEM[role];
-    const lost = fabioTarget(cfg, role, HOSTS);
+    const lost = fabioTarget(model, role, HOSTS);
     // Deregistered at minute 3 (Nomad stopped the allocation); Prometheus keeps its last sample for 5 minutes.
     const leaves = `${repeat("1", 3)} ${repeat("_", 12)} ${repeat("1", MINUTES - 15)}`;
     const quiet = (at: string) => ({ at, firing: {} });
@@ -74,7 +76,7 @@ export function fabioStopCauses(cfg: StackConfig): Cause[] {
       {
         name: `one host's ${jobName} is stopped (its service leaves Consul) while the other hosts' run`,
         series: [
-          ...healthyStack(cfg, (r, h) => r === role && h === HOSTS),
+          ...healthyStack(model, (r, h) => r === role && h === HOSTS),
           { series: seriesOf("up", lost), values: leaves },
         ],
         expect: [
@@ -87,7 +89,7 @@ export function fabioStopCauses(cfg: StackConfig): Cause[] {
       {
         name: `one host's ${jobName} stops answering while still registered`,
         series: [
-          ...healthyStack(cfg, (r, h) => r === role && h === HOSTS),
+          ...healthyStack(model, (r, h) => r === role && h === HOSTS),
           // Down from minute 2 for 12 minutes: longer than TargetDown's for:, which must still stay silent.
           { series: seriesOf("up", lost), values: `${repeat("1", 2)} ${repeat("0", 12)} ${repeat("1", MINUTES - 14)}` },
         ],
@@ -101,9 +103,9 @@ export function fabioStopCauses(cfg: StackConfig): Cause[] {
       {
         name: `every host's ${jobName} is stopped`,
         series: [
-          ...healthyStack(cfg, (r) => r === role),
+          ...healthyStack(model, (r) => r === role),
           ...Array.from({ length: HOSTS }, (_, i) => ({
-            series: seriesOf("up", fabioTarget(cfg, role, i + 1)),
+            series: seriesOf("up", fabioTarget(model, role, i + 1)),
             values: leaves,
           })),
         ],
@@ -122,6 +124,6 @@ export function fabioStopCauses(cfg: StackConfig): Cause[] {
 }
 
 /** Every cause the rule tests replay against the whole rule file. */
-export function alertCauses(cfg: StackConfig): Cause[] {
-  return fabioStopCauses(cfg);
+export function alertCauses(model: StackModel): Cause[] {
+  return fabioStopCauses(model);
 }

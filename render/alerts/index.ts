@@ -1,5 +1,5 @@
 // Every alert of a stack, in rule-file order.
-import type { StackConfig } from "../../config";
+import type { StackModel } from "../../model";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import { consulNoLeader } from "./consul";
 import type { AlertDefinition } from "./definition";
@@ -11,7 +11,8 @@ import { anyTargetDown, serverDown, serversMissing } from "./targets";
 export * from "./definition";
 export * from "./causes";
 
-export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
+export function alertDefinitions(model: StackModel): AlertDefinition[] {
+  const cfg = model.config;
   const cluster = cfg.clusterName;
   const specific = [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
@@ -21,7 +22,7 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
     serversMissing("Consul", SCRAPE_JOBS.consulServers, cfg.images.consulServer.bootstrapExpect, cluster),
     consulNoLeader(cfg),
     fabioDown(cfg),
-    ...fabioMissing(cfg),
+    ...fabioMissing(model),
   ];
   return [...specific, anyTargetDown(cfg, specific), prometheusConfigReloadFailed(cfg)];
 }

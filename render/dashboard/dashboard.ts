@@ -1,6 +1,6 @@
 // A Grafana dashboard per stack, as a typed object serialized with JSON.stringify. Its datasource is an input
 // (`${DS_PROMETHEUS}`), chosen when the dashboard is imported.
-import { fabioMetricsService, type StackConfig } from "../../config";
+import type { StackModel } from "../../model";
 import { DASHBOARD_PANELS, type DashboardScope, type PanelDefinition, type PanelSection } from "./panels";
 
 export const DATASOURCE_INPUT = "DS_PROMETHEUS";
@@ -35,8 +35,8 @@ export interface GrafanaDashboard {
   panels: GrafanaPanel[];
 }
 
-export function dashboardScope(cfg: StackConfig): DashboardScope {
-  return { cluster: cfg.clusterName, indexMetricsService: fabioMetricsService(cfg.fabio.nameServerIndex) };
+export function dashboardScope(model: StackModel): DashboardScope {
+  return { cluster: model.config.clusterName, indexMetricsService: model.fabios.nameServerIndex.metricsService };
 }
 
 const SECTION_ORDER: PanelSection[] = ["Lookups", "Fabio", "Targets", "Leaders", "Alerts"];
@@ -97,6 +97,6 @@ export function dashboardArtifactPath(cluster: string): string {
   return `dashboards/${cluster}-rocketmq-system.json`;
 }
 
-export function dashboardJson(cfg: StackConfig): string {
-  return `${JSON.stringify(grafanaDashboard(dashboardScope(cfg)), null, 2)}\n`;
+export function dashboardJson(model: StackModel): string {
+  return `${JSON.stringify(grafanaDashboard(dashboardScope(model)), null, 2)}\n`;
 }

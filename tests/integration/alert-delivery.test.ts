@@ -14,7 +14,7 @@ import { registerService, startConsul, type ConsulAgent } from "../support/consu
 import { blocks, parseJobspec } from "../support/hcl";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
-import { loadStack } from "../support/stack";
+import { loadModel } from "../support/stack";
 
 const available = requireTools("consul", "prometheus", "alertmanager");
 
@@ -22,9 +22,11 @@ const available = requireTools("consul", "prometheus", "alertmanager");
 const RUNBOOKS = "https://github.com/rocketmq-platform/rocketmq-system-jobs/blob/main/docs/runbooks";
 
 describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a real Alertmanager", () => {
-  const cfg = loadStack("prod");
-  const alerting = cfg.prometheus.alerting;
-  if (alerting.delivery !== "deployed") throw new Error("Pulumi.prod.yaml no longer deploys its Alertmanager");
+  const model = loadModel("prod");
+  const cfg = model.config;
+  const deployed = model.alertmanager;
+  if (deployed === undefined) throw new Error("Pulumi.prod.yaml no longer deploys its Alertmanager");
+  const alerting = deployed.alerting;
   let consul: ConsulAgent;
   let alertmanager: AlertmanagerServer;
   let prometheus: PrometheusServer;
@@ -40,7 +42,7 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     );
     consul = await startConsul();
     // Registered as the rendered job registers its HTTP service: its name and tags.
-    const { group } = await parseJobspec(renderAlertmanagerJob(cfg, "prod")!.hcl);
+    const { group } = await parseJobspec(renderAlertmanagerJob(model, deployed).hcl);
     const service = blocks(group, "service").find((s) => s.port === "http")!;
     await registerService(consul, {
       id: "alertmanager-1",
@@ -51,7 +53,7 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     // No Nomad or Consul server is registered: NomadServersMissing and NomadNoLeader (and Consul's pair) fire,
     // one cause with two alerts each, which prod's inhibition rules reduce to the servers' alert.
     const ruleOptions = { for: "0s" };
-    rules = alertRules(cfg, ruleOptions).groups[0]!.rules;
+    rules = alertRules(model, ruleOptions).groups[0]!.rules;
     // Alerts that fire before discovery finds the Alertmanager are resent after this delay (default 1m).
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr, ruleOptions), await freePort(), [
       "--rules.alert.resend-delay=2s",

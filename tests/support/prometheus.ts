@@ -11,6 +11,7 @@ import {
   RULES_DIR,
 } from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 export interface PrometheusFiles {
   dir: string;
@@ -30,8 +31,8 @@ export function writePrometheusFiles(
   ruleOptions: AlertRuleOptions = {},
 ): PrometheusFiles {
   const dir = tempDir("prometheus");
-  const rendered = prometheusYaml(cfg);
-  const server = consulSdServer(cfg);
+  const rendered = prometheusYaml(modelOf(cfg));
+  const server = consulSdServer(modelOf(cfg));
   if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
   const rulesDir = path.join(dir, "rules");
   fs.mkdirSync(rulesDir);
@@ -39,7 +40,7 @@ export function writePrometheusFiles(
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(cfg, ruleOptions));
+  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg), ruleOptions));
   return { dir, configFile, ruleFile };
 }
 

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadStackFile, parseStackConfig, type DeployedAlerting, type RawConfig } from "../../config";
+import { loadStackFile, parseStackConfig, type RawConfig } from "../../config";
 import {
   alertDeliveryLine,
   alertmanagerConfig,
@@ -13,13 +13,13 @@ import {
 } from "../../render";
 import { renderCli } from "../../scripts/render-cli";
 import { blocks, decodeTemplateEscapes, parseJobspec } from "../support/hcl";
-import { loadStack, minimalRaw, parseRaw, stackFile } from "../support/stack";
+import { loadModel, loadStack, minimalRaw, modelOf, parseRaw, stackFile } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 const PROM = `${NS}:prometheus`;
 
 /** A deployed Alertmanager with one webhook receiver, plus `change` merged into `alerting`. */
-function deployed(change: Record<string, unknown> = {}): RawConfig {
+function deployedRaw(change: Record<string, unknown> = {}): RawConfig {
   return {
     [`${NS}:clusterName`]: "test",
     [`${NS}:oncallHook`]: "set as a secret",
@@ -63,28 +63,28 @@ describe("the alert delivery choice", () => {
   });
 
   it("refuses a receiver without a destination", () => {
-    expect(errorOf(deployed({ receivers: [{ name: "oncall" }] }))).toBe(
+    expect(errorOf(deployedRaw({ receivers: [{ name: "oncall" }] }))).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.alerting.receivers[0]: has no destination: give it at least one of webhooks or emails",
     );
   });
 
   it("refuses a route to a receiver the stack does not define", () => {
     const routes = [{ receiver: "pager", matchers: ['severity="critical"'] }];
-    expect(errorOf(deployed({ route: { receiver: "oncall", routes } }))).toBe(
+    expect(errorOf(deployedRaw({ route: { receiver: "oncall", routes } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.alerting.route.routes[0].receiver: "pager" is not a receiver of this stack (receivers: oncall)',
     );
   });
 
   it("refuses a webhook URL written in plain text", () => {
     const receivers = [{ name: "oncall", webhooks: [{ url: "https://hooks.example/abc" }] }];
-    expect(errorOf(deployed({ receivers }))).toMatch(
+    expect(errorOf(deployedRaw({ receivers }))).toMatch(
       /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.alerting\.receivers\[0\]\.webhooks\[0\]\.url: is a webhook URL in plain text; store it with `pulumi config set --secret <name> <url>`/,
     );
   });
 
   it("refuses an SMTP password written in plain text", () => {
     const email = { to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com:587", authPassword: "x" };
-    expect(errorOf(deployed({ receivers: [{ name: "oncall", emails: [email] }] }))).toMatch(
+    expect(errorOf(deployedRaw({ receivers: [{ name: "oncall", emails: [email] }] }))).toMatch(
       /receivers\[0\]\.emails\[0\]\.authPassword: is an SMTP password in plain text/,
     );
   });
@@ -118,27 +118,33 @@ describe("the alert delivery choice", () => {
 
   it("sends to a discovered Alertmanager, a deployed one, or nowhere, and says which", () => {
     const discovered = parseRaw({ ...minimalRaw(), [PROM]: { alerting: { delivery: "discovered", service: "am" } } });
-    expect(prometheusConfig(discovered).alerting?.alertmanagers[0]!.consul_sd_configs[0]!.services).toEqual(["am"]);
+    expect(prometheusConfig(modelOf(discovered)).alerting?.alertmanagers[0]!.consul_sd_configs[0]!.services).toEqual([
+      "am",
+    ]);
     expect(alertDeliveryLine(discovered.prometheus.alerting, "cluster-test")).toBe(
       'alerts go to: the Alertmanagers Consul lists as service "am" tagged cluster-test (discovered)',
     );
     const prod = loadStack("prod");
-    expect(prometheusConfig(prod).alerting?.alertmanagers[0]!.consul_sd_configs[0]!.services).toEqual(["alertmanager"]);
+    expect(prometheusConfig(modelOf(prod)).alerting?.alertmanagers[0]!.consul_sd_configs[0]!.services).toEqual([
+      "alertmanager",
+    ]);
     const dev = loadStack("dev");
-    expect(prometheusConfig(dev).alerting).toBeUndefined();
+    expect(prometheusConfig(modelOf(dev)).alerting).toBeUndefined();
     expect(alertDeliveryLine(dev.prometheus.alerting, "cluster-dev")).toMatch(
       /^alerts go to: nowhere \(delivery: none; /,
     );
-    expect(renderJobs(dev, "dev").map((j) => j.name)).not.toContain("alertmanager");
+    expect(renderJobs(modelOf(dev, "dev")).map((j) => j.name)).not.toContain("alertmanager");
+    expect(modelOf(dev, "dev").alertmanager).toBeUndefined();
   });
 });
 
 describe("the deployed Alertmanager's job", () => {
-  const prod = loadStack("prod");
-  const alerting = prod.prometheus.alerting as DeployedAlerting;
+  const prod = loadModel("prod");
+  const deployed = prod.alertmanager!;
+  const alerting = deployed.alerting;
 
   it("runs the pinned image on distinct NameServer hosts, two of them, registered for Prometheus and for its peers", async () => {
-    const { id, job, group, task } = await parseJobspec(renderAlertmanagerJob(prod, "prod")!.hcl);
+    const { id, job, group, task } = await parseJobspec(renderAlertmanagerJob(prod, deployed).hcl);
     expect(id).toBe("alertmanager");
     expect(group.count).toBe(2);
     expect(blocks(job, "constraint")).toEqual([
@@ -156,7 +162,7 @@ describe("the deployed Alertmanager's job", () => {
   });
 
   it("embeds alertmanager.yml as rendered, finds its peers in Consul, and reads each secret from the task's Nomad Variable", async () => {
-    const { task } = await parseJobspec(renderAlertmanagerJob(prod, "prod")!.hcl);
+    const { task } = await parseJobspec(renderAlertmanagerJob(prod, deployed).hcl);
     const templates = blocks(task, "template");
     const byDestination: Record<string, string> = Object.fromEntries(
       templates.map((t) => [String(t.destination), decodeTemplateEscapes(String(t.data))]),
@@ -175,10 +181,10 @@ describe("the deployed Alertmanager's job", () => {
 
   it("keeps hostile matcher values intact through YAML and HCL", async () => {
     const hostile = 'alertname=~"a${b}%{c}\\"{{ d }}\\\\\\ne"';
-    const cfg = parseRaw(
-      deployed({ route: { receiver: "oncall", routes: [{ receiver: "oncall", matchers: [hostile] }] } }),
+    const model = modelOf(
+      parseRaw(deployedRaw({ route: { receiver: "oncall", routes: [{ receiver: "oncall", matchers: [hostile] }] } })),
     );
-    const { task } = await parseJobspec(renderAlertmanagerJob(cfg, "test")!.hcl);
+    const { task } = await parseJobspec(renderAlertmanagerJob(model, model.alertmanager!).hcl);
     const data = decodeTemplateEscapes(String(blocks(task, "template")[0]!.data));
     const parsed = parseYaml(data) as { route: { routes: { matchers: string[] }[] } };
     expect(parsed.route.routes[0]!.matchers).toEqual([hostile]);

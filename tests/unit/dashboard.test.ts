@@ -6,15 +6,15 @@ import {
   grafanaDashboard,
   renderArtifacts,
 } from "../../render";
-import { loadStack } from "../support/stack";
+import { loadModel } from "../support/stack";
 
 describe("the Grafana dashboard", () => {
-  const prod = loadStack("prod");
+  const prod = loadModel("prod");
   const dashboard = JSON.parse(dashboardJson(prod)) as ReturnType<typeof grafanaDashboard>;
   const panels = dashboard.panels.filter((p) => p.type !== "row");
 
   it("is written by render per stack as dashboards/<cluster>-rocketmq-system.json", () => {
-    const artifact = renderArtifacts(prod, "prod").find((a) => a.path.startsWith("dashboards/"))!;
+    const artifact = renderArtifacts(prod).find((a) => a.path.startsWith("dashboards/"))!;
     expect(artifact.path).toBe("dashboards/prod-rocketmq-system.json");
     expect(dashboardArtifactPath("prod")).toBe(artifact.path);
     expect(JSON.parse(artifact.content)).toEqual(dashboard);
@@ -47,7 +47,7 @@ describe("the Grafana dashboard", () => {
   });
 
   it("keeps each stack's series apart by its cluster label", () => {
-    const dev = JSON.parse(dashboardJson(loadStack("dev"))) as ReturnType<typeof grafanaDashboard>;
+    const dev = JSON.parse(dashboardJson(loadModel("dev"))) as ReturnType<typeof grafanaDashboard>;
     const exprs = dev.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
     for (const expr of exprs.filter((e) => !e.includes("ALERTS"))) expect(expr).toContain('cluster="dev"');
     expect(exprs.join(" ")).not.toContain('cluster="prod"');

@@ -3,15 +3,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertRules } from "../../render";
-import { loadStack, minimalRaw, parseRaw, PROJECT_DIR, STACKS } from "../support/stack";
+import { loadModel, minimalRaw, modelOf, parseRaw, PROJECT_DIR, STACKS } from "../support/stack";
 
 const RUNBOOK_DIR = path.join(PROJECT_DIR, "docs", "runbooks");
 const SECTIONS = ["## What it means for RocketMQ clients", "## First commands", "## How to resolve"];
 
 const alertNames = [
   ...new Set(
-    [parseRaw(minimalRaw()), ...STACKS.map(loadStack)].flatMap((cfg) =>
-      alertRules(cfg).groups.flatMap((g) => g.rules.map((r) => r.alert)),
+    [modelOf(parseRaw(minimalRaw())), ...STACKS.map((stack) => loadModel(stack))].flatMap((model) =>
+      alertRules(model).groups.flatMap((g) => g.rules.map((r) => r.alert)),
     ),
   ),
 ].sort();
