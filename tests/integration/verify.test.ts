@@ -334,7 +334,8 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     expect(code, stderr).toBe(0);
     expect(stdout.split("\n")[0]).toMatch(/^CHECK\s+HOST\s+RESULT\s+DETAIL$/);
     expect(stdout).toMatch(new RegExp(`route /rocketmq/${SUBGROUP}\\s+image-test \\(127\\.0\\.0\\.1\\)\\s+pass`));
-    expect(stdout.trim().split("\n").at(-1)).toMatch(/^PASSED: \d+ checks, \d+ passed, 0 failed, 1 skipped$/);
+    // Skipped: the Nomad agents (no NOMAD_ADDR) and alert delivery (dev sends alerts nowhere).
+    expect(stdout.trim().split("\n").at(-1)).toMatch(/^PASSED: \d+ checks, \d+ passed, 0 failed, 2 skipped$/);
     expect(`${stdout}${stderr}`).not.toContain(TOKEN);
   });
 
