@@ -1,13 +1,13 @@
 // Stack config of where alerts go (`prometheus.alerting`): every stack chooses, and none is a config error.
 import { z } from "zod";
+import { parsePrometheusDuration } from "./durations";
 import { dnsName, pinnedImage, resources, wholeNumberBetween } from "./primitives";
 
-// Alertmanager's own duration syntax, as Prometheus'.
-const AM_DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
+/** Alertmanager reads durations as Prometheus does. */
 const amDuration = z
   .string()
-  .regex(AM_DURATION, "must be a duration such as 30s, 5m or 4h")
-  .refine((d) => /[1-9]/.test(d), "must be a duration above zero");
+  .refine((d) => parsePrometheusDuration(d) !== undefined, "must be a duration such as 30s, 5m or 4h")
+  .refine((d) => (parsePrometheusDuration(d) ?? 1) > 0, "must be a duration above zero");
 
 /** A Prometheus label name. */
 const labelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a label name such as alertname or cluster");

@@ -37,21 +37,23 @@ export const RATE_INTERVAL = "$__rate_interval";
 
 const fabio = (scope: DashboardScope, extra = "") => `job="${SCRAPE_JOBS.fabio}",cluster="${scope.cluster}"${extra}`;
 const lookups = (scope: DashboardScope) => fabio(scope, `,service="${scope.indexMetricsService}"`);
+const FIVE_XX = `,code=~"5.."`;
+
+/** Per-second rate of a counter (or a histogram's `_count`), summed by `by`. */
+function rate(metric: string, selector: string, by: string, legend: string): PanelQuery {
+  return { expr: `sum by (${by}) (rate(${metric}{${selector}}[${RATE_INTERVAL}]))`, legend };
+}
+
+/** A timeseries of request rates. */
+function ratePanel(section: PanelSection, title: string, queries: PanelDefinition["queries"]): PanelDefinition {
+  return { section, title, kind: "timeseries", unit: "reqps", queries };
+}
 
 export const DASHBOARD_PANELS: readonly PanelDefinition[] = [
-  {
-    section: "Lookups",
-    title: "Lookups per second by subgroup and host",
-    kind: "timeseries",
-    unit: "reqps",
-    // Fabio labels a route's metrics with its path (/rocketmq/<subgroup>); the target's host is `instance`.
-    queries: (s) => [
-      {
-        expr: `sum by (path, instance) (rate(fabio_route_count{${lookups(s)}}[${RATE_INTERVAL}]))`,
-        legend: "{{path}} on {{instance}}",
-      },
-    ],
-  },
+  // Fabio labels a route's metrics with its path (/rocketmq/<subgroup>); the target's host is `instance`.
+  ratePanel("Lookups", "Lookups per second by subgroup and host", (s) => [
+    rate("fabio_route_count", lookups(s), "path, instance", "{{path}} on {{instance}}"),
+  ]),
   {
     section: "Lookups",
     title: "Lookup latency (p99) by subgroup and host",
@@ -64,58 +66,24 @@ export const DASHBOARD_PANELS: readonly PanelDefinition[] = [
       },
     ],
   },
-  {
-    section: "Lookups",
-    title: "Failed lookups by host: unknown subgroup (no route) and 5xx",
-    kind: "timeseries",
-    unit: "reqps",
-    queries: (s) => [
-      {
-        expr: `sum by (instance) (rate(fabio_notfound{${lookups(s)}}[${RATE_INTERVAL}]))`,
-        legend: "no route on {{instance}}",
-      },
-      {
-        expr: `sum by (instance, code) (rate(fabio_http_status_count{${lookups(s)},code=~"5.."}[${RATE_INTERVAL}]))`,
-        legend: "{{code}} on {{instance}}",
-      },
-    ],
-  },
-  {
-    section: "Fabio",
-    title: "Fabio requests per second",
-    kind: "timeseries",
-    unit: "reqps",
-    queries: (s) => [
-      {
-        expr: `sum by (service, instance) (rate(fabio_requests_count{${fabio(s)}}[${RATE_INTERVAL}]))`,
-        legend: "{{service}} on {{instance}}",
-      },
-    ],
-  },
-  {
-    section: "Fabio",
-    title: "Fabio 404s (no route)",
-    kind: "timeseries",
-    unit: "reqps",
-    queries: (s) => [
-      {
-        expr: `sum by (service, instance) (rate(fabio_notfound{${fabio(s)}}[${RATE_INTERVAL}]))`,
-        legend: "{{service}} on {{instance}}",
-      },
-    ],
-  },
-  {
-    section: "Fabio",
-    title: "Fabio 5xx",
-    kind: "timeseries",
-    unit: "reqps",
-    queries: (s) => [
-      {
-        expr: `sum by (service, instance, code) (rate(fabio_http_status_count{${fabio(s)},code=~"5.."}[${RATE_INTERVAL}]))`,
-        legend: "{{code}} {{service}} on {{instance}}",
-      },
-    ],
-  },
+  ratePanel("Lookups", "Failed lookups by host: unknown subgroup (no route) and 5xx", (s) => [
+    rate("fabio_notfound", lookups(s), "instance", "no route on {{instance}}"),
+    rate("fabio_http_status_count", lookups(s) + FIVE_XX, "instance, code", "{{code}} on {{instance}}"),
+  ]),
+  ratePanel("Fabio", "Fabio requests per second", (s) => [
+    rate("fabio_requests_count", fabio(s), "service, instance", "{{service}} on {{instance}}"),
+  ]),
+  ratePanel("Fabio", "Fabio 404s (no route)", (s) => [
+    rate("fabio_notfound", fabio(s), "service, instance", "{{service}} on {{instance}}"),
+  ]),
+  ratePanel("Fabio", "Fabio 5xx", (s) => [
+    rate(
+      "fabio_http_status_count",
+      fabio(s) + FIVE_XX,
+      "service, instance, code",
+      "{{code}} {{service}} on {{instance}}",
+    ),
+  ]),
   {
     section: "Targets",
     title: "Targets up per scrape job",

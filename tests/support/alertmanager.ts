@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { DeployedAlerting } from "../../config";
 import { alertmanagerYaml, secretFile } from "../../render";
-import { freePort, http as get, start, tempDir, waitFor, type Started } from "./processes";
+import { freePort, http as get, start, tempDir, waitForReady, type Started } from "./processes";
 
 export interface AlertmanagerServer {
   readonly process: Started;
@@ -35,13 +35,7 @@ export async function startAlertmanager(
     "--cluster.listen-address=",
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    "Alertmanager to be ready",
-    async () => ((await get(`${url}/-/ready`)).status === 200 ? true : undefined),
-    {
-      process: proc,
-    },
-  );
+  await waitForReady("Alertmanager", url, proc);
   return { process: proc, url };
 }
 

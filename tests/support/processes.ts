@@ -108,6 +108,13 @@ process.once("exit", () => {
   for (const p of running) p.child.kill("SIGKILL");
 });
 
+/** Polls `<url>/-/ready` (Prometheus' and Alertmanager's readiness endpoint) until it answers 200, bounded. */
+export async function waitForReady(what: string, url: string, proc: Started): Promise<void> {
+  await waitFor(`${what} to be ready`, async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined), {
+    process: proc,
+  });
+}
+
 /** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
 export async function waitFor<T>(
   what: string,

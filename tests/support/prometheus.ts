@@ -10,7 +10,7 @@ import {
   RULE_FILE,
   RULES_DIR,
 } from "../../render";
-import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { freePort, http, start, tempDir, waitFor, waitForReady, type Started } from "./processes";
 import { modelOf } from "./stack";
 
 export interface PrometheusFiles {
@@ -63,13 +63,7 @@ export async function startPrometheus(
     ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    "Prometheus to be ready",
-    async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined),
-    {
-      process: proc,
-    },
-  );
+  await waitForReady("Prometheus", url, proc);
   return { process: proc, url };
 }
 
