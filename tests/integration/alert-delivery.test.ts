@@ -1,8 +1,10 @@
 // End to end with real binaries: Prometheus from the rendered prometheus.yml and rules finds the Alertmanager
 // in Consul as the rendered job registers it, Alertmanager from the rendered alertmanager.yml delivers to a
 // webhook (its URL read from the secret file the job's template writes), and prod's inhibition rules hold.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertRules, renderAlertmanagerJob, type AlertRule } from "../../render";
+import { alertmanagerYaml, alertRules, renderAlertmanagerJob, type AlertRule } from "../../render";
 import {
   alertmanagerAlerts,
   startAlertmanager,
@@ -12,7 +14,18 @@ import {
 } from "../support/alertmanager";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { blocks, parseJobspec } from "../support/hcl";
-import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
+import {
+  findTool,
+  freePort,
+  freePorts,
+  http,
+  requireTools,
+  startCommand,
+  stopAll,
+  tempDir,
+  waitFor,
+  type Started,
+} from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { loadModel } from "../support/stack";
 
@@ -122,3 +135,60 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     expect(sent.has("ConsulNoLeader")).toBe(false);
   });
 });
+
+describe.runIf(available)(
+  "two Alertmanagers started by the job's own entrypoint, with the peers the template renders",
+  () => {
+    const model = loadModel("prod");
+    const deployed = model.alertmanager!;
+    const servers: { url: string; proc: Started }[] = [];
+
+    beforeAll(async () => {
+      const { task } = await parseJobspec(renderAlertmanagerJob(model, deployed).hcl);
+      const config = blocks(task, "config")[0]!;
+      const entrypoint = config.entrypoint as string[];
+      const script = entrypoint[2]!;
+      expect(script).toMatch(/^exec \/bin\/alertmanager "\$@" \$\(cat \/local\/peers\)$/);
+      const [web, cluster] = [await freePorts(2), await freePorts(2)];
+      const peersFile = path.join(tempDir("peers"), "peers");
+      // What the peers template renders once both instances are registered: one flag per line, each instance's
+      // address and gossip port (its own included).
+      fs.writeFileSync(peersFile, cluster!.map((port) => `--cluster.peer=127.0.0.1:${port}\n`).join(""));
+      const binary = findTool("alertmanager")!;
+      for (const i of [0, 1]) {
+        const dir = tempDir("alertmanager-peer");
+        fs.writeFileSync(path.join(dir, "alertmanager.yml"), alertmanagerYaml(deployed.alerting, dir));
+        // The task's shell line with the paths a Nomad task would see replaced by this test's.
+        const line = script.replace("/bin/alertmanager", binary).replace("/local/peers", peersFile);
+        const proc = startCommand("sh", [
+          "-c",
+          line,
+          "alertmanager",
+          `--web.listen-address=127.0.0.1:${web![i]}`,
+          `--cluster.listen-address=127.0.0.1:${cluster![i]}`,
+          `--cluster.advertise-address=127.0.0.1:${cluster![i]}`,
+          `--config.file=${path.join(dir, "alertmanager.yml")}`,
+          `--storage.path=${path.join(dir, "data")}`,
+        ]);
+        servers.push({ url: `http://127.0.0.1:${web![i]}`, proc });
+      }
+    });
+
+    afterAll(stopAll);
+
+    it("join into one gossip cluster of two peers", async () => {
+      for (const server of servers) {
+        const peers = await waitFor(
+          "both peers in the cluster status",
+          async () => {
+            const { text } = await http(`${server.url}/api/v2/status`);
+            const status = JSON.parse(text) as { cluster: { status: string; peers: unknown[] } };
+            return status.cluster.status === "ready" && status.cluster.peers.length === 2 ? status.cluster : undefined;
+          },
+          { timeoutMs: 30_000, process: server.proc },
+        );
+        expect(peers.peers).toHaveLength(2);
+      }
+    });
+  },
+);
