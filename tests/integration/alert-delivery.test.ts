@@ -153,7 +153,7 @@ describe.runIf(available)(
       const peersFile = path.join(tempDir("peers"), "peers");
       // What the peers template renders once both instances are registered: one flag per line, each instance's
       // address and gossip port (its own included).
-      fs.writeFileSync(peersFile, cluster!.map((port) => `--cluster.peer=127.0.0.1:${port}\n`).join(""));
+      fs.writeFileSync(peersFile, cluster.map((port) => `--cluster.peer=127.0.0.1:${port}\n`).join(""));
       const binary = findTool("alertmanager")!;
       for (const i of [0, 1]) {
         const dir = tempDir("alertmanager-peer");
@@ -164,13 +164,13 @@ describe.runIf(available)(
           "-c",
           line,
           "alertmanager",
-          `--web.listen-address=127.0.0.1:${web![i]}`,
-          `--cluster.listen-address=127.0.0.1:${cluster![i]}`,
-          `--cluster.advertise-address=127.0.0.1:${cluster![i]}`,
+          `--web.listen-address=127.0.0.1:${web[i]}`,
+          `--cluster.listen-address=127.0.0.1:${cluster[i]}`,
+          `--cluster.advertise-address=127.0.0.1:${cluster[i]}`,
           `--config.file=${path.join(dir, "alertmanager.yml")}`,
           `--storage.path=${path.join(dir, "data")}`,
         ]);
-        servers.push({ url: `http://127.0.0.1:${web![i]}`, proc });
+        servers.push({ url: `http://127.0.0.1:${web[i]}`, proc });
       }
     });
 
