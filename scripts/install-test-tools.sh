@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real binaries the CI test tiers run: fabio, consul, prometheus and promtool, each from a
-# package registry, and nomad-jobspec-check, this repository's Nomad jobspec schema checker. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
+# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool and alertmanager, each from a
+# package registry, and nomad-jobspec-check, this repository's Nomad jobspec schema checker. Nomad is not among
+# them: no registry reachable here serves it, so the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
@@ -19,6 +20,8 @@
 #                       PROMTOOL_BIN use those binaries; ones on PATH are used when they report the pinned
 #                       version (Debian's bookworm/trixie builds do not, and lack Consul service discovery).
 #                       The promtool used is checked to accept a consul_sd_configs section.
+#   alertmanager        the version of tools/alertmanager/go.mod (= the prometheus.alerting.image tag a deployed
+#                       Alertmanager runs), built the same way. ALERTMANAGER_BIN uses that binary instead.
 #   nomad-jobspec-check tools/nomad-jobspec-check (Nomad's jobspec types from github.com/hashicorp/nomad/api,
 #                       pinned in its go.mod/go.sum), built into $CACHE/tools; rebuilt only when its sources
 #                       change (their hash is kept beside the binary).
@@ -320,6 +323,15 @@ build_prometheus() {
 for b in prometheus promtool; do
   provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
 done
+
+alertmanager_version=$(pinned_module_version alertmanager github.com/prometheus/alertmanager)
+build_alertmanager() {
+  local x=github.com/prometheus/common/version
+  go_build_tools alertmanager "$tools_dir" \
+    "-s -w -X $x.Version=${alertmanager_version#v} -X $x.Branch=module -X $x.Revision=$alertmanager_version" \
+    github.com/prometheus/alertmanager/cmd/alertmanager
+}
+provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
 
 # The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)

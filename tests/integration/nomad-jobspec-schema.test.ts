@@ -51,8 +51,9 @@ function check(files: string[]): { code: number; errors: string[] } {
 
 describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jobspec-check)", () => {
   it.each(STACKS)("accepts every jobspec the %s stack renders", (stack) => {
-    const files = writeJobspecs(renderJobs(loadModel(stack)));
-    expect(files).toHaveLength(3);
+    const jobs = renderJobs(loadModel(stack));
+    const files = writeJobspecs(jobs);
+    expect(files).toHaveLength(jobs.length);
     expect(runTool("nomad-jobspec-check", files)).toEqual({
       code: 0,
       output: files.map((file) => `${file}: decodes into Nomad's jobspec types\n`).join(""),
@@ -68,8 +69,10 @@ describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jo
   });
 
   it("accepts every jobspec rendered with hostile values in the fields they reach", () => {
-    const files = HOSTILE.flatMap((value) => writeJobspecs(renderJobs(modelOf(hostile(value)))));
-    expect(files).toHaveLength(HOSTILE.length * 3);
+    const renders = HOSTILE.map((value) => renderJobs(modelOf(hostile(value))));
+    const files = renders.flatMap(writeJobspecs);
+    expect(files).toHaveLength(renders.reduce((count, jobs) => count + jobs.length, 0));
+    expect(files.length).toBeGreaterThanOrEqual(HOSTILE.length * 3);
     const { code, errors } = check(files);
     expect(errors).toEqual([]);
     expect(code).toBe(0);
