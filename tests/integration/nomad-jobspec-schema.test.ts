@@ -102,6 +102,14 @@ describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jo
     });
   });
 
+  it("names an argument only a Nomad later than 1.4 knows (node_pool, Nomad 1.6), as Nomad 1.4 does", () => {
+    const { file, line } = fabioJobspecWith(/^job "[^"]+" \{$/, ['  node_pool = "default"']);
+    expect(check([file])).toEqual({
+      code: 1,
+      errors: [`${file}:${line}:3: Unsupported argument; An argument named "node_pool" is not expected here.`],
+    });
+  });
+
   it("names a string where Nomad wants a number (restart attempts)", () => {
     const { file, line } = fabioJobspecReplacing(/attempts(\s*)= \d+/, 'attempts$1= "three"');
     const { code, errors } = check([file]);
