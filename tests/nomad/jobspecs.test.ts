@@ -74,8 +74,9 @@ function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, 
   const services = jobspecServices({ group, task }).map((service) => ({
     Name: service.name,
     PortLabel: service.port,
-    Tags: service.tags,
-    Checks: blocks(service, "check").map((check) => ({ Type: check.type, Path: check.path })),
+    Tags: service.tags ?? null,
+    // Nomad stores an absent string argument as "" (a tcp check has no path).
+    Checks: blocks(service, "check").map((check) => ({ Type: check.type, Path: check.path ?? "" })),
   }));
   const update = only(blocks(job, "update"), "update");
   return {
@@ -87,8 +88,9 @@ function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, 
       blocks(job, "constraint").length === 0
         ? null
         : blocks(job, "constraint").map((c) => ({
-            LTarget: c.attribute,
-            RTarget: c.value,
+            // Nomad's parser stores an absent attribute or value as "" (`operator = "distinct_hosts"` has no attribute).
+            LTarget: c.attribute ?? "",
+            RTarget: c.value ?? "",
             Operand: c.operator ?? "=",
           })),
     TaskGroups: [
