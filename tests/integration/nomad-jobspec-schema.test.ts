@@ -132,6 +132,19 @@ describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jo
     );
   });
 
+  it("accepts the run-time variables of a device constraint (${device.attr.…})", () => {
+    const { file } = fabioJobspecWith(/^\s*resources \{$/, [
+      '        device "nvidia/gpu" {',
+      "          constraint {",
+      '            attribute = "${device.attr.memory}"',
+      '            operator  = ">="',
+      '            value     = "2 GiB"',
+      "          }",
+      "        }",
+    ]);
+    expect(check([file])).toEqual({ code: 0, errors: [] });
+  });
+
   it("names a run-time variable Nomad does not interpolate", () => {
     const { file, line } = fabioJobspecReplacing(/"\$\{node\.class\}"/, '"${nodes.class}"');
     const { code, errors } = check([file]);
