@@ -17,9 +17,10 @@ export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <p
   -h, --help            show this help
 
 Prints each path it writes on stdout, then a summary for review on stderr (jobs and their ports, scrape
-jobs, alerts). It replaces jobs/, prometheus/, consul-acl/ and packer/ under <dir> as a whole, so no file
-of an earlier render is left behind; anything else under <dir> is left alone. On invalid config it exits 1,
-names the file and key, and writes nothing; when <dir> cannot be written it exits 1 naming the path.`;
+jobs, alerts, where alerts go). It replaces jobs/, prometheus/, alertmanager/, dashboards/, consul-acl/ and
+packer/ under <dir> as a whole, so no file of an earlier render is left behind; anything else under <dir>
+is left alone. On invalid config it exits 1, names the file and key, and writes nothing; when <dir> cannot
+be written it exits 1 naming the path.`;
 
 /** Runs the CLI and returns its exit code: 0 done, 1 invalid config or unwritable output, 2 bad usage. */
 export function renderCli(argv: string[], io: Console): number {
