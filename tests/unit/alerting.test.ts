@@ -62,6 +62,13 @@ describe("the alert delivery choice", () => {
     );
   });
 
+  it("refuses a reason of more than one line: render, diff and verify print it as one line", () => {
+    const raw = { [`${NS}:clusterName`]: "t", [PROM]: { alerting: { delivery: "none", reason: "dev\nonly" } } };
+    const message = errorOf(raw);
+    expect(message).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.alerting\.reason: /);
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
   it("refuses a receiver without a destination", () => {
     expect(errorOf(deployedRaw({ receivers: [{ name: "oncall" }] }))).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.alerting.receivers[0]: has no destination: give it at least one of webhooks or emails",
