@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -165,6 +166,32 @@ describe("the render CLI", () => {
     expect(lines[0]).toMatch(/^error: cannot write the output directory \/dev\/null\/x: ENOTDIR: /);
     expect(result.stdout).toBe("");
   });
+
+  // Node's recursive mkdir loops forever on /proc/nope (ENOENT under a directory that exists), so the CLI runs
+  // in a child that a timeout can stop; a `--help` run in the same test is the baseline of start-up time.
+  it.runIf(fs.existsSync("/proc/self"))(
+    "fails on an --out under /proc within 2 s, on one line",
+    () => {
+      const cli = (...args: string[]) => {
+        const started = Date.now();
+        const child = spawnSync(process.execPath, ["--import", "tsx", "scripts/render.ts", ...args], {
+          cwd: PROJECT_DIR,
+          encoding: "utf8",
+          timeout: 20_000,
+        });
+        return { ...child, ms: Date.now() - started };
+      };
+      const baseline = cli("--help");
+      const result = cli("--stack", "dev", "--out", "/proc/nope");
+      expect(result.signal).toBeNull();
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split("\n")).toEqual([
+        "error: cannot write the output directory /proc/nope: ENOENT: no such file or directory, mkdir '/proc/nope'",
+      ]);
+      expect(result.ms - baseline.ms).toBeLessThan(2000);
+    },
+    45_000,
+  );
 
   it("explains its usage when --out is missing", async () => {
     const result = await render("--stack", "prod");
