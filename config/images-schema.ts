@@ -13,9 +13,10 @@ const AGENT_ADDRESS = /^(?:[0-9A-Fa-f.:]+|\{\{ [^{}\n\r\\]+ \}\})$/;
 const JOIN_TARGET = /^[A-Za-z0-9[\]][A-Za-z0-9_.:=/@+ [\]-]*$/;
 
 /** A Go duration above zero, such as `10s` or `1m30s`. */
+const GO_DURATION_RULE = 'must be a duration such as "10s" or "1m30s"';
 export const goDuration = z
-  .string()
-  .regex(GO_DURATION, 'must be a duration such as "10s" or "1m30s"')
+  .string({ error: GO_DURATION_RULE })
+  .regex(GO_DURATION, GO_DURATION_RULE)
   .refine((d) => /[1-9]/.test(d), "must be a duration above zero");
 
 const absolutePath = z.string().regex(ABSOLUTE_PATH, "must be an absolute path such as /opt/consul");
@@ -38,7 +39,8 @@ export function isLoopbackAddress(address: string): boolean {
   return /^127\./.test(address) || /^(?:0{0,4}:){2,7}0{0,3}1$/.test(address);
 }
 
-const bootstrapExpect = z.number().int("must be a whole number").min(1, "must be at least 1");
+const BOOTSTRAP_RULE = "must be a number of servers, 1 or more";
+const bootstrapExpect = z.number({ error: BOOTSTRAP_RULE }).int(BOOTSTRAP_RULE).min(1, BOOTSTRAP_RULE);
 
 const consul = z.strictObject({
   /** Consul datacenter of every agent in the images. */

@@ -6,9 +6,10 @@ import { dnsName, nodeMetaKey, pinnedImage, resources, safeToken, wholeNumberBet
 const PROM_DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
 
 /** A positive Prometheus duration such as `5s`, `1m30s` or `15d`. */
+const PROM_DURATION_RULE = "must be a Prometheus duration such as 15s, 5m or 15d";
 export const promDuration = z
-  .string()
-  .regex(PROM_DURATION, "must be a Prometheus duration such as 15s, 5m or 15d")
+  .string({ error: PROM_DURATION_RULE })
+  .regex(PROM_DURATION, PROM_DURATION_RULE)
   .refine((d) => d !== "" && /[1-9]/.test(d), "must be a duration above zero");
 
 const UNIT_MS: Record<string, number> = {

@@ -54,13 +54,25 @@ const consul = z.strictObject({
 export const FABIO_ROLES = ["nameServerIndex", "prometheus"] as const;
 export type FabioRole = (typeof FABIO_ROLES)[number];
 
-function fabioInstance(defaults: {
-  jobName: string;
-  proxyPort: number;
-  uiPort: number;
-  metricsPort: number;
-  tagPrefix: string;
-}) {
+/** Each Fabio's defaults: the ports and prefixes an untouched stack file gets. */
+export const FABIO_DEFAULTS = {
+  nameServerIndex: {
+    jobName: "fabio-nameserver-index",
+    proxyPort: 8080,
+    uiPort: 9998,
+    metricsPort: 9997,
+    tagPrefix: "rmq-nsindex-",
+  },
+  prometheus: {
+    jobName: "fabio-prometheus",
+    proxyPort: 9090,
+    uiPort: 9999,
+    metricsPort: 9996,
+    tagPrefix: "rmq-prometheus-",
+  },
+} as const satisfies Record<FabioRole, Record<string, string | number>>;
+
+function fabioInstance(defaults: (typeof FABIO_DEFAULTS)[FabioRole]) {
   return z
     .strictObject({
       /** Nomad job ID, also the Consul service name Nomad registers for this Fabio. */
@@ -84,21 +96,9 @@ const fabio = z.strictObject({
   /** Fabio container image, pinned. */
   image: pinnedImage.default("fabiolb/fabio:1.6.3"),
   /** The Fabio RocketMQ clients query for NameServer addresses. */
-  nameServerIndex: fabioInstance({
-    jobName: "fabio-nameserver-index",
-    proxyPort: 8080,
-    uiPort: 9998,
-    metricsPort: 9997,
-    tagPrefix: "rmq-nsindex-",
-  }),
+  nameServerIndex: fabioInstance(FABIO_DEFAULTS.nameServerIndex),
   /** The Fabio that fronts Prometheus. */
-  prometheus: fabioInstance({
-    jobName: "fabio-prometheus",
-    proxyPort: 9090,
-    uiPort: 9999,
-    metricsPort: 9996,
-    tagPrefix: "rmq-prometheus-",
-  }),
+  prometheus: fabioInstance(FABIO_DEFAULTS.prometheus),
 });
 
 const stackConfigShape = z.strictObject({
@@ -128,14 +128,33 @@ export type NameServerHosts = StackConfig["nameServerHosts"];
 
 type Ctx = z.RefinementCtx;
 
-/** The six static ports of the two Fabios, with their config key paths. */
-function fabioPorts(cfg: StackConfig): { path: (string | number)[]; value: number }[] {
+type FabioSettingKey = keyof (typeof FABIO_DEFAULTS)[FabioRole];
+
+/** One setting of one Fabio, with its config key path. */
+interface FabioSetting<T> {
+  role: FabioRole;
+  key: FabioSettingKey;
+  value: T;
+}
+
+const fabioPath = (s: FabioSetting<unknown>): (string | number)[] => ["fabio", s.role, s.key];
+const fabioKey = (s: FabioSetting<unknown>): string => `fabio.${s.role}.${s.key}`;
+
+/** The six static ports of the two Fabios. */
+function fabioPorts(cfg: StackConfig): FabioSetting<number>[] {
   return FABIO_ROLES.flatMap((role) =>
-    (["proxyPort", "uiPort", "metricsPort"] as const).map((which) => ({
-      path: ["fabio", role, which],
-      value: cfg.fabio[role][which],
-    })),
+    (["proxyPort", "uiPort", "metricsPort"] as const).map((key) => ({ role, key, value: cfg.fabio[role][key] })),
   );
+}
+
+/**
+ * Of two Fabio settings that clash, the one to report the problem at, and the other: the one the stack file
+ * changed from its default when only one of them was changed (the user's edit caused the clash), else the
+ * second. The message names both keys either way.
+ */
+function blame<T>(first: FabioSetting<T>, second: FabioSetting<T>): [FabioSetting<T>, FabioSetting<T>] {
+  const changed = (s: FabioSetting<T>) => s.value !== FABIO_DEFAULTS[s.role][s.key];
+  return changed(first) && !changed(second) ? [first, second] : [second, first];
 }
 
 /**
@@ -149,12 +168,13 @@ function checkAgentPorts(cfg: StackConfig, ctx: Ctx): void {
     { port: consulAddressPort(cfg), agent: "the Consul agent's HTTP API (consul.address)" },
     { port: cfg.images.consulServer.httpPort, agent: "the Consul server's HTTP API (images.consulServer.httpPort)" },
   ];
-  for (const { path, value } of fabioPorts(cfg)) {
+  for (const setting of fabioPorts(cfg)) {
+    const { value } = setting;
     const agent = taken.find((candidate) => candidate.port === value);
     if (agent !== undefined) {
       ctx.addIssue({
         code: "custom",
-        path,
+        path: fabioPath(setting),
         message: `port ${value} is ${agent.agent} on the same host; choose a port no Consul or Nomad agent listens on`,
       });
     }
@@ -166,6 +186,9 @@ function checkAgentPorts(cfg: StackConfig, ctx: Ctx): void {
  * named `nomad` would be scraped as a Nomad server, and the self-scrape job would find the Nomad servers.
  */
 function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
+  // Two jobs of one name are checkFabioPair's to report; the clash of their services follows from it.
+  const jobNames = [cfg.prometheus.jobName, ...FABIO_ROLES.map((role) => cfg.fabio[role].jobName)];
+  if (new Set(jobNames).size < jobNames.length) return;
   const discovered = discoveredServices(cfg);
   const registered: { path: (string | number)[]; name: string; purpose?: DiscoveryPurpose }[] = [
     { path: ["prometheus", "jobName"], name: cfg.prometheus.jobName, purpose: "prometheus" },
@@ -196,42 +219,51 @@ function checkFabioPair(cfg: StackConfig, ctx: Ctx): void {
   ports.forEach((p, i) => {
     const earlier = ports.slice(0, i).find((q) => q.value === p.value);
     if (earlier) {
+      const [at, other] = blame(earlier, p);
       ctx.addIssue({
         code: "custom",
-        path: p.path,
-        message: `port ${p.value} is already used by fabio.${earlier.path.slice(1).join(".")} on the same host`,
+        path: fabioPath(at),
+        message: `port ${p.value} is already used by ${fabioKey(other)} on the same host`,
       });
     }
   });
 
-  const index = cfg.fabio.nameServerIndex;
-  const prom = cfg.fabio.prometheus;
+  const setting = <K extends FabioSettingKey>(role: FabioRole, key: K) => ({ role, key, value: cfg.fabio[role][key] });
   const prometheusJob = cfg.prometheus.jobName;
-  if (prometheusJob === index.jobName || prometheusJob === prom.jobName) {
+  const fabioJob = FABIO_ROLES.map((role) => setting(role, "jobName")).find((job) => job.value === prometheusJob);
+  if (fabioJob !== undefined) {
     ctx.addIssue({
       code: "custom",
       path: ["prometheus", "jobName"],
-      message: `"${prometheusJob}" is also a Fabio's job name; Nomad job IDs and Consul service names must differ`,
+      message: `"${prometheusJob}" is also ${fabioKey(fabioJob)}; Nomad job IDs and Consul service names must differ`,
     });
   }
-  if (index.jobName === prom.jobName) {
+  const [indexJob, promJob] = FABIO_ROLES.map((role) => setting(role, "jobName")) as [
+    FabioSetting<string>,
+    FabioSetting<string>,
+  ];
+  if (indexJob.value === promJob.value) {
+    const [at, other] = blame(indexJob, promJob);
     ctx.addIssue({
       code: "custom",
-      path: ["fabio", "prometheus", "jobName"],
-      message: `"${prom.jobName}" is also the NameServer-index Fabio's job name; each Fabio needs its own`,
+      path: fabioPath(at),
+      message: `"${at.value}" is also ${fabioKey(other)}; each Fabio needs its own job name`,
     });
   }
-  if (prom.tagPrefix.startsWith(index.tagPrefix)) {
+
+  // Fabio matches its tag prefix as plain text, so a prefix that starts with the other's picks up its routes.
+  const [indexPrefix, promPrefix] = FABIO_ROLES.map((role) => setting(role, "tagPrefix")) as [
+    FabioSetting<string>,
+    FabioSetting<string>,
+  ];
+  if (promPrefix.value.startsWith(indexPrefix.value) || indexPrefix.value.startsWith(promPrefix.value)) {
+    const [at, other] = blame(indexPrefix, promPrefix);
+    const relation =
+      at.value === other.value ? "is also" : at.value.startsWith(other.value) ? "starts with" : "is the start of";
     ctx.addIssue({
       code: "custom",
-      path: ["fabio", "prometheus", "tagPrefix"],
-      message: `"${prom.tagPrefix}" starts with the other Fabio's prefix "${index.tagPrefix}", so its routes would leak into the NameServer-index Fabio`,
-    });
-  } else if (index.tagPrefix.startsWith(prom.tagPrefix)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["fabio", "nameServerIndex", "tagPrefix"],
-      message: `"${index.tagPrefix}" starts with the other Fabio's prefix "${prom.tagPrefix}", so its routes would leak into the Prometheus Fabio`,
+      path: fabioPath(at),
+      message: `"${at.value}" ${relation} ${fabioKey(other)} "${other.value}": Fabio matches tag prefixes as plain text, so the two Fabios' routes would leak into each other; choose prefixes that do not start with one another`,
     });
   }
 }
