@@ -2,6 +2,7 @@
 import type { StackConfig } from "../config";
 import { renderImageFiles } from "./agents";
 import { renderJobs } from "./jobs";
+import type { RenderedJob } from "./rendered-job";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
 import { alertRuleTestsYaml, RULE_TEST_FILE } from "./prometheus-rule-tests";
@@ -17,10 +18,18 @@ export function jobArtifactPath(jobName: string): string {
   return `jobs/${jobName}.nomad.hcl`;
 }
 
-/** `source` is the stack file the config was read from, named in every header (default `Pulumi.<stack>.yaml`). */
-export function renderArtifacts(cfg: StackConfig, stack: string, source?: string): Artifact[] {
+/**
+ * `source` is the stack file the config was read from, named in every header (default `Pulumi.<stack>.yaml`);
+ * `jobs` are its rendered jobs, when the caller has them already.
+ */
+export function renderArtifacts(
+  cfg: StackConfig,
+  stack: string,
+  source?: string,
+  jobs: RenderedJob[] = renderJobs(cfg, stack, source),
+): Artifact[] {
   return [
-    ...renderJobs(cfg, stack, source).map((job) => ({ path: jobArtifactPath(job.name), content: job.hcl })),
+    ...jobs.map((job) => ({ path: jobArtifactPath(job.name), content: job.hcl })),
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
     { path: "prometheus/prometheus.yml", content: prometheusYaml(cfg) },
     { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(cfg) },

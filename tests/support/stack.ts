@@ -10,7 +10,8 @@ import {
   type StackConfig,
 } from "../../config";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export { PROJECT_DIR } from "../../scripts/cli-io";
+import { PROJECT_DIR } from "../../scripts/cli-io";
 export const STACKS = ["dev", "prod"] as const;
 
 export function stackFile(stack: string): string {
