@@ -9,9 +9,10 @@ import {
   type RawConfig,
   type StackConfig,
 } from "../../config";
-
-export { PROJECT_DIR } from "../../scripts/cli-io";
 import { PROJECT_DIR } from "../../scripts/cli-io";
+
+export { PROJECT_DIR };
+
 export const STACKS = ["dev", "prod"] as const;
 
 export function stackFile(stack: string): string {
