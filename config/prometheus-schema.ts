@@ -67,38 +67,56 @@ const storage = z.discriminatedUnion("kind", [
 ]);
 
 export const prometheusSchema = z.strictObject({
-  /** Nomad job ID, also the Consul service name Prometheus registers under. */
+  /**
+   * Nomad job ID, also the Consul service name Prometheus registers under: a DNS label, distinct from both
+   * Fabios and from every service Prometheus discovers for another purpose (`<clusterName>-nomad`,
+   * `<clusterName>-nomad-client`, `consul_http`, the Fabios' metrics services).
+   */
   jobName: dnsName.default("prometheus"),
-  /** Prometheus container image, pinned. */
+  /** Prometheus container image, pinned to a tag other than `latest` or to a digest. */
   image: pinnedImage.default("prom/prometheus:v2.53.4"),
-  /** How often targets are scraped. */
+  /**
+   * How often targets are scraped: a Prometheus duration from `1s` to `2m` (slower lets series drop out of
+   * queries between samples).
+   */
   scrapeInterval: promDurationBetween("1s", "2m", INTERVAL_WHY).default("15s"),
-  /** How often alert rules are evaluated. */
+  /** How often alert rules are evaluated: a Prometheus duration from `1s` to `2m`. */
   evaluationInterval: promDurationBetween("1s", "2m", INTERVAL_WHY).default("15s"),
-  /** `--storage.tsdb.retention.time`. */
+  /** `--storage.tsdb.retention.time`: a Prometheus duration from `2h` (one TSDB block) to `5y` (`y` is 365 days). */
   retentionTime: promDurationBetween(
     "2h",
     "5y",
     "Prometheus cuts a block every 2h, and years beyond that belong in long-term storage, not on a NameServer host",
   ).default("15d"),
-  /** `--storage.tsdb.retention.size`, e.g. `10GB`; unset means no size limit. */
+  /** `--storage.tsdb.retention.size`, a size such as `512MB` or `40GB`; unset means no size limit. */
   retentionSize: z
     .string()
     .regex(/^[1-9][0-9]*(?:B|KB|MB|GB|TB|PB|EB)$/, "must be a size such as 512MB or 10GB")
     .optional(),
+  /**
+   * Which Nomad clients Prometheus may run on: the NameServer hosts, a node class, a node meta value (`key`
+   * as for `nameServerHosts`) or any host. With host-volume storage, only hosts whose image declares the volume.
+   */
   placement: placement.default({ by: "nameServerHosts" }),
+  /**
+   * Where the TSDB lives so data survives restarts and rescheduling: Nomad's ephemeral disk (`sizeMb`, a whole
+   * number from 100 to 1048576, sticky and migrated) or a Nomad host volume (`volume`, declared by the
+   * NameServer hosts' client image at `images.nomad.prometheusVolumePath`).
+   */
   storage: storage.default({ kind: "ephemeralDisk", sizeMb: 2048 }),
   /**
-   * Consul service name of the Alertmanager(s) to send alerts to. Unset, alerts are only visible in
+   * Consul service name of the Alertmanager(s) to send alerts to, among instances tagged
+   * `cluster-<clusterName>` (tag your Alertmanager's service so). Unset, alerts are only visible in
    * Prometheus itself (/alerts).
    */
   alertmanagerService: dnsName.optional(),
-  /** How long a scrape target must stay down before the TargetDown alert fires. */
+  /** How long a scrape target must stay down before the TargetDown alert fires: from `1m` to `1d`. */
   targetDownFor: promDurationBetween(
     "1m",
     "1d",
     "shorter fires on every slow scrape, longer leaves a dead target unreported for days",
   ).default("5m"),
+  /** What Nomad reserves for the Prometheus task. */
   resources: resources({ cpu: 500, memory: 1024, minMemory: 64 }).prefault({}),
 });
 

@@ -14,9 +14,9 @@ import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
 
 const nomad = z.strictObject({
-  /** Nomad region the jobs are submitted to. */
+  /** Nomad region the jobs are submitted to: letters, digits, `.`, `_` or `-`. */
   region: safeToken.default("global"),
-  /** Datacenters the jobs may be placed in. */
+  /** Datacenters the jobs may be placed in: at least one, each listed once. */
   datacenters: uniqueList(safeToken, "datacenter").min(1, "must list at least one datacenter").default(["dc1"]),
 });
 
@@ -28,24 +28,34 @@ const nameServerHosts = z.discriminatedUnion("by", [
 
 /** Consul ACLs: when on, each consumer gets a least-privilege token delivered through a Nomad Variable. */
 const consulAcl = z.strictObject({
-  /** Whether the Consul cluster enforces ACLs (default deny). */
+  /** Whether the Consul cluster enforces ACLs (default deny): Pulumi then creates a least-privilege token per job. */
   enabled: z.boolean().default(false),
-  /** Consul HTTP API that Pulumi manages policies and tokens through (from where `pulumi up` runs). */
+  /**
+   * Consul HTTP API that Pulumi manages policies and tokens through (from where `pulumi up` runs), as host:port
+   * with a port from 1 to 65535; required when `consul.acl.enabled` is true.
+   */
   apiAddress: hostPort.optional(),
-  /** Scheme of that API. */
+  /**
+   * Scheme of that API. The images serve Consul's API as plain HTTP on `images.consulServer.httpPort` and
+   * configure no TLS: `https` needs TLS in front of Consul (a load balancer, or a TLS config of your own).
+   */
   scheme: z.enum(["http", "https"]).default("https"),
   /** Consul datacenter the policies and tokens are created in; the agent's own when unset. */
   datacenter: safeToken.optional(),
 });
 
 const consul = z.strictObject({
-  /** Address of the Consul agent Fabio and Prometheus talk to (the local agent on host networking). */
+  /**
+   * Address of the Consul agent Fabio and Prometheus talk to (the local agent: both use host networking), as
+   * host:port with a port from 1 to 65535.
+   */
   address: hostPort.default("127.0.0.1:8500"),
+  /** Consul ACLs: when on, each job gets a least-privilege token delivered through a Nomad Variable. */
   acl: consulAcl.prefault({}),
   /**
    * The cluster whose Consul servers this stack's Prometheus scrapes: their `consul_http` carries the tag
    * `cluster-<name>` of the stack whose image they run. Unset, this stack's own `clusterName`; on a Consul
-   * datacenter shared with another stack that built the servers, that stack's `clusterName`.
+   * datacenter shared with another stack that built the servers, that stack's `clusterName`. A DNS label.
    */
   serverCluster: dnsName.optional(),
 });
@@ -75,25 +85,40 @@ export const FABIO_DEFAULTS = {
 function fabioInstance(defaults: (typeof FABIO_DEFAULTS)[FabioRole]) {
   return z
     .strictObject({
-      /** Nomad job ID, also the Consul service name Nomad registers for this Fabio. */
+      /**
+       * Nomad job ID, also the Consul service name Nomad registers for this Fabio: a DNS label of at most 55
+       * characters (`<jobName>-metrics` names its metrics service), and not a service Prometheus discovers for
+       * another purpose (see `prometheus.jobName`).
+       */
       jobName: dnsName
         .refine((name) => name.length <= 55, "must be at most 55 characters (its metrics service is <jobName>-metrics)")
         .default(defaults.jobName),
-      /** Static host port of the HTTP proxy. */
+      /**
+       * Static host port of the HTTP proxy, distinct from the other five Fabio ports and from every agent port
+       * on the host: Consul 8300–8302, 8500, 8600, Nomad 4646–4648 (`AGENT_PORTS` in config/agent-ports.ts),
+       * `consul.address` and `images.consulServer.httpPort`.
+       */
       proxyPort: port.default(defaults.proxyPort),
-      /** Static host port of the UI/admin API (/health, /api/routes, /metrics). */
+      /** Static host port of the read-only UI/admin API (/health, /api/routes), distinct as `proxyPort` is. */
       uiPort: port.default(defaults.uiPort),
-      /** Static host port of the Prometheus metrics listener (Fabio serves metrics only on a proxy listener). */
+      /**
+       * Static host port of the Prometheus metrics listener (Fabio serves metrics only on a proxy listener of
+       * its own), distinct as `proxyPort` is.
+       */
       metricsPort: port.default(defaults.metricsPort),
-      /** Consul tag prefix this Fabio builds routes from. */
+      /**
+       * Consul tag prefix this Fabio builds routes from; the job routes by `<clusterName>.<tagPrefix>`. Neither
+       * Fabio's prefix may start with the other's: Fabio matches prefixes as plain text.
+       */
       tagPrefix: safeToken.default(defaults.tagPrefix),
+      /** What Nomad reserves for the Fabio task on every NameServer host. */
       resources: resources({ cpu: 200, memory: 128, minMemory: 16 }).prefault({}),
     })
     .prefault({});
 }
 
 const fabio = z.strictObject({
-  /** Fabio container image, pinned. */
+  /** Fabio container image, pinned to a tag other than `latest` or to a digest, so every host runs one build. */
   image: pinnedImage.default("fabiolb/fabio:1.6.3"),
   /** The Fabio RocketMQ clients query for NameServer addresses. */
   nameServerIndex: fabioInstance(FABIO_DEFAULTS.nameServerIndex),
@@ -102,16 +127,30 @@ const fabio = z.strictObject({
 });
 
 const stackConfigShape = z.strictObject({
-  /** Name of the platform cluster, used in `cluster-<name>` tags and the `cluster` metric label. */
+  /**
+   * Name of the platform cluster: a DNS label, unique among the stacks on one Consul. It names the
+   * `cluster-<name>` tags (every scrape job keeps only those), the `cluster` metric label and the Fabio tag
+   * prefixes `<name>.<tagPrefix>`.
+   */
   clusterName: z
     .string()
     .min(1, "is empty: Pulumi passes an empty or null value (`~`, `null`) as empty text; name the cluster")
     .pipe(dnsName),
+  /** Where the jobs run in Nomad. */
   nomad: nomad.prefault({}),
+  /**
+   * How the NameServer hosts are picked out of the Nomad clients: a constraint on `${node.class}`, or on
+   * `${meta.<key>}` where `key` is dot-separated names, each a letter or `_` followed by letters, digits, `_`
+   * or `-`. Both Fabios run on every one of them.
+   */
   nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
+  /** The Consul agent the jobs use, and Consul ACLs. */
   consul: consul.prefault({}),
+  /** The two Fabio system jobs on every NameServer host. */
   fabio: fabio.prefault({}),
+  /** The Prometheus service job, behind the Prometheus Fabio. */
   prometheus: prometheusSchema.prefault({}),
+  /** The Consul and Nomad agent config files baked into machine images (packer/generated/<stack>/). */
   images: imagesSchema.prefault({}),
 });
 
