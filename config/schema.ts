@@ -162,6 +162,8 @@ export const stackConfigSchema = stackConfigShape
   .superRefine(checkServiceNames)
   .superRefine(checkConsulAcl)
   .superRefine(checkPrometheusHostVolume);
+/** What a stack file may hold, before defaults; its properties carry the doc comments docs:config reads. */
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type FabioInstanceConfig = StackConfig["fabio"][FabioRole];
 export type NameServerHosts = StackConfig["nameServerHosts"];
 

@@ -117,8 +117,8 @@ function defaultOf(schema: JsonSchema, required: boolean): string {
 }
 
 /**
- * The doc comment of every key, by key path: the properties of the schema's input type, whose declarations
- * are the property assignments in config/*.ts that carry the comments.
+ * The doc comment of every key, by key path: the properties of `StackConfigInput` (z.input of the schema),
+ * whose declarations are the property assignments in config/*.ts that carry the comments.
  */
 function docCommentsByKey(): Map<string, string> {
   const schemaFile = path.join(PROJECT_DIR, "config", "schema.ts");
@@ -134,12 +134,8 @@ function docCommentsByKey(): Map<string, string> {
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(schemaFile);
   const module = source && checker.getSymbolAtLocation(source);
-  const schema = module && checker.getExportsOfModule(module).find((s) => s.name === "stackConfigSchema");
-  if (schema === undefined) throw new Error(`${schemaFile} exports no stackConfigSchema`);
-  // `stackConfigSchema._zod.input` is z.input<typeof stackConfigSchema>: what a stack file may hold.
-  const internals = checker.getPropertyOfType(checker.getTypeOfSymbol(schema), "_zod");
-  const input = internals && checker.getPropertyOfType(checker.getTypeOfSymbol(internals), "input");
-  if (input === undefined) throw new Error("cannot read the input type of stackConfigSchema");
+  const input = module && checker.getExportsOfModule(module).find((s) => s.name === "StackConfigInput");
+  if (input === undefined) throw new Error(`${schemaFile} exports no StackConfigInput`);
 
   const docs = new Map<string, string>();
   const walk = (type: ts.Type, prefix: string) => {
@@ -153,7 +149,7 @@ function docCommentsByKey(): Map<string, string> {
       }
     }
   };
-  walk(checker.getTypeOfSymbol(input), "");
+  walk(checker.getDeclaredTypeOfSymbol(input), "");
   return docs;
 }
 
