@@ -111,7 +111,12 @@ function describeNumber(value: number): string {
     return `a ${Math.floor(Math.log10(Math.abs(value))) + 1}-digit number`;
   }
   const shown = String(value);
-  return shown.includes("e") ? value.toFixed(20).replace(/\.?0+$/, "") : shown;
+  if (!shown.includes("e")) return shown;
+  // What is left in exponent form is a fraction below 1e-6: `1.5e-7` → `0.00000015`.
+  const [mantissa = "", exponent = "0"] = shown.replace(/^-/, "").split("e");
+  const digits = mantissa.replace(".", "");
+  const point = (mantissa.includes(".") ? mantissa.indexOf(".") : mantissa.length) + Number(exponent);
+  return `${value < 0 ? "-" : ""}0.${"0".repeat(-point)}${digits}`;
 }
 
 function oneOf(values: readonly unknown[]): string {

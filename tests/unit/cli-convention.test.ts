@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { EXIT, exitWith } from "../../scripts/cli-io";
 import { diffCli } from "../../scripts/diff-cli";
 import { generatePackerCli } from "../../scripts/generate-packer-cli";
 import { renderCli } from "../../scripts/render-cli";
@@ -113,5 +114,37 @@ describe("--json", () => {
       expect(f.startsWith("packer/generated/dev/")).toBe(true);
       expect(committed).toContain(f.slice("packer/generated/dev/".length));
     }
+  });
+});
+
+describe("an entry point", () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it("exits with the code its CLI returns", async () => {
+    exitWith(() => EXIT.found);
+    expect(process.exitCode).toBe(1);
+    exitWith(Promise.resolve(EXIT.userError));
+    await Promise.resolve();
+    expect(process.exitCode).toBe(2);
+  });
+
+  it("exits 70 with the stack trace when its CLI throws, so a bug never reads as a failed check", async () => {
+    const printed: unknown[] = [];
+    vi.spyOn(console, "error").mockImplementation((err: unknown) => void printed.push(err));
+    exitWith(() => {
+      throw new TypeError("a bug");
+    });
+    expect(process.exitCode).toBe(70);
+    process.exitCode = undefined;
+    exitWith(Promise.reject(new TypeError("an async bug")));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(process.exitCode).toBe(70);
+    expect(printed.map((err) => (err as Error).stack?.split("\n")[0])).toEqual([
+      "TypeError: a bug",
+      "TypeError: an async bug",
+    ]);
   });
 });

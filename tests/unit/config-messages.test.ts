@@ -61,6 +61,9 @@ describe("config error messages", () => {
     expect(messageOf(withKey("fabio", { nameServerIndex: { uiPort: 1e-7 } }))).toBe(
       "Pulumi.custom.yaml: rocketmq-system-jobs:fabio.nameServerIndex.uiPort: must be a port number from 1 to 65535; it is the number 0.0000001",
     );
+    expect(messageOf(withKey("fabio", { nameServerIndex: { uiPort: -1.5e-25 } }))).toBe(
+      "Pulumi.custom.yaml: rocketmq-system-jobs:fabio.nameServerIndex.uiPort: must be a port number from 1 to 65535; it is the number -0.00000000000000000000000015",
+    );
   });
 
   it("list every problem of a stack file in one run, one line each", () => {
