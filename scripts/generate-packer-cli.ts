@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile, stackFileName, stacksAmong } from "../config";
+import { resolveStack } from "../model";
 import { renderImageFiles } from "../render";
 import { EXIT, exitCodeFor, PROJECT_DIR, type Console } from "./cli-io";
 
@@ -49,7 +50,9 @@ function generate(projectDir: string): GeneratePackerReport {
   // Everything is rendered (and so validated) before the first file is touched.
   const rendered = stacksAmong(fs.readdirSync(projectDir)).map((stack) => ({
     stack,
-    files: renderImageFiles(loadStackFile(path.join(projectDir, stackFileName(stack))), stack),
+    files: renderImageFiles(
+      resolveStack({ config: loadStackFile(path.join(projectDir, stackFileName(stack))), stack }),
+    ),
   }));
   fs.mkdirSync(generatedDir, { recursive: true });
   for (const entry of fs.readdirSync(generatedDir)) {

@@ -3,7 +3,8 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
-import { jobArtifactPath, renderArtifacts, renderJobs, renderSummary } from "../render";
+import { resolveStack } from "../model";
+import { renderArtifacts, renderSummary } from "../render";
 import { OutputError, writeArtifacts } from "./output-dir";
 import { EXIT, exitCodeFor, type Console } from "./cli-io";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
@@ -58,9 +59,8 @@ function render(argv: string[], io: Console): void {
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
 
   // Everything is rendered (and so validated) before the first file is written.
-  const cfg = loadStackFile(stackFile);
-  const jobs = renderJobs(cfg, stack, path.basename(stackFile));
-  const artifacts = renderArtifacts(cfg, stack, path.basename(stackFile), jobs);
+  const model = resolveStack({ config: loadStackFile(stackFile), stack, source: path.basename(stackFile) });
+  const artifacts = renderArtifacts(model);
 
   const out = values.out;
   writeArtifacts(out, artifacts);
@@ -71,6 +71,5 @@ function render(argv: string[], io: Console): void {
   } else {
     for (const target of written.values()) io.log(target);
   }
-  const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
-  io.error(`\n${renderSummary(cfg, jobs, fileOf)}`);
+  io.error(`\n${renderSummary(model, (artifactPath) => written.get(artifactPath) ?? "")}`);
 }

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 export interface PrometheusFiles {
   dir: string;
@@ -19,8 +20,8 @@ export interface PrometheusFiles {
  */
 export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
   const dir = tempDir("prometheus");
-  const rendered = prometheusYaml(cfg);
-  const server = consulSdServer(cfg);
+  const rendered = prometheusYaml(modelOf(cfg));
+  const server = consulSdServer(modelOf(cfg));
   if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
   const rulesDir = path.join(dir, "rules");
   fs.mkdirSync(rulesDir);
@@ -28,7 +29,7 @@ export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): Prom
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(cfg));
+  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg)));
   return { dir, configFile, ruleFile };
 }
 
