@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document, type YAMLError } from "yaml";
+import { alertSecretReferences, rawAlertSecretNames } from "./alert-secrets";
 import { ConfigError, PROJECT_NAMESPACE, type KeyPath } from "./errors";
 import { issueDetail, ruleOf, unknownKeyDetail } from "./issue-message";
 import { CONFIG_NAMESPACES, UNREAD_NAMESPACES } from "./namespaces";
@@ -32,6 +33,7 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
 function checked(file: string, earlier: readonly Problem[], raw: RawConfig): StackConfig {
   const problems: Problem[] = [...earlier];
   const ours: Record<string, unknown> = {};
+  const secretKeys = [...SECRET_KEYS, ...alertSecretNames(raw)];
   for (const [fullKey, value] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");
     const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
@@ -45,11 +47,12 @@ function checked(file: string, earlier: readonly Problem[], raw: RawConfig): Sta
       });
     } else if (namespace === PROJECT_NAMESPACE) {
       const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
-      if (!(SECRET_KEYS as readonly string[]).includes(key)) ours[key] = value;
+      if (!secretKeys.includes(key)) ours[key] = value;
     } // else provider config such as nomad:address
   }
   const result = stackConfigSchema.safeParse(ours, { reportInput: true, error: ruleOf });
   if (!result.success) problems.push(...schemaProblems(result.error.issues));
+  else problems.push(...alertSecretNameProblems(result.data));
   const error = ConfigError.all(file, problems);
   if (error !== undefined) throw error;
   if (!result.success) throw new Error("unreachable: a failed parse always has an issue"); // narrows result
@@ -74,6 +77,27 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[]): Problem[] {
   return [...byKey.values()];
 }
 
+/** The secret keys the raw config's Alertmanager receivers name; a schema key is never one. */
+function alertSecretNames(raw: RawConfig): string[] {
+  const prometheus = raw[`${PROJECT_NAMESPACE}:prometheus`] ?? raw.prometheus;
+  const schemaKeys = Object.keys(stackConfigSchema.shape);
+  return rawAlertSecretNames(prometheus).filter((name) => !schemaKeys.includes(name));
+}
+
+/**
+ * A secret's name is a top-level config key: one of this program's own keys cannot be one. Whether it is set
+ * is checked where it is read, in the program (config/from-pulumi.ts), as for consulAclToken.
+ */
+function alertSecretNameProblems(cfg: StackConfig): Problem[] {
+  const schemaKeys = Object.keys(stackConfigSchema.shape);
+  return alertSecretReferences(cfg.prometheus.alerting)
+    .filter(({ name }) => schemaKeys.includes(name) || (SECRET_KEYS as readonly string[]).includes(name))
+    .map(({ name, keyPath }) => ({
+      keyPath,
+      detail: `"${name}" is a config key of this program; name the secret otherwise`,
+    }));
+}
+
 function toKeyPart(part: PropertyKey): string | number {
   return typeof part === "symbol" ? String(part) : part;
 }
@@ -96,7 +120,8 @@ export function loadStackFile(filePath: string): StackConfig {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
   // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
-  return checked(file, plainTextSecrets(config as RawConfig), decodeEngineConfig(encodeAsEngine(doc)));
+  const secretKeys = [...SECRET_KEYS, ...alertSecretNames(config as RawConfig)];
+  return checked(file, plainTextSecrets(config as RawConfig, secretKeys), decodeEngineConfig(encodeAsEngine(doc)));
 }
 
 /**
@@ -108,9 +133,9 @@ function yamlErrorLine(error: YAMLError): string {
 }
 
 /** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
-function plainTextSecrets(config: RawConfig): Problem[] {
+function plainTextSecrets(config: RawConfig, keys: readonly string[]): Problem[] {
   const problems: Problem[] = [];
-  for (const key of SECRET_KEYS) {
+  for (const key of keys) {
     for (const spelled of [key, `${PROJECT_NAMESPACE}:${key}`]) {
       const value = config[spelled];
       const encrypted = typeof value === "object" && value !== null && "secure" in value;

@@ -1,5 +1,6 @@
 // Stack config of the Prometheus service job.
 import { z } from "zod";
+import { ALERTMANAGER_SERVICE_MOVED, alertingSchema } from "./alerting-schema";
 import { parsePrometheusDuration, prometheusDurationMs } from "./durations";
 import { dnsName, nodeMetaKey, pinnedImage, resources, safeToken, wholeNumberBetween } from "./primitives";
 
@@ -22,6 +23,10 @@ function promDurationBetween(min: string, max: string, why: string) {
 // queries and alerts between scrapes; below 1s it scrapes or evaluates faster than the targets refresh.
 const INTERVAL_WHY =
   "faster loads the targets for nothing, slower than 2m lets series drop out of queries between samples";
+
+/** Where the runbooks live unless the stack says otherwise: docs/runbooks in this repository. */
+export const DEFAULT_RUNBOOK_BASE_URL =
+  "https://github.com/rocketmq-platform/rocketmq-system-jobs/blob/main/docs/runbooks";
 
 /** Where Prometheus runs: by default on the NameServer hosts, as the seed did. */
 const placement = z.discriminatedUnion("by", [
@@ -51,8 +56,8 @@ export const prometheusSchema = z.strictObject({
   /**
    * Nomad job ID, also the Consul service name Prometheus registers under: a DNS label, distinct from both
    * Fabios and from every service Prometheus discovers for another purpose (`<clusterName>-nomad`,
-   * `<clusterName>-nomad-client`, `consul_http`, each Fabio's `<job>-metrics`, `alertmanagerService`: the list
-   * is `discoveredServices` in config/naming.ts).
+   * `<clusterName>-nomad-client`, `consul_http`, each Fabio's `<job>-metrics`, the Alertmanager service of
+   * `alerting`: the list is `discoveredServices` in config/naming.ts).
    */
   jobName: dnsName.default("prometheus"),
   /** Prometheus container image, pinned to a tag other than `latest` or to a digest. */
@@ -86,12 +91,22 @@ export const prometheusSchema = z.strictObject({
    * NameServer hosts' client image at `images.nomad.prometheusVolumePath`).
    */
   storage: storage.default({ kind: "ephemeralDisk", sizeMb: 2048 }),
+  /** Replaced by `alerting`; a stack file that still sets it is told the new form. */
+  alertmanagerService: z.never({ error: ALERTMANAGER_SERVICE_MOVED }).optional(),
   /**
-   * Consul service name of the Alertmanager(s) to send alerts to, among instances tagged
-   * `cluster-<clusterName>` (tag your Alertmanager's service so). Unset, alerts are only visible in
-   * Prometheus itself (/alerts).
+   * Where alerts go: a discovered Alertmanager (`delivery: discovered` + `service`), one this program deploys
+   * (`delivery: deployed` + `route`, `receivers`, `inhibitRules`), or none (`delivery: none` + `reason`). No
+   * default: a stack that does not choose is refused. See docs/alerting.md.
    */
-  alertmanagerService: dnsName.optional(),
+  alerting: alertingSchema,
+  /**
+   * Base URL of the runbooks: each alert's `runbook_url` is `<runbookBaseUrl>/<AlertName>.md`.
+   * Default: this repository's docs/runbooks on GitHub.
+   */
+  runbookBaseUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s"'<>]+[^/\s"'<>]$/, "must be an http(s) URL without a trailing '/'")
+    .default(DEFAULT_RUNBOOK_BASE_URL),
   /** How long a scrape target must stay down before the TargetDown alert fires: from `1m` to `1d`. */
   targetDownFor: promDurationBetween(
     "1m",

@@ -11,6 +11,7 @@ import {
   type DiscoveryPurpose,
 } from "./naming";
 import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken, uniqueList } from "./primitives";
+import { alertmanagerService } from "./alerting-schema";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
 
@@ -149,8 +150,9 @@ const stackConfigShape = z.strictObject({
   consul: consul.prefault({}),
   /** The two Fabio system jobs on every NameServer host. */
   fabio: fabio.prefault({}),
-  /** The Prometheus service job, behind the Prometheus Fabio. */
-  prometheus: prometheusSchema.prefault({}),
+  /** The Prometheus service job, behind the Prometheus Fabio, and where its alerts go. */
+  // No prometheus mapping still gets every default but one: `alerting` has none, and its absence is reported.
+  prometheus: prometheusSchema.prefault({} as z.input<typeof prometheusSchema>),
   /** The Consul and Nomad agent config files baked into machine images (packer/generated/<stack>/). */
   images: imagesSchema.prefault({}),
 });
@@ -265,7 +267,7 @@ export function discoveryNames(cfg: StackConfig): DiscoveryNames {
     clusterName: cfg.clusterName,
     fabioJobNames: FABIO_ROLES.map((role) => cfg.fabio[role].jobName),
     prometheusJobName: cfg.prometheus.jobName,
-    alertmanagerService: cfg.prometheus.alertmanagerService,
+    alertmanagerService: alertmanagerService(cfg.prometheus.alerting),
   };
 }
 

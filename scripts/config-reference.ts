@@ -23,6 +23,8 @@ interface JsonSchema {
   minimum?: number;
   maximum?: number;
   minItems?: number;
+  /** A key the schema refuses whatever its value (z.never): one that moved. */
+  not?: unknown;
 }
 
 /** One documented key: a mapping (a section of its own), a setting, or a choice of forms (a union). */
@@ -65,6 +67,7 @@ export function referenceKeys(): ReferenceKey[] {
 function accepts(schema: JsonSchema): string {
   const variants = schema.oneOf ?? schema.anyOf;
   if (variants !== undefined) return variants.map((v) => `\`${flow(variantShape(v))}\``).join(" or ");
+  if (schema.not !== undefined) return "no longer accepted";
   if (schema.enum !== undefined) return schema.enum.map((v) => `\`${String(v)}\``).join(" or ");
   switch (schema.type) {
     case "string":

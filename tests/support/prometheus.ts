@@ -2,8 +2,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
-import { alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
-import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import {
+  alertRulesYaml,
+  consulSdServer,
+  type AlertRuleOptions,
+  prometheusYaml,
+  RULE_FILE,
+  RULES_DIR,
+} from "../../render";
+import { freePort, http, start, tempDir, waitFor, waitForReady, type Started } from "./processes";
 import { modelOf } from "./stack";
 
 export interface PrometheusFiles {
@@ -18,7 +25,11 @@ export interface PrometheusFiles {
  *  - the consul-template expression for the node's Consul agent → the test agent's address;
  *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`.
  */
-export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
+export function writePrometheusFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  ruleOptions: AlertRuleOptions = {},
+): PrometheusFiles {
   const dir = tempDir("prometheus");
   const rendered = prometheusYaml(modelOf(cfg));
   const server = consulSdServer(modelOf(cfg));
@@ -29,7 +40,7 @@ export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): Prom
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg)));
+  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg), ruleOptions));
   return { dir, configFile, ruleFile };
 }
 
@@ -38,21 +49,21 @@ export interface PrometheusServer {
   readonly url: string;
 }
 
-export async function startPrometheus(files: PrometheusFiles, port?: number): Promise<PrometheusServer> {
+/** `extraArgs` are further flags, e.g. a short `--rules.alert.resend-delay` so a test need not wait a minute. */
+export async function startPrometheus(
+  files: PrometheusFiles,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<PrometheusServer> {
   port ??= await freePort();
   const proc = start("prometheus", [
     `--config.file=${files.configFile}`,
     `--storage.tsdb.path=${path.join(files.dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    "Prometheus to be ready",
-    async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined),
-    {
-      process: proc,
-    },
-  );
+  await waitForReady("Prometheus", url, proc);
   return { process: proc, url };
 }
 
