@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AGENT_VERSIONS } from "../../render";
+import { DEFAULT_AGENT_VERSIONS } from "../../config";
 import { PROJECT_DIR } from "../support/stack";
 import { USAGE as VERIFY_USAGE } from "../../scripts/verify-cli";
 import * as verify from "../../verify";
@@ -112,10 +112,10 @@ describe("the agent versions in the README and docs/images.md", () => {
   it("state the Consul and Nomad versions the images pin", () => {
     const readme = read("README.md");
     const images = read("docs/images.md");
-    expect(readme).toContain(`**Consul ${AGENT_VERSIONS.consul}**`);
-    expect(readme).toContain(`**Nomad ${AGENT_VERSIONS.nomad}**`);
-    expect(images).toContain(`consul_version = "${AGENT_VERSIONS.consul}"`);
-    expect(images).toContain(`nomad_version = "${AGENT_VERSIONS.nomad}"`);
+    expect(readme).toContain(`**Consul ${DEFAULT_AGENT_VERSIONS.consul}**`);
+    expect(readme).toContain(`**Nomad ${DEFAULT_AGENT_VERSIONS.nomad}**`);
+    expect(images).toContain(`consul_version = "${DEFAULT_AGENT_VERSIONS.consul}"`);
+    expect(images).toContain(`nomad_version = "${DEFAULT_AGENT_VERSIONS.nomad}"`);
   });
 });
 
