@@ -240,7 +240,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       // A constraint on ${attr.consul.version} here would mean the agent lost the tier's Consul.
       const why = "unplaceable groups and the constraints that filtered this NameServer host";
       expect(placementProblems(await nomad.plan(spec), [MISSING_DRIVERS]), why).toEqual({});
-      // Nomad stops at the driver check; with a driver the node has, it checks the job's constraints, host
+      // Nomad stops at the first check a node fails; with a driver the node has, it checks the job's constraints, host
       // volumes, ports and resources against this NameServer host, and every group must place.
       // The dev agent is one host: of a job spread over distinct hosts (the deployed Alertmanager), one instance
       // places there and Nomad refuses the others by that constraint alone.
