@@ -9,7 +9,7 @@ import {
   tokenVariablesOf,
 } from "./components";
 import { loadConsulAclToken, loadProgramConfig } from "./config/from-pulumi";
-import { aclConsumers, nameServerIndexPatterns } from "./render";
+import { aclConsumers, nameServerIndexPatterns, nameServerIndexStack as indexStackOf } from "./render";
 
 const stackName = pulumi.getStack();
 const stackConfig = loadProgramConfig();
@@ -34,12 +34,15 @@ const prometheus = new PrometheusJob(
   "prometheus",
   prometheusJobArgs(stackConfig, stackName, tokenOf(stackConfig.prometheus.jobName)),
 );
-const lookup = nameServerIndexPatterns(indexFabio.tagPrefix, indexFabio.proxyPort);
+const indexStack = indexStackOf(stackConfig);
+const lookup = nameServerIndexPatterns(indexStack, indexFabio.proxyPort);
 
 export const nameServerIndexUrlPattern = lookup.url;
 export const nameServerIndexServiceTagPattern = lookup.serviceTag;
 export const nameServerIndexFabioJob = indexFabio.jobName;
 export const nameServerIndexTagPrefix = indexFabio.tagPrefix;
+/** What a cluster passes to the contract's helpers: `nameServerIndexTags(nameServerIndexStack, subgroups)`. */
+export const nameServerIndexStack = indexStack;
 export const prometheusFabioJob = prometheusFabio.jobName;
 export const prometheusFabioTagPrefix = prometheusFabio.tagPrefix;
 export const prometheusJob = prometheus.jobName;

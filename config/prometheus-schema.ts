@@ -99,6 +99,20 @@ export const prometheusSchema = z.strictObject({
     "shorter fires on every slow scrape, longer leaves a dead target unreported for days",
   ).default("5m"),
   resources: resources({ cpu: 500, memory: 1024, minMemory: 64 }).prefault({}),
+  /** The NameServer lookup probes: a blackbox_exporter task beside Prometheus (docs/lookup-probes.md). */
+  lookupProbes: z
+    .strictObject({
+      /** blackbox_exporter container image, pinned. */
+      image: pinnedImage.default("prom/blackbox-exporter:v0.25.0"),
+      /** A lookup that succeeds but takes longer than this raises NameServerLookupSlow. */
+      slowAfter: promDurationBetween(
+        "10ms",
+        "4s",
+        "a probe gives up after 5s (or the scrape timeout), so a slower threshold could never be crossed by a lookup that succeeds",
+      ).default("1s"),
+      resources: resources({ cpu: 100, memory: 64, minMemory: 16 }).prefault({}),
+    })
+    .prefault({}),
 });
 
 export type PrometheusConfig = z.infer<typeof prometheusSchema>;

@@ -3,6 +3,7 @@
 // agents' service names, `nomadServerService` / `nomadClientService`, live with the other discovered services
 // in config/discovered-services.ts.)
 import type { FabioRole, StackConfig } from "../config";
+import type { NameServerIndexStack } from "./nameserver-index";
 
 /** The tag every service of the stack carries; each scrape job discovers only the instances that have it. */
 export function clusterTag(cfg: StackConfig): string {
@@ -22,4 +23,9 @@ export function consulServerTag(cfg: StackConfig): string {
  */
 export function fabioTagPrefix(cfg: StackConfig, role: FabioRole): string {
   return `${cfg.clusterName}.${cfg.fabio[role].tagPrefix}`;
+}
+
+/** The NameServer-index contract's view of the stack: what a cluster's service builds its tags from. */
+export function nameServerIndexStack(cfg: StackConfig): NameServerIndexStack {
+  return { clusterName: cfg.clusterName, tagPrefix: fabioTagPrefix(cfg, "nameServerIndex") };
 }

@@ -18,3 +18,4 @@ export * from "./jobs";
 export * from "./agents";
 export * from "./artifacts";
 export * from "./summary";
+export * from "./lookup-probes";

@@ -26,7 +26,10 @@ function ports(cfg: StackConfig, job: RenderedJob): string {
 export function renderSummary(cfg: StackConfig, jobs: RenderedJob[], fileOf: (jobName: string) => string): string {
   const scrape = prometheusConfig(cfg).scrape_configs.map((s) => [
     s.job_name,
-    s.consul_sd_configs.flatMap((c) => c.services).join(", "),
+    [
+      ...(s.consul_sd_configs ?? []).flatMap((c) => c.services ?? (c.tags ?? []).map((tag) => `tag ${tag}`)),
+      ...(s.file_sd_configs ?? []).flatMap((c) => c.files),
+    ].join(", "),
     s.metrics_path,
   ]);
   const acl = aclConsumers(cfg).map((c) => [c.policyName, c.jobName, nomadVariablePath(c.jobName)]);

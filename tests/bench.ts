@@ -2,7 +2,7 @@
 // NameServer-index service in Consul to the first correct lookup through a real Fabio. Usage: npm run bench
 // It drives real binaries through the integration tests' harness (tests/support), so it lives with the tests.
 import { performance } from "node:perf_hooks";
-import { fabioTagPrefix, nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
+import { nameServerIndexStack, nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
 import { startBackend, type Backend } from "./support/backend";
 import { startConsul, type ConsulAgent } from "./support/consul";
 import { proxyGet, startFabio } from "./support/fabio";
@@ -87,7 +87,7 @@ async function benchRouting(): Promise<void> {
       for (let i = 0; i < ROUTING_RUNS; i++) {
         const subgroup = `bench-${m}-${i}`;
         const start = performance.now();
-        const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), subgroup);
+        const tag = nameServerIndexTag(nameServerIndexStack(cfg), subgroup);
         await register(consul, backend, tag, subgroup, mode.initialStatus);
         await waitFor(
           `the route for ${subgroup}`,

@@ -2,7 +2,7 @@
 // agents, the selected Nomad nodes and the Fabio jobs' allocations.
 import type { z } from "zod";
 import { FABIO_ROLES, type FabioRole, type StackConfig } from "../config";
-import { clusterTag, fabioTagPrefix, nameServerIndexSubgroup } from "../render";
+import { clusterTag, nameServerIndexStack, nameServerIndexSubgroup } from "../render";
 import type { HttpClient } from "./http";
 import {
   AnswerError,
@@ -42,7 +42,7 @@ export function indexServiceNames(cfg: StackConfig, services: Record<string, str
   const found = new Map<string, string[]>();
   for (const [name, tags] of Object.entries(services)) {
     const subgroups = (tags ?? [])
-      .map((tag) => nameServerIndexSubgroup(fabioTagPrefix(cfg, "nameServerIndex"), tag))
+      .map((tag) => nameServerIndexSubgroup(nameServerIndexStack(cfg), tag))
       .filter((subgroup): subgroup is string => subgroup !== undefined);
     if (subgroups.length > 0) found.set(name, [...new Set(subgroups)].sort());
   }

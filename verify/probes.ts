@@ -70,7 +70,7 @@ export function hostProbes(cfg: StackConfig, hosts: Host[], subgroups: string[])
       ...subgroups.map((subgroup) => ({
         check: routeCheckName(subgroup),
         host: label,
-        url: nameServerIndexUrl(domain, cfg.fabio.nameServerIndex.proxyPort, subgroup),
+        url: nameServerIndexUrl({ host: domain, port: cfg.fabio.nameServerIndex.proxyPort, subgroup }),
         judge: judgeLookup,
       })),
       ...subgroups.map((subgroup) => ({

@@ -1,6 +1,6 @@
 // Runs every check of a deployed stack, in order, reporting each result as it is known.
 import type { StackConfig } from "../config";
-import { fabioTagPrefix, nameServerIndexPatterns } from "../render";
+import { nameServerIndexPatterns, nameServerIndexStack } from "../render";
 import { discoverConsul, discoverNomad, getJson, type Api } from "./discover";
 import {
   fabioAllocationsCheck,
@@ -83,10 +83,7 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
   }
 
   if (consul.indexServices.length === 0) {
-    const { serviceTag: tag } = nameServerIndexPatterns(
-      fabioTagPrefix(cfg, "nameServerIndex"),
-      cfg.fabio.nameServerIndex.proxyPort,
-    );
+    const { serviceTag: tag } = nameServerIndexPatterns(nameServerIndexStack(cfg), cfg.fabio.nameServerIndex.proxyPort);
     record({ check: INDEX_SERVICES_CHECK, host: "consul", ...skip(`no service carries a ${tag} tag yet`) });
   }
   for (const service of consul.indexServices) record(indexServiceCheck(service));

@@ -8,7 +8,7 @@ import { loadStackFile, type FabioRole, type StackConfig } from "../../config";
 import {
   alertRules,
   consulServiceJson,
-  fabioTagPrefix,
+  nameServerIndexStack,
   nameServerIndexTag,
   renderJobs,
   SCRAPE_JOBS,
@@ -130,7 +130,7 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
         id: `${cluster}-nameserver-index`,
         name: "rocketmq-nameserver-index",
         port: nameServers.port,
-        tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"))],
+        tags: [nameServerIndexTag(nameServerIndexStack(cfg))],
         checkUrl: `${nameServers.url}/health`,
       });
       // consul_http as each stack's Consul server image registers it (its name and tags).

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
 import {
   fabioTagPrefix,
+  nameServerIndexStack,
   nameServerIndexTag,
   prometheusConfig,
   renderImageFiles,
@@ -211,7 +212,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr), prometheusPort);
 
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
-    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), SUBGROUP);
+    const tag = nameServerIndexTag(nameServerIndexStack(cfg), SUBGROUP);
     await register(consul, {
       name: "rocketmq-a",
       port: index.port,
@@ -305,7 +306,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const leak = "nsaddr-leak";
     const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });
     const tags = [
-      nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), leak),
+      nameServerIndexTag(nameServerIndexStack(cfg), leak),
       // The same cluster also tagged for the other Fabio: its lookups answer on the Prometheus port too.
       `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/${leak}`,
     ];
@@ -334,7 +335,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   it("names the NameServer-index service whose check fails, and its lookup on the host", async () => {
     const broken = "nsaddr-broken";
-    const tags = [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), broken)];
+    const tags = [nameServerIndexTag(nameServerIndexStack(cfg), broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
       name: "rocketmq-broken",

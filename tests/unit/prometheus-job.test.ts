@@ -133,23 +133,27 @@ describe("prometheus.yml", () => {
   it("scrapes the Consul servers of the cluster consul.serverCluster names, on a Consul another stack built", () => {
     const shared = prometheusConfig({ ...cfg, consul: { ...cfg.consul, serverCluster: "platform" } });
     const byName = Object.fromEntries(shared.scrape_configs.map((job) => [job.job_name, job]));
-    expect(byName["consul-servers"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-platform"]]);
+    expect(byName["consul-servers"]!.consul_sd_configs!.map((sd) => sd.tags)).toEqual([["cluster-platform"]]);
     expect(byName["consul-servers"]!.relabel_configs.at(-1)).toEqual({ target_label: "cluster", replacement: "prod" });
-    expect(byName["fabio"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
+    expect(byName["fabio"]!.consul_sd_configs!.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
   });
 
   it("discovers, in every scrape job, only the instances tagged with this cluster", () => {
-    for (const job of Object.values(jobs)) {
-      expect(job.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
+    const fromConsul = Object.values(jobs).filter((job) => job.consul_sd_configs !== undefined);
+    expect(fromConsul.map((job) => job.job_name)).toContain("nameserver-index-services");
+    for (const job of fromConsul) {
+      // NameServer-index services belong to RocketMQ clusters: the contract's member tag names the stack.
+      const tag = job.job_name === "nameserver-index-services" ? "rocketmq-nsindex:prod" : "cluster-prod";
+      expect(job.consul_sd_configs!.map((sd) => sd.tags)).toEqual([[tag]]);
     }
   });
 
   it("scrapes both Fabios and Prometheus itself", () => {
-    expect(jobs.fabio!.consul_sd_configs[0]!.services).toEqual([
+    expect(jobs.fabio!.consul_sd_configs![0]!.services).toEqual([
       `${cfg.fabio.nameServerIndex.jobName}-metrics`,
       `${cfg.fabio.prometheus.jobName}-metrics`,
     ]);
-    expect(jobs.prometheus!.consul_sd_configs[0]!.services).toEqual([cfg.prometheus.jobName]);
+    expect(jobs.prometheus!.consul_sd_configs![0]!.services).toEqual([cfg.prometheus.jobName]);
   });
 
   it("labels every target with the cluster", () => {
@@ -159,8 +163,8 @@ describe("prometheus.yml", () => {
   });
 
   it("asks the Consul agent on the task's own node, at consul.address like Fabio (host networking)", () => {
-    for (const job of Object.values(jobs)) {
-      expect(job.consul_sd_configs[0]!.server).toBe(cfg.consul.address);
+    for (const job of Object.values(jobs).filter((j) => j.consul_sd_configs !== undefined)) {
+      expect(job.consul_sd_configs![0]!.server).toBe(cfg.consul.address);
     }
   });
 
