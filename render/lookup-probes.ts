@@ -129,6 +129,9 @@ export const LOOKUP_SCRAPE_JOBS = {
   nameServerIndexServices: "nameserver-index-services",
 } as const;
 
+/** Where blackbox_exporter reads its modules, in its own task directory. */
+export const BLACKBOX_CONFIG_PATH = "/local/blackbox.yml";
+
 /** Where the Prometheus task finds the file_sd list the template above renders. */
 export const LOOKUP_TARGETS_PATH = "/local/lookup-targets/nameserver-lookups.yml";
 
@@ -173,9 +176,7 @@ export function lookupScrapeConfigs(
       job_name: LOOKUP_SCRAPE_JOBS.nameServerIndexServices,
       metrics_path: "/probe",
       params: { module: [BLACKBOX_MODULES.tcp] },
-      consul_sd_configs: [
-        { server, tags: [nameServerIndexMemberTag(inputs.indexStack)], ...(token ? { token } : {}) },
-      ],
+      consul_sd_configs: [{ server, tags: [nameServerIndexMemberTag(inputs.indexStack)], ...(token ? { token } : {}) }],
       relabel_configs: [
         ...throughBlackbox(),
         { source_labels: ["__meta_consul_service"], target_label: "service" },

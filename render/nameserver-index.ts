@@ -107,7 +107,10 @@ export function nameServerIndexTags(stack: NameServerIndexStack, subgroups: stri
   }
   const tags = [
     nameServerIndexMemberTag(stack),
-    ...subgroups.flatMap((subgroup) => [nameServerIndexTag(stack, subgroup), nameServerIndexMarkerTag(stack, subgroup)]),
+    ...subgroups.flatMap((subgroup) => [
+      nameServerIndexTag(stack, subgroup),
+      nameServerIndexMarkerTag(stack, subgroup),
+    ]),
   ];
   return [...new Set(tags)];
 }
@@ -146,7 +149,10 @@ export function nameServerIndexUrl(lookup: NameServerIndexLookup): string {
 }
 
 /** Human-readable forms for stack outputs and docs, with `<nameserver-host>` and `<subgroup>` as placeholders. */
-export function nameServerIndexPatterns(stack: NameServerIndexStack, port: number): { url: string; serviceTag: string } {
+export function nameServerIndexPatterns(
+  stack: NameServerIndexStack,
+  port: number,
+): { url: string; serviceTag: string } {
   const placeholder = "SUBGROUP";
   return {
     url: nameServerIndexUrl({ host: "nameserver-host", port, subgroup: placeholder })

@@ -4,6 +4,7 @@ import { SCRAPE_JOBS } from "../prometheus-config";
 import { consulNoLeader } from "./consul";
 import type { AlertDefinition } from "./definition";
 import { fabioDown, fabioMissing } from "./fabio";
+import { lookupAlerts } from "./lookups";
 import { nomadNoLeader } from "./nomad";
 import { prometheusConfigReloadFailed } from "./prometheus";
 import { anyTargetDown, serverDown, serversMissing } from "./targets";
@@ -21,6 +22,7 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
     consulNoLeader(cfg),
     fabioDown(cfg),
     ...fabioMissing(cfg),
+    ...lookupAlerts(cfg),
     anyTargetDown(cfg),
     prometheusConfigReloadFailed(cfg),
   ];

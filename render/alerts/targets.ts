@@ -2,12 +2,15 @@
 import type { StackConfig } from "../../config";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import type { AlertDefinition, Annotations, AnnotationContext, Labels, Severity } from "./definition";
-import { targetGoesDown, targetLeavesDiscovery } from "./scenarios";
+import { PROBE_JOBS } from "./lookups";
+import { repeat, seriesOf, targetGoesDown, targetLeavesDiscovery } from "./scenarios";
 
 export interface TargetDownArgs {
   alert: string;
   /** The scrape job watched; undefined watches every job. */
   job: string | undefined;
+  /** With `job` undefined: jobs other alerts watch as a whole, left out. */
+  excludeJobs?: readonly string[];
   for: string;
   severity: Severity;
   annotations: (context: AnnotationContext) => Annotations;
@@ -19,7 +22,12 @@ export interface TargetDownArgs {
 export function targetDown(args: TargetDownArgs): AlertDefinition {
   return {
     alert: args.alert,
-    expr: args.job === undefined ? "up == 0" : `up{job="${args.job}"} == 0`,
+    expr:
+      args.job !== undefined
+        ? `up{job="${args.job}"} == 0`
+        : args.excludeJobs !== undefined && args.excludeJobs.length > 0
+          ? `up{job!~"${args.excludeJobs.join("|")}"} == 0`
+          : "up == 0",
     for: args.for,
     labels: { severity: args.severity },
     annotations: args.annotations,
@@ -80,9 +88,11 @@ export function serversMissing(
 /** Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all below the specific alerts. */
 export function anyTargetDown(cfg: StackConfig): AlertDefinition {
   const targetDownFor = cfg.prometheus.targetDownFor;
-  return targetDown({
+  const definition = targetDown({
     alert: "TargetDown",
     job: undefined,
+    // A probe target is "down" only when blackbox_exporter is: one alert for that, NameServerLookupProberDown.
+    excludeJobs: PROBE_JOBS,
     for: targetDownFor,
     severity: "warning",
     annotations: ({ label }) => ({
@@ -91,4 +101,12 @@ export function anyTargetDown(cfg: StackConfig): AlertDefinition {
     }),
     example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName },
   });
+  const probeDown = PROBE_JOBS.map((job) => ({
+    series: seriesOf("up", { job, instance: "http://10.0.0.1:8080/rocketmq/nsaddr", cluster: cfg.clusterName }),
+    values: repeat("0", 20),
+  }));
+  return {
+    ...definition,
+    scenarios: [...definition.scenarios, { series: probeDown, expect: [{ at: "19m", firing: [] }] }],
+  };
 }

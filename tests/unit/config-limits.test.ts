@@ -104,7 +104,9 @@ describe("service names the scrape config discovers for another purpose", () => 
     const base = { prometheus: { alertmanagerService: "alertmanager" } };
     const yaml = prometheusConfig(parseRaw(withKeys(base)));
     const elsewhere = [
-      ...yaml.scrape_configs.filter((job) => job.job_name !== "prometheus").flatMap((job) => job.consul_sd_configs ?? []),
+      ...yaml.scrape_configs
+        .filter((job) => job.job_name !== "prometheus")
+        .flatMap((job) => job.consul_sd_configs ?? []),
       ...(yaml.alerting?.alertmanagers ?? []).flatMap((am) => am.consul_sd_configs),
     ].flatMap((sd) => sd.services ?? []);
     expect(elsewhere.length).toBeGreaterThanOrEqual(6);

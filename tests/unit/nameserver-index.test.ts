@@ -69,7 +69,9 @@ describe("the NameServer-index tag contract", () => {
     expect(nameServerIndexMemberTag(dev)).toBe("rocketmq-nsindex:dev");
     // A Fabio prefix is "<clusterName>.<...>"; a cluster name is a DNS label, so its "." would have to come
     // before the marker's first ":".
-    expect(nameServerIndexMarkerTag(dev, "a.b").indexOf(":")).toBeLessThan(nameServerIndexMarkerTag(dev, "a.b").indexOf("."));
+    expect(nameServerIndexMarkerTag(dev, "a.b").indexOf(":")).toBeLessThan(
+      nameServerIndexMarkerTag(dev, "a.b").indexOf("."),
+    );
   });
 
   it("builds the URL RocketMQ clients fetch from named fields", () => {
@@ -81,8 +83,12 @@ describe("the NameServer-index tag contract", () => {
 
   it("refuses positional URL arguments instead of building http://127.0.0.1:nsaddr-cluster-a/rocketmq/nsaddr", () => {
     const untyped = nameServerIndexUrl as unknown as (...args: unknown[]) => string;
-    expect(() => untyped("127.0.0.1", "nsaddr-cluster-a")).toThrow(/^nameServerIndexUrl takes \{ host, port, subgroup \}/);
-    expect(() => untyped({ host: "127.0.0.1", port: "nsaddr-cluster-a" })).toThrow(/port "nsaddr-cluster-a" is not a port/);
+    expect(() => untyped("127.0.0.1", "nsaddr-cluster-a")).toThrow(
+      /^nameServerIndexUrl takes \{ host, port, subgroup \}/,
+    );
+    expect(() => untyped({ host: "127.0.0.1", port: "nsaddr-cluster-a" })).toThrow(
+      /port "nsaddr-cluster-a" is not a port/,
+    );
     expect(() => untyped({ host: "a b", port: 8080 })).toThrow(/host "a b" is not a host name/);
   });
 
