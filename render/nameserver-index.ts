@@ -35,7 +35,7 @@ export interface NameServerIndexLookup {
 const SUBGROUP = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const TAG_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CLUSTER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$/;
 
 /**
  * The first word of the tags that name a service as one of a stack's NameServer-index services, whatever its
@@ -140,7 +140,9 @@ export function nameServerIndexUrl(lookup: NameServerIndexLookup): string {
   }
   const { host, port, subgroup = DEFAULT_SUBGROUP } = lookup;
   if (typeof host !== "string" || !HOST.test(host)) {
-    throw new RangeError(`nameServerIndexUrl: host ${JSON.stringify(host)} is not a host name or IPv4 address`);
+    throw new RangeError(
+      `nameServerIndexUrl: host ${JSON.stringify(host)} is not a host name, IPv4 address or [IPv6] address`,
+    );
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`nameServerIndexUrl: port ${JSON.stringify(port)} is not a port number (1-65535)`);

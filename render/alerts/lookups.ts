@@ -42,21 +42,26 @@ const servicesWithoutPassingInstance =
 /** Subgroups whose lookup fails on every host probed. */
 const failingOnEveryHost = `max by (cluster, subgroup, service) (${probeSuccess}) == 0`;
 
-/** Scenario helpers: a probe target of subgroup `nsaddr-a` on host `ns-<i>`. */
-function probeLabels(cluster: string, i: number): Labels {
+/** Scenario helpers: a probe target of subgroup `nsaddr-<x>` (service `rocketmq-<x>`) on host `ns-<i>`. */
+function probeLabels(cluster: string, i: number, x = "a"): Labels {
   return {
     job: LOOKUPS,
-    instance: `http://10.0.1.${i}:8080/rocketmq/nsaddr-a`,
+    instance: `http://10.0.1.${i}:8080/rocketmq/nsaddr-${x}`,
     host: `ns-${i}`,
-    subgroup: "nsaddr-a",
-    service: "rocketmq-a",
+    subgroup: `nsaddr-${x}`,
+    service: `rocketmq-${x}`,
     cluster,
   };
 }
 
-function instanceLabels(cluster: string, i: number, health: string): Labels {
-  return { job: INSTANCES, instance: `10.0.3.${i}:9876`, service: "rocketmq-a", health, host: `ns-${i}`, cluster };
+function instanceLabels(cluster: string, i: number, health: string, x = "a"): Labels {
+  return { job: INSTANCES, instance: `10.0.3.${i}:9876`, service: `rocketmq-${x}`, health, host: `ns-${i}`, cluster };
 }
+
+const probeSeries = (cluster: string, i: number, values: string, x = "a") => ({
+  series: seriesOf("probe_success", probeLabels(cluster, i, x)),
+  values,
+});
 
 /** 1 for two minutes, 0 for six, 1 again: a failure that outlasts a `for:` of up to 2m by a margin. */
 const FAILS_FROM_2_TO_8 = `${repeat("1", 2)} ${repeat("0", 6)} ${repeat("1", 4)}`;
@@ -89,12 +94,16 @@ export function nameServerIndexServiceUnhealthy(inputs: LookupAlertInputs): Aler
         ],
       },
       {
-        // One instance passing is enough for Fabio to route: silent.
+        // One instance passing is enough for Fabio to route: rocketmq-a stays silent, rocketmq-b (none passing) fires.
         series: [
           { series: seriesOf("up", instanceLabels(cluster, 1, "passing")), values: ALWAYS("1") },
           { series: seriesOf("up", instanceLabels(cluster, 2, "critical")), values: ALWAYS("1") },
+          { series: seriesOf("up", instanceLabels(cluster, 3, "critical", "b")), values: ALWAYS("1") },
         ],
-        expect: [{ at: "5m", firing: [] }],
+        expect: [
+          { at: "0m", firing: [] },
+          { at: "5m", firing: [{ labels: { cluster, service: "rocketmq-b" }, value: 1 }] },
+        ],
       },
     ],
   };
@@ -126,9 +135,17 @@ export function nameServerLookupFailingEverywhere(inputs: LookupAlertInputs): Al
         ],
       },
       {
-        // The service has no passing instance: NameServerIndexServiceUnhealthy names the cause, this stays silent.
-        series: [...bothFail, { series: seriesOf("up", instanceLabels(cluster, 1, "critical")), values: ALWAYS("1") }],
-        expect: [{ at: "5m", firing: [] }],
+        // rocketmq-a has no passing instance: NameServerIndexServiceUnhealthy names that cause, so only b fires.
+        series: [
+          ...bothFail,
+          ...[1, 2].map((i) => probeSeries(cluster, i, FAILS_FROM_2_TO_8, "b")),
+          { series: seriesOf("up", instanceLabels(cluster, 1, "critical")), values: ALWAYS("1") },
+          { series: seriesOf("up", instanceLabels(cluster, 1, "passing", "b")), values: ALWAYS("1") },
+        ],
+        expect: [
+          { at: "1m", firing: [] },
+          { at: "5m", firing: [{ labels: { cluster, subgroup: "nsaddr-b", service: "rocketmq-b" }, value: 0 }] },
+        ],
       },
     ],
   };
@@ -162,9 +179,17 @@ export function nameServerLookupFailing(inputs: LookupAlertInputs): AlertDefinit
         ],
       },
       {
-        // Failing on every host is NameServerLookupFailingEverywhere's alone.
-        series: [failsOnHost1, { ...fineOnHost2, values: FAILS_FROM_2_TO_8 }],
-        expect: [{ at: "6m", firing: [] }],
+        // nsaddr-a failing on every host is NameServerLookupFailingEverywhere's alone; nsaddr-b fails on ns-1 only.
+        series: [
+          failsOnHost1,
+          { ...fineOnHost2, values: FAILS_FROM_2_TO_8 },
+          probeSeries(cluster, 1, FAILS_FROM_2_TO_8, "b"),
+          probeSeries(cluster, 2, ALWAYS("1"), "b"),
+        ],
+        expect: [
+          { at: "1m", firing: [] },
+          { at: "6m", firing: [{ labels: probeLabels(cluster, 1, "b"), value: 0 }] },
+        ],
       },
       {
         // The host's index Fabio is down: FabioDown names the cause.
@@ -181,8 +206,14 @@ export function nameServerLookupFailing(inputs: LookupAlertInputs): AlertDefinit
             }),
             values: FAILS_FROM_2_TO_8,
           },
+          // ns-2's Fabio is up: its failing nsaddr-b lookup still fires.
+          probeSeries(cluster, 1, ALWAYS("1"), "b"),
+          probeSeries(cluster, 2, FAILS_FROM_2_TO_8, "b"),
         ],
-        expect: [{ at: "6m", firing: [] }],
+        expect: [
+          { at: "1m", firing: [] },
+          { at: "6m", firing: [{ labels: probeLabels(cluster, 2, "b"), value: 0 }] },
+        ],
       },
     ],
   };
@@ -191,11 +222,11 @@ export function nameServerLookupFailing(inputs: LookupAlertInputs): AlertDefinit
 export function nameServerLookupSlow(inputs: LookupAlertInputs): AlertDefinition {
   const cluster = inputs.clusterName;
   const slow = inputs.slowAfterSeconds * 4;
-  const duration = (values: string) => ({
-    series: seriesOf("probe_duration_seconds", probeLabels(cluster, 1)),
+  const duration = (values: string, x = "a") => ({
+    series: seriesOf("probe_duration_seconds", probeLabels(cluster, 1, x)),
     values,
   });
-  const success = (values: string) => ({ series: seriesOf("probe_success", probeLabels(cluster, 1)), values });
+  const success = (values: string, x = "a") => probeSeries(cluster, 1, values, x);
   const fast = String(inputs.slowAfterSeconds / 4);
   return {
     alert: "NameServerLookupSlow",
@@ -217,9 +248,17 @@ export function nameServerLookupSlow(inputs: LookupAlertInputs): AlertDefinition
         ],
       },
       {
-        // A probe that times out is slow and failing: the failing alerts name it, this stays silent.
-        series: [duration(ALWAYS(String(slow))), success(ALWAYS("0"))],
-        expect: [{ at: "6m", firing: [] }],
+        // A probe that times out is slow and failing: the failing alerts name it. nsaddr-b is slow and answers.
+        series: [
+          duration(ALWAYS(String(slow))),
+          success(ALWAYS("0")),
+          duration(ALWAYS(String(slow)), "b"),
+          success(ALWAYS("1"), "b"),
+        ],
+        expect: [
+          { at: "1m", firing: [] },
+          { at: "6m", firing: [{ labels: probeLabels(cluster, 1, "b"), value: slow }] },
+        ],
       },
     ],
   };
@@ -267,12 +306,15 @@ export function nameServerLookupsNotFound(inputs: LookupAlertInputs): AlertDefin
         ],
       },
       {
-        // A probed subgroup failing explains the 404s: its failing alert names the cause.
+        // While a probed subgroup fails, its failing alert explains the 404s; once it answers again, they are news.
         series: [
-          counter(1, rising),
-          { series: seriesOf("probe_success", probeLabels(cluster, 1)), values: `1 1 ${repeat("0", 14)}` },
+          counter(1, "0 30 60 90 120 150 180 210 240 270 300 330 360 390 420 450"),
+          probeSeries(cluster, 1, `${repeat("0", 9)} ${repeat("1", 7)}`),
         ],
-        expect: [{ at: "6m", firing: [] }],
+        expect: [
+          { at: "6m", firing: [] },
+          { at: "14m", firing: [{ labels: { cluster } }] },
+        ],
       },
     ],
   };

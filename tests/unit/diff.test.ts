@@ -47,7 +47,11 @@ describe("the diff of two renders", () => {
   it("flags a NameServer-index tag prefix change as re-routing every lookup, and shows the property's line", async () => {
     const changed = rendered(fabio({ nameServerIndex: { tagPrefix: "rmq-ns-" } }));
     const report = await reportOf(rendered().tree, changed.tree, changed.raw);
-    expect(report.artifacts.map((a) => a.path)).toEqual(["jobs/fabio-nameserver-index.nomad.hcl"]);
+    // The lookup probes discover subgroups by the prefix too: the Prometheus job's targets template follows.
+    expect(report.artifacts.map((a) => a.path)).toEqual([
+      "jobs/fabio-nameserver-index.nomad.hcl",
+      "jobs/prometheus.nomad.hcl",
+    ]);
     const flags = report.consequences.filter((c) => c.kind === "tagPrefix").map((c) => c.message);
     expect(flags).toEqual([
       'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTag)',
