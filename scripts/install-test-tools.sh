@@ -19,6 +19,10 @@
 #                       PROMTOOL_BIN use those binaries; ones on PATH are used when they report the pinned
 #                       version (Debian's bookworm/trixie builds do not, and lack Consul service discovery).
 #                       The promtool used is checked to accept a consul_sd_configs section.
+#   blackbox_exporter   the version of tools/blackbox_exporter/go.mod (= the prometheus.lookupProbes.image tag),
+#                       built the same way. BLACKBOX_EXPORTER_BIN uses that binary instead.
+#   consul-template     the version of tools/consul-template/go.mod (the one Nomad 1.4's template stanza
+#                       embeds), built the same way. CONSUL_TEMPLATE_BIN uses that binary instead.
 #   consul              used from PATH (or CONSUL_BIN) when present; otherwise `apt-get install
 #                       consul/bullseye` (1.8.7; bookworm has no consul), from Debian's bullseye suite
 #                       added from the same mirror the machine already uses, pinned low (priority 100) so
@@ -273,7 +277,9 @@ go_build_tools() { # dir out_dir ldflags package...
 # A tool of the pinned version: from <NAME>_BIN when set (used as given; a version mismatch is reported),
 # else from PATH when it reports the pinned version, else built into $tools_dir by build_<name>.
 provide_go_tool() { # name version_regex build_function
-  local name=$1 want=$2 builder=$3 var=${1^^}_BIN reported
+  local name=$1 want=$2 builder=$3 var reported
+  var=${1^^}
+  var=${var//-/_}_BIN # consul-template → CONSUL_TEMPLATE_BIN
   if [[ -n ${!var:-} ]]; then
     [[ -x ${!var} && -f ${!var} ]] || die "$var=${!var} is not an executable file"
     ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$name"
@@ -294,7 +300,7 @@ provide_go_tool() { # name version_regex build_function
 
 tool_version() { # binary: its version line
   case $(basename "$1") in
-    fabio) "$1" -v 2>&1 </dev/null | sed -n 1p ;;
+    fabio | consul-template) "$1" -v 2>&1 </dev/null | sed -n 1p ;;
     *) "$1" --version 2>&1 </dev/null | sed -n 1p ;;
   esac
 }
@@ -317,6 +323,25 @@ build_prometheus() {
 for b in prometheus promtool; do
   provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
 done
+
+# blackbox_exporter stamps its version like Prometheus; `--version` then names the release.
+blackbox_module=$(pinned_module_version blackbox_exporter github.com/prometheus/blackbox_exporter)
+build_blackbox_exporter() {
+  local x=github.com/prometheus/common/version
+  go_build_tools blackbox_exporter "$tools_dir" \
+    "-s -w -X $x.Version=${blackbox_module#v} -X $x.Branch=module -X $x.Revision=$blackbox_module" \
+    github.com/prometheus/blackbox_exporter
+}
+provide_go_tool blackbox_exporter "version ${blackbox_module#v} " build_blackbox_exporter
+
+consul_template_module=$(pinned_module_version consul-template github.com/hashicorp/consul-template)
+build_consul_template() {
+  go_build_tools consul-template "$tools_dir" \
+    "-s -w" \
+    github.com/hashicorp/consul-template
+}
+# consul-template -v prints "consul-template v0.29.5 (<commit>)".
+provide_go_tool consul-template "^consul-template ${consul_template_module//./\\.} " build_consul_template
 
 # The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)

@@ -33,6 +33,18 @@ describe("the test tools", () => {
     }
   });
 
+  it("build blackbox_exporter at the version every prometheus.lookupProbes.image deploys", () => {
+    const version = pinned("blackbox_exporter", "github.com/prometheus/blackbox_exporter");
+    expect(version).toMatch(/^v\d+\.\d+\.\d+$/);
+    for (const [where, cfg] of images()) {
+      expect(cfg.prometheus.lookupProbes.image, where).toBe(`prom/blackbox-exporter:${version}`);
+    }
+  });
+
+  it("build consul-template at the release Nomad 1.4's template stanza embeds", () => {
+    expect(pinned("consul-template", "github.com/hashicorp/consul-template")).toBe("v0.29.5");
+  });
+
   it("declare both commands of the Prometheus module as tools of their module", () => {
     const goMod = fs.readFileSync(path.join(PROJECT_DIR, "tools", "prometheus", "go.mod"), "utf8");
     expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);

@@ -1,3 +1,6 @@
+// blackbox_exporter for the integration tests, at the release the Prometheus job's lookup probes deploy
+// (prometheus.lookupProbes.image; a unit test keeps them equal). scripts/install-test-tools.sh runs
+// `go build github.com/prometheus/blackbox_exporter` here.
 module rocketmq-system-jobs/tools/blackbox_exporter
 
 go 1.26

@@ -1,3 +1,6 @@
+// consul-template for the integration tests: the template engine Nomad 1.4 embeds in its template stanza (Nomad
+// 1.4's go.mod requires v0.29.5), so the lookup-target template renders here as it would in the allocation.
+// scripts/install-test-tools.sh runs `go build github.com/hashicorp/consul-template` here.
 module rocketmq-system-jobs/tools/consul-template
 
 go 1.26
