@@ -11,6 +11,8 @@ export interface ConsulSdConfig {
   services?: string[];
   /** Only instances carrying every one of these tags. */
   tags?: string[];
+  /** How often a watched service is asked again (Prometheus' default: 30s). */
+  refresh_interval?: string;
   token?: string;
 }
 

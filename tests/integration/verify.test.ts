@@ -7,11 +7,8 @@
 // stack's Nomad service names, and verify runs without NOMAD_ADDR (its Nomad part is unit tested against a fake server,
 // tests/unit/verify-nomad.test.ts).
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import type { AddressInfo } from "node:net";
-import * as path from "node:path";
-import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
 import {
@@ -22,7 +19,6 @@ import {
   renderImageFiles,
   renderJobs,
   SCRAPE_JOBS,
-  type RenderedJob,
 } from "../../render";
 import { verifyCli, type VerifyEnv } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
@@ -30,76 +26,17 @@ import { startConsulServer, type Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
 import { startFabio, type Fabio } from "../support/fabio";
 import { fabioPropertiesOf } from "../support/fabio-task";
-import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "../support/hcl";
-import { freePort, freePorts, http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
+import { blocks, labelled, parseJobspec } from "../support/hcl";
+import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
-import { PROJECT_DIR, stackFile } from "../support/stack";
+import { PROJECT_DIR } from "../support/stack";
+import { deregister, register, registerLikeNomad, writeStackFile } from "../support/loopback-stack";
 
 const available = requireTools("consul", "fabio", "prometheus");
 const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
 const SUBGROUP = "nsaddr-verify";
 const NAMESERVERS = "127.0.0.1:9876;127.0.0.2:9876";
 const TOKEN = "verify-test-token-7f3a"; // must never show up in verify's output
-
-/** dev's stack file with every static port moved to a free one and 1s scrape/evaluation intervals. */
-async function writeStackFile(): Promise<string> {
-  const doc = parseDocument(fs.readFileSync(stackFile("dev"), "utf8"));
-  const ns = "rocketmq-system-jobs";
-  const [consulHttp, ...fabioPorts] = await freePorts(7);
-  for (const [i, role] of FABIO_ROLES.entries()) {
-    for (const [j, key] of ["proxyPort", "uiPort", "metricsPort"].entries()) {
-      doc.setIn(["config", `${ns}:fabio`, role, key], fabioPorts[i * 3 + j]);
-    }
-  }
-  doc.setIn(["config", `${ns}:consul`, "address"], `127.0.0.1:${consulHttp}`);
-  doc.setIn(["config", `${ns}:images`, "consulServer", "httpPort"], consulHttp);
-  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], "1s");
-  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], "1s");
-  const file = path.join(tempDir("verify-stack"), "Pulumi.verify.yaml");
-  fs.writeFileSync(file, doc.toString());
-  return file;
-}
-
-/**
- * What Nomad does for a running allocation: registers each service block of the rendered jobspec with the
- * node's Consul agent, at the port its label maps to, with its HTTP checks.
- */
-async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label: string) => number): Promise<void> {
-  for (const service of jobspecServices(await parseJobspec(job.hcl))) {
-    const port = portOf(String(service.port));
-    const checks = blocks(service, "check").map((check: HclBody) => ({
-      Name: String(check.name),
-      HTTP: `http://127.0.0.1:${port}${String(check.path)}`,
-      Interval: "1s",
-      Timeout: "1s",
-    }));
-    const name = String(service.name);
-    const body = { ID: `${name}-1`, Name: name, Port: port, Address: "127.0.0.1", Tags: service.tags };
-    const { status, text } = await http(`${consul.url}/v1/agent/service/register`, {
-      method: "PUT",
-      body: { ...body, Checks: checks },
-    });
-    if (status !== 200) throw new Error(`registering ${String(service.name)}: ${status} ${text}`);
-  }
-}
-
-/** Registers a service (its ID is its name) on the test node, with one HTTP check. */
-async function register(consul: Agent, service: { name: string; port: number; tags: string[]; check: string }) {
-  const body = {
-    ID: service.name,
-    Name: service.name,
-    Port: service.port,
-    Address: "127.0.0.1",
-    Tags: service.tags,
-    Check: { HTTP: service.check, Interval: "1s", Timeout: "1s" },
-  };
-  const { status, text } = await http(`${consul.url}/v1/agent/service/register`, { method: "PUT", body });
-  if (status !== 200) throw new Error(`registering ${service.name}: ${status} ${text}`);
-}
-
-async function deregister(consul: Agent, id: string): Promise<void> {
-  await http(`${consul.url}/v1/agent/service/deregister/${id}`, { method: "PUT" });
-}
 
 /** A stand-in for the Nomad agents' metrics endpoint that can be switched to answering 500. */
 async function startNomadStandIn(): Promise<{ port: number; healthy: boolean; close(): Promise<void> }> {
