@@ -144,6 +144,9 @@ export const BLACKBOX_PORT_LABEL = "blackbox";
  */
 export const BLACKBOX_ADDRESS = `127.0.0.1:{{ env "NOMAD_PORT_${BLACKBOX_PORT_LABEL}" }}`;
 
+/** How often Prometheus re-reads the NameServer-index services' health from Consul. */
+export const INDEX_SERVICES_REFRESH = "5s";
+
 /** Relabeling that sends a target to blackbox_exporter: the target becomes the probe's `target` parameter. */
 function throughBlackbox(): RelabelConfig[] {
   return [
@@ -176,7 +179,16 @@ export function lookupScrapeConfigs(
       job_name: LOOKUP_SCRAPE_JOBS.nameServerIndexServices,
       metrics_path: "/probe",
       params: { module: [BLACKBOX_MODULES.tcp] },
-      consul_sd_configs: [{ server, tags: [nameServerIndexMemberTag(inputs.indexStack)], ...(token ? { token } : {}) }],
+      consul_sd_configs: [
+        {
+          server,
+          tags: [nameServerIndexMemberTag(inputs.indexStack)],
+          // Consul health is a label here: the default 30s would leave a failed check unseen that long, and a
+          // re-registered (briefly critical) instance looking unhealthy just as long.
+          refresh_interval: INDEX_SERVICES_REFRESH,
+          ...(token ? { token } : {}),
+        },
+      ],
       relabel_configs: [
         ...throughBlackbox(),
         { source_labels: ["__meta_consul_service"], target_label: "service" },
