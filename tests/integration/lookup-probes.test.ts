@@ -201,6 +201,14 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
     await deregister(consul, "rocketmq-html");
   });
 
+  it("counts a lookup of a subgroup no service claims in the index Fabio's fabio_notfound, which the alert reads", async () => {
+    const metricsUrl = `http://127.0.0.1:${cfg.fabio.nameServerIndex.metricsPort}/metrics`;
+    const notFound = async () => Number(/^fabio_notfound (\S+)$/m.exec((await http(metricsUrl)).text)?.[1] ?? "0");
+    const before = await notFound();
+    expect((await proxyGet(fabios.nameServerIndex, "/rocketmq/nsaddr-nobody")).status).toBe(404);
+    expect(await notFound()).toBe(before + 1);
+  });
+
   it("makes a new cluster's service a probe target without a re-render or a reload", async () => {
     const config = fs.readFileSync(files.configFile, "utf8");
     const lastReload = async () =>

@@ -15,6 +15,7 @@ import {
   fabioTagPrefix,
   nameServerIndexStack,
   nameServerIndexTag,
+  nameServerIndexTags,
   prometheusConfig,
   renderImageFiles,
   renderJobs,
@@ -28,11 +29,12 @@ import { startFabio, type Fabio } from "../support/fabio";
 import { fabioPropertiesOf } from "../support/fabio-task";
 import { blocks, labelled, parseJobspec } from "../support/hcl";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
+import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { PROJECT_DIR } from "../support/stack";
 import { deregister, register, registerLikeNomad, writeStackFile } from "../support/loopback-stack";
 
-const available = requireTools("consul", "fabio", "prometheus");
+const available = requireTools("consul", "fabio", "prometheus", "blackbox_exporter", "consul-template");
 const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
 const SUBGROUP = "nsaddr-verify";
 const NAMESERVERS = "127.0.0.1:9876;127.0.0.2:9876";
@@ -146,14 +148,17 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const prometheusPort = await freePort();
     const promJob = jobs.find((j) => j.name === cfg.prometheus.jobName)!;
     await registerLikeNomad(consul, promJob, () => prometheusPort);
-    prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr), prometheusPort);
+    // The lookup prober beside Prometheus, as the job runs it (support/lookup-probes.ts).
+    const prober = await startBlackbox();
+    const files = writePrometheusFiles(cfg, consulAddr, { blackboxAddr: prober.blackboxAddr });
+    await startLookupTargets(cfg, consulAddr, files.lookupTargetsFile);
+    prometheus = await startPrometheus(files, prometheusPort);
 
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
-    const tag = nameServerIndexTag(nameServerIndexStack(cfg), SUBGROUP);
     await register(consul, {
       name: "rocketmq-a",
       port: index.port,
-      tags: [tag],
+      tags: nameServerIndexTags(nameServerIndexStack(cfg), [SUBGROUP]),
       check: `${index.url}/health`,
     });
 
