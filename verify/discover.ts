@@ -2,7 +2,13 @@
 // agents, the selected Nomad nodes and the Fabio jobs' allocations.
 import type { z } from "zod";
 import { FABIO_ROLES, type FabioRole, type StackConfig } from "../config";
-import { clusterTag, nameServerIndexStack, nameServerIndexSubgroup } from "../render";
+import {
+  clusterTag,
+  nameServerIndexMarkedSubgroup,
+  nameServerIndexStack,
+  nameServerIndexSubgroup,
+  prometheusRouteTag,
+} from "../render";
 import type { HttpClient } from "./http";
 import {
   AnswerError,
@@ -37,12 +43,16 @@ export async function getJson<T>(client: HttpClient, api: Api, path: string, sch
 const service = (name: string, tag?: string) =>
   `/v1/health/service/${encodeURIComponent(name)}${tag === undefined ? "" : `?tag=${encodeURIComponent(tag)}`}`;
 
-/** Services carrying a NameServer-index tag of the stack's index prefix, with the subgroups they route. */
+/**
+ * Services of the stack's NameServer index, with the subgroups they claim: by a route tag of the stack's index
+ * prefix or by a marker tag (a service that lost its route tag is still checked, and its lookup fails).
+ */
 export function indexServiceNames(cfg: StackConfig, services: Record<string, string[] | null>): Map<string, string[]> {
   const found = new Map<string, string[]>();
+  const stack = nameServerIndexStack(cfg);
   for (const [name, tags] of Object.entries(services)) {
     const subgroups = (tags ?? [])
-      .map((tag) => nameServerIndexSubgroup(nameServerIndexStack(cfg), tag))
+      .map((tag) => nameServerIndexSubgroup(stack, tag) ?? nameServerIndexMarkedSubgroup(stack, tag))
       .filter((subgroup): subgroup is string => subgroup !== undefined);
     if (subgroups.length > 0) found.set(name, [...new Set(subgroups)].sort());
   }
@@ -63,7 +73,11 @@ export async function discoverConsul(cfg: StackConfig, client: HttpClient, consu
     indexServices.push({ name, subgroups, instances });
   }
   const servers = (await getJson(client, consul, "/v1/status/peers", raftPeers)).map(hostOf);
-  return { fabio, indexServices, servers };
+  const prometheus = instancesOf(
+    await getJson(client, consul, service(cfg.prometheus.jobName, prometheusRouteTag(cfg)), consulHealth),
+  );
+  const catalog = Object.fromEntries(Object.entries(services).map(([name, tags]) => [name, tags ?? []]));
+  return { fabio, indexServices, servers, services: catalog, prometheus };
 }
 
 /** Whether the jobs' host selection (`nameServerHosts`) picks a node; meta needs the node's full record. */
