@@ -265,13 +265,58 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       });
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
-      expect(failures(report)).toEqual([[`no leak /rocketmq/${leak}`, HOST]]);
+      expect(failures(report)).toEqual([
+        ["index tag rocketmq-leaky", "consul"],
+        [`no leak /rocketmq/${leak}`, HOST],
+      ]);
       expect(report.checks.find((c) => c.check === `no leak /rocketmq/${leak}`)?.detail).toBe(
         `routed by the Prometheus Fabio: HTTP 200 ${NAMESERVERS}`,
       );
     } finally {
       await deregister(consul, "rocketmq-leaky");
       await leaky.close();
+    }
+  });
+
+  it("names the two mis-tagged services of issue 23: a bare stack-file prefix, and a lookup tag for the Prometheus Fabio", async () => {
+    const lists = { "nsaddr-cluster-b": "127.0.0.1:9876", "nsaddr-cluster-c": "127.0.0.1:9876" };
+    const backend = await startBackend(
+      Object.fromEntries(Object.entries(lists).map(([s, b]) => [`/rocketmq/${s}`, b])),
+    );
+    const bare = `${cfg.fabio.nameServerIndex.tagPrefix}/rocketmq/nsaddr-cluster-b`; // "rmq-nsindex-/rocketmq/…"
+    const wrongFabio = `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/nsaddr-cluster-c`;
+    await register(consul, { name: "rocketmq-b", port: backend.port, tags: [bare], check: `${backend.url}/health` });
+    await register(consul, {
+      name: "rocketmq-c",
+      port: backend.port,
+      tags: [wrongFabio],
+      check: `${backend.url}/health`,
+    });
+    try {
+      await waitFor("the Prometheus Fabio to serve the leaked lookup", async () => {
+        const { status } = await http(`${fabios.prometheus.proxyUrl}/rocketmq/nsaddr-cluster-c`);
+        return status === 200 ? true : undefined;
+      });
+      const { code, report } = await runVerify(file);
+      expect(code).toBe(1);
+      expect(failures(report)).toEqual([
+        ["index tag rocketmq-b", "consul"],
+        ["index tag rocketmq-c", "consul"],
+        ["no leak /rocketmq/nsaddr-cluster-c", HOST],
+      ]);
+      const detail = (check: string) => report.checks.find((c) => c.check === check)?.detail;
+      const hint = `this stack's prefix is "${fabioTagPrefix(cfg, "nameServerIndex")}"`;
+      expect(detail("index tag rocketmq-b")).toContain(`tagged "rmq-nsindex-/rocketmq/…": ${hint}`);
+      expect(detail("index tag rocketmq-c")).toContain(
+        `tagged "${fabioTagPrefix(cfg, "prometheus")}/rocketmq/…": ${hint}`,
+      );
+      expect(detail("no leak /rocketmq/nsaddr-cluster-c")).toBe(
+        "routed by the Prometheus Fabio: HTTP 200 127.0.0.1:9876",
+      );
+    } finally {
+      await deregister(consul, "rocketmq-b");
+      await deregister(consul, "rocketmq-c");
+      await backend.close();
     }
   });
 
