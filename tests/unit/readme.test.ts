@@ -126,6 +126,7 @@ describe("the README's verify section", () => {
       verify.FABIO_ALLOCATIONS_CHECK,
       placeholder(verify.indexServiceCheckName, "<name>"),
       verify.INDEX_SERVICES_CHECK,
+      placeholder(verify.misTaggedCheckName, "<service>"),
       placeholder(verify.routeCheckName, "<subgroup>"),
       placeholder(verify.noLeakCheckName, "<subgroup>"),
       verify.PROMETHEUS_READY_CHECK,
