@@ -34,7 +34,7 @@ export async function writeStackFile(): Promise<string> {
  * node's Consul agent, at the port its label maps to, with its HTTP checks.
  */
 export async function registerLikeNomad(
-  consul: Agent,
+  consul: Pick<Agent, "url">,
   job: RenderedJob,
   portOf: (label: string) => number,
 ): Promise<void> {
