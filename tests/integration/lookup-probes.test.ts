@@ -7,23 +7,19 @@
 // keep their rendered `for:`; the test waits for them to go pending, which needs no `for:` to pass.
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import { FABIO_ROLES, type StackConfig } from "../../config";
 import {
   nameServerIndexMarkerTag,
   nameServerIndexMemberTag,
   nameServerIndexStack,
   nameServerIndexTags,
-  renderImageFiles,
-  renderJobs,
   SCRAPE_JOBS,
 } from "../../render";
-import { startConsulServer, type Agent } from "../support/agents";
+import type { Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
-import { proxyGet, startFabio, type Fabio } from "../support/fabio";
-import { fabioPropertiesOf } from "../support/fabio-task";
-import { blocks, labelled, parseJobspec } from "../support/hcl";
+import { proxyGet, type Fabio } from "../support/fabio";
 import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
-import { deregister, registerLikeNomad, writeStackFile } from "../support/loopback-stack";
+import { deregister, startLoopbackStack, writeStackFile } from "../support/loopback-stack";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import {
   activeTargets,
@@ -107,32 +103,9 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
     );
 
   beforeAll(async () => {
-    const file = await writeStackFile();
-    cfg = loadStackFile(file);
-    const httpPort = cfg.images.consulServer.httpPort;
-    consulAddr = `127.0.0.1:${httpPort}`;
-    const imageFiles = renderImageFiles(cfg, "probes").filter((f) =>
-      ["consul-server.hcl", "consul_service.json"].includes(f.name),
-    );
-    consul = await startConsulServer(imageFiles, httpPort);
-
-    const jobs = renderJobs(cfg, "probes");
-    for (const role of FABIO_ROLES) {
-      const instance = cfg.fabio[role];
-      const job = jobs.find((j) => j.name === instance.jobName)!;
-      fabios[role] = await startFabio(
-        await fabioPropertiesOf(job),
-        { httpAddr: consulAddr },
-        {},
-        {},
-        { proxyPorts: [instance.proxyPort, instance.metricsPort], uiPort: instance.uiPort },
-      );
-      const { group } = await parseJobspec(job.hcl);
-      const statics = new Map(
-        labelled(blocks(group, "network")[0]!, "port").map(([label, port]) => [label, Number(port.static)]),
-      );
-      await registerLikeNomad(consul, job, (label) => statics.get(label)!);
-    }
+    const stack = await startLoopbackStack(await writeStackFile(), "probes");
+    ({ cfg, consul, consulAddr } = stack);
+    Object.assign(fabios, stack.fabios);
 
     const prober = await startBlackbox();
     const prometheusPort = await freePort();

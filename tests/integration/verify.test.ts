@@ -10,29 +10,26 @@ import { spawn } from "node:child_process";
 import * as nodeHttp from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import { discoveredServices, FABIO_ROLES, type StackConfig } from "../../config";
 import {
   fabioTagPrefix,
   nameServerIndexStack,
   nameServerIndexTag,
   nameServerIndexTags,
   prometheusConfig,
-  renderImageFiles,
   renderJobs,
   SCRAPE_JOBS,
 } from "../../render";
 import { verifyCli, type VerifyEnv } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
-import { startConsulServer, type Agent } from "../support/agents";
+import type { Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
-import { startFabio, type Fabio } from "../support/fabio";
-import { fabioPropertiesOf } from "../support/fabio-task";
-import { blocks, labelled, parseJobspec } from "../support/hcl";
+import type { Fabio } from "../support/fabio";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { PROJECT_DIR } from "../support/stack";
-import { deregister, register, registerLikeNomad, writeStackFile } from "../support/loopback-stack";
+import { deregister, register, registerLikeNomad, startLoopbackStack, writeStackFile } from "../support/loopback-stack";
 
 const available = requireTools("consul", "fabio", "prometheus", "blackbox_exporter", "consul-template");
 const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
@@ -105,35 +102,9 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   beforeAll(async () => {
     file = await writeStackFile();
-    cfg = loadStackFile(file);
-    const httpPort = cfg.images.consulServer.httpPort;
-    consulAddr = `127.0.0.1:${httpPort}`;
-    const imageFiles = renderImageFiles(cfg, "verify").filter((f) =>
-      ["consul-server.hcl", "consul_service.json"].includes(f.name),
-    );
-    consul = await startConsulServer(imageFiles, httpPort);
-
-    const jobs = renderJobs(cfg, "verify");
-    for (const role of FABIO_ROLES) {
-      const instance = cfg.fabio[role];
-      const job = jobs.find((j) => j.name === instance.jobName)!;
-      fabios[role] = await startFabio(
-        await fabioPropertiesOf(job),
-        { httpAddr: consulAddr },
-        {},
-        {},
-        {
-          proxyPorts: [instance.proxyPort, instance.metricsPort],
-          uiPort: instance.uiPort,
-        },
-      );
-      // The jobspec's static ports are the stack file's, so its port labels map to them unchanged.
-      const { group } = await parseJobspec(job.hcl);
-      const statics = new Map(
-        labelled(blocks(group, "network")[0]!, "port").map(([label, port]) => [label, Number(port.static)]),
-      );
-      await registerLikeNomad(consul, job, (label) => statics.get(label)!);
-    }
+    const stack = await startLoopbackStack(file, "verify");
+    ({ cfg, consul, consulAddr } = stack);
+    Object.assign(fabios, stack.fabios);
 
     nomadStandIn = await startNomadStandIn();
     const { nomadServers, nomadClients } = discoveredServices(cfg);
@@ -146,7 +117,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
     // refresh_interval (30s) after a first answer that was empty.
     const prometheusPort = await freePort();
-    const promJob = jobs.find((j) => j.name === cfg.prometheus.jobName)!;
+    const promJob = renderJobs(cfg, "verify").find((j) => j.name === cfg.prometheus.jobName)!;
     await registerLikeNomad(consul, promJob, () => prometheusPort);
     // The lookup prober beside Prometheus, as the job runs it (support/lookup-probes.ts).
     const prober = await startBlackbox();

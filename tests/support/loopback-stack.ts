@@ -3,10 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { FABIO_ROLES } from "../../config";
-import type { RenderedJob } from "../../render";
-import type { Agent } from "./agents";
-import { blocks, jobspecServices, parseJobspec, type HclBody } from "./hcl";
+import { FABIO_ROLES, loadStackFile, type FabioRole, type StackConfig } from "../../config";
+import { renderImageFiles, renderJobs, type RenderedJob } from "../../render";
+import { startConsulServer, type Agent } from "./agents";
+import { startFabio, type Fabio } from "./fabio";
+import { fabioPropertiesOf } from "./fabio-task";
+import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "./hcl";
 import { freePorts, http, tempDir } from "./processes";
 import { stackFile } from "./stack";
 
@@ -72,4 +74,46 @@ export async function register(consul: Agent, service: { name: string; port: num
 
 export async function deregister(consul: Agent, id: string): Promise<void> {
   await http(`${consul.url}/v1/agent/service/deregister/${id}`, { method: "PUT" });
+}
+
+export interface LoopbackStack {
+  cfg: StackConfig;
+  consul: Agent;
+  /** host:port of the Consul server's HTTP API (the stack file's consul.address). */
+  consulAddr: string;
+  fabios: Record<FabioRole, Fabio>;
+}
+
+/**
+ * A Consul server from the stack's image files and both Fabios from their rendered properties at the stack
+ * file's static ports, registered the way Nomad registers the rendered jobspecs' services.
+ */
+export async function startLoopbackStack(file: string, stack: string): Promise<LoopbackStack> {
+  const cfg = loadStackFile(file);
+  const httpPort = cfg.images.consulServer.httpPort;
+  const consulAddr = `127.0.0.1:${httpPort}`;
+  const imageFiles = renderImageFiles(cfg, stack).filter((f) =>
+    ["consul-server.hcl", "consul_service.json"].includes(f.name),
+  );
+  const consul = await startConsulServer(imageFiles, httpPort);
+  const jobs = renderJobs(cfg, stack);
+  const fabios = {} as Record<FabioRole, Fabio>;
+  for (const role of FABIO_ROLES) {
+    const instance = cfg.fabio[role];
+    const job = jobs.find((j) => j.name === instance.jobName)!;
+    fabios[role] = await startFabio(
+      await fabioPropertiesOf(job),
+      { httpAddr: consulAddr },
+      {},
+      {},
+      { proxyPorts: [instance.proxyPort, instance.metricsPort], uiPort: instance.uiPort },
+    );
+    // The jobspec's static ports are the stack file's, so its port labels map to them unchanged.
+    const { group } = await parseJobspec(job.hcl);
+    const statics = new Map(
+      labelled(blocks(group, "network")[0]!, "port").map(([label, port]) => [label, Number(port.static)]),
+    );
+    await registerLikeNomad(consul, job, (label) => statics.get(label)!);
+  }
+  return { cfg, consul, consulAddr, fabios };
 }
