@@ -2,8 +2,7 @@
 // Prometheus file_sd targets (every index-Fabio host × every subgroup), and the two scrape jobs that use them.
 // Pure functions over a narrow input (`LookupProbeInputs`), built from the stack config in one place.
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
-import { clusterTag, nameServerIndexStack } from "./cluster-scope";
+import type { StackModel } from "../model";
 import { nameServerIndexMemberTag, nameServerIndexPath, type NameServerIndexStack } from "./nameserver-index";
 import type { RelabelConfig, ScrapeConfig } from "./prometheus-config";
 
@@ -19,12 +18,13 @@ export interface LookupProbeInputs {
   proxyPort: number;
 }
 
-export function lookupProbeInputs(cfg: StackConfig): LookupProbeInputs {
+export function lookupProbeInputs(model: StackModel): LookupProbeInputs {
+  const index = model.fabios.nameServerIndex;
   return {
-    indexStack: nameServerIndexStack(cfg),
-    indexFabioService: cfg.fabio.nameServerIndex.jobName,
-    clusterTag: clusterTag(cfg),
-    proxyPort: cfg.fabio.nameServerIndex.proxyPort,
+    indexStack: model.nameServerIndexStack,
+    indexFabioService: index.name,
+    clusterTag: model.clusterTag,
+    proxyPort: index.ports.proxy,
   };
 }
 

@@ -4,7 +4,7 @@
 // It drives real binaries through the integration tests' harness (tests/support), so it lives with the tests.
 import { performance } from "node:perf_hooks";
 import { loadStackFile } from "../config";
-import { nameServerIndexStack, nameServerIndexTag, nameServerIndexTags, renderJobs, renderArtifacts } from "../render";
+import { nameServerIndexTag, nameServerIndexTags, renderJobs, renderArtifacts } from "../render";
 import { startBackend, type Backend } from "./support/backend";
 import { startConsul, type ConsulAgent } from "./support/consul";
 import { proxyGet, startFabio } from "./support/fabio";
@@ -13,7 +13,7 @@ import { startBlackbox, startLookupTargets } from "./support/lookup-probes";
 import { registerLikeNomad, writeStackFile } from "./support/loopback-stack";
 import { query, startPrometheus, writePrometheusFiles } from "./support/prometheus";
 import { findTool, http, stopAll, waitFor, type Tool } from "./support/processes";
-import { loadStack, STACKS } from "./support/stack";
+import { loadStack, STACKS, modelOf } from "./support/stack";
 
 const RENDER_RUNS = 50;
 const ROUTING_RUNS = 5;
@@ -44,7 +44,7 @@ function benchRender(): void {
   for (let i = 0; i < RENDER_RUNS; i++) {
     const configs = STACKS.map((stack) => ({ stack, cfg: loadStack(stack) }));
     load.push(timed(() => STACKS.forEach((stack) => loadStack(stack))));
-    render.push(timed(() => configs.forEach(({ stack, cfg }) => renderArtifacts(cfg, stack))));
+    render.push(timed(() => configs.forEach(({ stack, cfg }) => renderArtifacts(modelOf(cfg, stack)))));
   }
   console.log(`render (${STACKS.join(" + ")}, in-process)`);
   console.log(summary("load + validate both stack files", load));
@@ -74,7 +74,7 @@ async function register(
 
 async function benchRouting(): Promise<void> {
   const cfg = loadStack("dev");
-  const indexJob = renderJobs(cfg, "dev").find((job) => job.name === cfg.fabio.nameServerIndex.jobName);
+  const indexJob = renderJobs(modelOf(cfg, "dev")).find((job) => job.name === cfg.fabio.nameServerIndex.jobName);
   if (indexJob === undefined) throw new Error("the dev stack renders no NameServer-index Fabio job");
   const modes = [
     { label: "check passing at registration", initialStatus: "passing" },
@@ -92,7 +92,7 @@ async function benchRouting(): Promise<void> {
       for (let i = 0; i < ROUTING_RUNS; i++) {
         const subgroup = `bench-${m}-${i}`;
         const start = performance.now();
-        const tag = nameServerIndexTag(nameServerIndexStack(cfg), subgroup);
+        const tag = nameServerIndexTag(modelOf(cfg).nameServerIndexStack, subgroup);
         await register(consul, backend, tag, subgroup, mode.initialStatus);
         await waitFor(
           `the route for ${subgroup}`,
@@ -131,7 +131,7 @@ async function benchProbes(): Promise<void> {
     const consul = await startConsul();
     const consulAddr = consul.httpAddr;
     const index = cfg.fabio.nameServerIndex;
-    const job = renderJobs(cfg, "bench").find((j) => j.name === index.jobName)!;
+    const job = renderJobs(modelOf(cfg, "bench")).find((j) => j.name === index.jobName)!;
     await startFabio(
       await fabioPropertiesOf(job),
       consul,
@@ -161,7 +161,7 @@ async function benchProbes(): Promise<void> {
       const body = { ID: subgroup, Name: subgroup, Address: "127.0.0.1", Port: backend.port, Check: check };
       await http(`${consul.url}/v1/agent/service/register`, {
         method: "PUT",
-        body: { ...body, Tags: nameServerIndexTags(nameServerIndexStack(cfg), [subgroup]) },
+        body: { ...body, Tags: nameServerIndexTags(modelOf(cfg).nameServerIndexStack, [subgroup]) },
       });
       await waitFor(
         `the first successful probe of ${subgroup}`,

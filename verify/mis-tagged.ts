@@ -1,7 +1,6 @@
 // Services whose tags carry a RocketMQ lookup path under a prefix other than this stack's index prefix: the
 // index Fabio never routes them (a 404 for their clients), or another Fabio does (a leak).
-import type { StackConfig } from "../config";
-import { fabioTagPrefix } from "../render";
+import type { StackModel } from "../model";
 import { fail, type CheckResult } from "./result";
 
 const LOOKUP_PATH = "/rocketmq/";
@@ -19,16 +18,16 @@ export const misTaggedCheckName = (service: string) => `index tag ${service}`;
  * Another stack on the same Consul routes `<its clusterName>.<same tagPrefix>`: that is its business, not a
  * mistake of this stack's clusters.
  */
-function isOtherStacksTag(cfg: StackConfig, prefix: string): boolean {
+function isOtherStacksTag(model: StackModel, prefix: string): boolean {
   const dot = prefix.indexOf(".");
-  if (dot <= 0 || prefix.slice(0, dot) === cfg.clusterName) return false;
+  if (dot <= 0 || prefix.slice(0, dot) === model.config.clusterName) return false;
   const rest = prefix.slice(dot + 1);
-  return rest === cfg.fabio.nameServerIndex.tagPrefix;
+  return rest === model.fabios.nameServerIndex.config.tagPrefix;
 }
 
 /** Each service with a `/rocketmq/<subgroup>` tag whose prefix is neither this stack's index prefix nor another stack's. */
-export function misTaggedServices(cfg: StackConfig, services: Record<string, string[]>): MisTagged[] {
-  const own = fabioTagPrefix(cfg, "nameServerIndex");
+export function misTaggedServices(model: StackModel, services: Record<string, string[]>): MisTagged[] {
+  const own = model.fabios.nameServerIndex.tagPrefix;
   return Object.entries(services)
     .map(([service, tags]) => ({
       service,
@@ -36,15 +35,15 @@ export function misTaggedServices(cfg: StackConfig, services: Record<string, str
         const at = tag.indexOf(LOOKUP_PATH);
         if (at < 0) return false;
         const prefix = tag.slice(0, at);
-        return prefix !== own && !isOtherStacksTag(cfg, prefix);
+        return prefix !== own && !isOtherStacksTag(model, prefix);
       }),
     }))
     .filter((found) => found.tags.length > 0)
     .sort((a, b) => a.service.localeCompare(b.service));
 }
 
-export function misTaggedCheck(cfg: StackConfig, found: MisTagged): CheckResult {
-  const own = fabioTagPrefix(cfg, "nameServerIndex");
+export function misTaggedCheck(model: StackModel, found: MisTagged): CheckResult {
+  const own = model.fabios.nameServerIndex.tagPrefix;
   const tags = found.tags.map((tag) => `"${tag.slice(0, tag.indexOf(LOOKUP_PATH) + LOOKUP_PATH.length)}…"`);
   const detail = `tagged ${[...new Set(tags)].join(", ")}: this stack's prefix is "${own}" (tag it with nameServerIndexTags(nameServerIndexStack, subgroups))`;
   return { check: misTaggedCheckName(found.service), host: "consul", ...fail(detail) };

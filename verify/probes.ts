@@ -1,6 +1,6 @@
 // Pure planning and judging of the requests `verify` sends through each host's two Fabios, the way RocketMQ
 // clients and Prometheus users reach them.
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { nameServerIndexPath, nameServerIndexUrl } from "../render";
 import type { HttpResult } from "./http";
 import { fail, hostLabel, pass, type Host, type Verdict } from "./result";
@@ -59,8 +59,8 @@ function urlHost(address: string): string {
 }
 
 /** The Prometheus Fabio's URL for `path` on a host. */
-export function prometheusUrl(cfg: StackConfig, host: Host, path: string): string {
-  return `http://${urlHost(host.address)}:${cfg.fabio.prometheus.proxyPort}${path}`;
+export function prometheusUrl(model: StackModel, host: Host, path: string): string {
+  return `http://${urlHost(host.address)}:${model.fabios.prometheus.ports.proxy}${path}`;
 }
 
 /**
@@ -68,32 +68,32 @@ export function prometheusUrl(cfg: StackConfig, host: Host, path: string): strin
  * every `/rocketmq/` path any service is tagged with (`leakSubgroups`, whatever its prefix) through it.
  * Readiness goes first on its listener, so a Prometheus Fabio that does not answer fails that one check.
  */
-export function hostProbes(cfg: StackConfig, hosts: Host[], subgroups: string[], leakSubgroups: string[]): Probe[] {
+export function hostProbes(model: StackModel, hosts: Host[], subgroups: string[], leakSubgroups: string[]): Probe[] {
   return hosts.flatMap((host) => {
     const label = hostLabel(host);
     const domain = urlHost(host.address);
-    const index = `${domain}:${cfg.fabio.nameServerIndex.proxyPort}`;
-    const prometheus = `${domain}:${cfg.fabio.prometheus.proxyPort}`;
+    const index = `${domain}:${model.fabios.nameServerIndex.ports.proxy}`;
+    const prometheus = `${domain}:${model.fabios.prometheus.ports.proxy}`;
     return [
       ...subgroups.map((subgroup) => ({
         check: routeCheckName(subgroup),
         host: label,
         listener: index,
-        url: nameServerIndexUrl({ host: domain, port: cfg.fabio.nameServerIndex.proxyPort, subgroup }),
+        url: nameServerIndexUrl({ host: domain, port: model.fabios.nameServerIndex.ports.proxy, subgroup }),
         judge: judgeLookup,
       })),
       {
         check: PROMETHEUS_READY_CHECK,
         host: label,
         listener: prometheus,
-        url: prometheusUrl(cfg, host, "/-/ready"),
+        url: prometheusUrl(model, host, "/-/ready"),
         judge: judgeReady,
       },
       ...leakSubgroups.map((subgroup) => ({
         check: noLeakCheckName(subgroup),
         host: label,
         listener: prometheus,
-        url: prometheusUrl(cfg, host, nameServerIndexPath(subgroup)),
+        url: prometheusUrl(model, host, nameServerIndexPath(subgroup)),
         judge: judgeNoLeak,
       })),
     ];

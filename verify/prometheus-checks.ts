@@ -1,12 +1,11 @@
 // Pure checks of what Prometheus reports through its Fabio: targets per scrape job, rules, alerts, agents.
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import {
   alertRules,
   lookupProbeInputs,
   nameServerIndexMarkerTag,
   nameServerIndexTag,
   prometheusConfig,
-  prometheusRouteTag,
   SCRAPE_JOBS,
   type ScrapeConfig,
 } from "../render";
@@ -23,9 +22,9 @@ export const NOMAD_AGENTS_CHECK = "nomad agents scraped";
 const instanceOf = (target: ActiveTarget) => target.labels.instance ?? target.labels.__address__ ?? "?";
 
 /** Where a scrape job finds its targets, as an operator would look them up. */
-export function discoveryOf(cfg: StackConfig, scrape: ScrapeConfig): string {
+export function discoveryOf(model: StackModel, scrape: ScrapeConfig): string {
   if (scrape.job_name === SCRAPE_JOBS.nameServerLookups) {
-    const inputs = lookupProbeInputs(cfg);
+    const inputs = lookupProbeInputs(model);
     const stack = inputs.indexStack;
     return `hosts: Consul service "${inputs.indexFabioService}" with tag "${inputs.clusterTag}"; subgroups: services tagged "${nameServerIndexMarkerTag(stack, "SUBGROUP").replace("SUBGROUP", "<subgroup>")}" or "${nameServerIndexTag(stack, "SUBGROUP").replace("SUBGROUP", "<subgroup>")}"`;
   }
@@ -41,9 +40,9 @@ export function discoveryOf(cfg: StackConfig, scrape: ScrapeConfig): string {
 }
 
 /** The checks `checkPrometheus` records, by name: what is "not run" when Prometheus cannot be reached. */
-export function prometheusCheckNames(cfg: StackConfig): string[] {
+export function prometheusCheckNames(model: StackModel): string[] {
   return [
-    ...prometheusConfig(cfg).scrape_configs.map(({ job_name }) => scrapeJobCheckName(job_name)),
+    ...prometheusConfig(model).scrape_configs.map(({ job_name }) => scrapeJobCheckName(job_name)),
     CONSUL_AGENTS_CHECK,
     NOMAD_AGENTS_CHECK,
     RULES_CHECK,
@@ -52,8 +51,8 @@ export function prometheusCheckNames(cfg: StackConfig): string[] {
 }
 
 /** Why no host's Prometheus Fabio answered, as far as Consul can tell. */
-export function prometheusUnreachable(cfg: StackConfig, instances: ServiceInstance[]): string {
-  const what = `service "${cfg.prometheus.jobName}" with tag "${prometheusRouteTag(cfg)}"`;
+export function prometheusUnreachable(model: StackModel, instances: ServiceInstance[]): string {
+  const what = `service "${model.prometheus.name}" with tag "${model.prometheus.routeTag}"`;
   const head = "no host's Prometheus Fabio answered /-/ready";
   if (instances.length === 0)
     return `${head}; Consul has no instance of ${what}: Prometheus is not running or not registered`;
@@ -72,13 +71,13 @@ export function prometheusUnreachable(cfg: StackConfig, instances: ServiceInstan
  * targets only once a NameServer-index service exists (`hasIndexServices`).
  */
 export function scrapeJobChecks(
-  cfg: StackConfig,
+  model: StackModel,
   targets: ActiveTarget[],
   via: string,
   hasIndexServices: boolean,
 ): CheckResult[] {
   const probeJobs: string[] = [SCRAPE_JOBS.nameServerLookups, SCRAPE_JOBS.nameServerIndexServices];
-  return prometheusConfig(cfg).scrape_configs.map((scrape) => {
+  return prometheusConfig(model).scrape_configs.map((scrape) => {
     const job = scrape.job_name;
     const mine = targets.filter((t) => t.scrapePool === job);
     const down = mine.filter((t) => t.health !== "up");
@@ -86,7 +85,7 @@ export function scrapeJobChecks(
       mine.length === 0 && !hasIndexServices && probeJobs.includes(job)
         ? skip("no NameServer-index service yet, so nothing to probe")
         : mine.length === 0
-          ? fail(`no target discovered (looked for ${discoveryOf(cfg, scrape)})`)
+          ? fail(`no target discovered (looked for ${discoveryOf(model, scrape)})`)
           : down.length > 0
             ? fail(
                 down
@@ -99,10 +98,10 @@ export function scrapeJobChecks(
 }
 
 /** Every rule group and alert of the rendered rule file is loaded, and none failed to evaluate. */
-export function rulesCheck(cfg: StackConfig, groups: RuleGroup[], via: string): CheckResult {
+export function rulesCheck(model: StackModel, groups: RuleGroup[], via: string): CheckResult {
   const problems: string[] = [];
   let count = 0;
-  for (const expected of alertRules(cfg).groups) {
+  for (const expected of alertRules(model).groups) {
     const loaded = groups.find((g) => g.name === expected.name);
     if (loaded === undefined) {
       problems.push(`group ${expected.name} is not loaded`);

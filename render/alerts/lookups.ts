@@ -1,9 +1,8 @@
 // Alerts on what RocketMQ clients see: the NameServer lookup probes (docs/lookup-probes.md). One cause raises one
 // alert: each expression leaves out what a wider alert already covers (a service with no passing instance, a
 // subgroup failing on every host, a host whose index Fabio is down, the prober itself down).
-import type { StackConfig } from "../../config";
-import { promDurationMs } from "../../config/prometheus-schema";
-import { fabioMetricsService } from "../fabio-properties";
+import { prometheusDurationMs } from "../../config/durations";
+import type { StackModel } from "../../model";
 import { LOOKUP_SCRAPE_JOBS } from "../lookup-probes";
 import type { AlertDefinition, Labels } from "./definition";
 import { repeat, seriesOf } from "./scenarios";
@@ -23,12 +22,13 @@ export interface LookupAlertInputs {
   slowAfter: string;
 }
 
-export function lookupAlertInputs(cfg: StackConfig): LookupAlertInputs {
+export function lookupAlertInputs(model: StackModel): LookupAlertInputs {
+  const { slowAfter } = model.config.prometheus.lookupProbes;
   return {
-    clusterName: cfg.clusterName,
-    indexFabioMetricsService: fabioMetricsService(cfg.fabio.nameServerIndex),
-    slowAfterSeconds: promDurationMs(cfg.prometheus.lookupProbes.slowAfter) / 1000,
-    slowAfter: cfg.prometheus.lookupProbes.slowAfter,
+    clusterName: model.config.clusterName,
+    indexFabioMetricsService: model.fabios.nameServerIndex.metricsService,
+    slowAfterSeconds: prometheusDurationMs(slowAfter) / 1000,
+    slowAfter,
   };
 }
 
@@ -352,8 +352,8 @@ export function nameServerLookupProberDown(inputs: LookupAlertInputs): AlertDefi
 /** The probe jobs, which TargetDown leaves to NameServerLookupProberDown. */
 export const PROBE_JOBS = [LOOKUPS, INSTANCES] as const;
 
-export function lookupAlerts(cfg: StackConfig): AlertDefinition[] {
-  const inputs = lookupAlertInputs(cfg);
+export function lookupAlerts(model: StackModel): AlertDefinition[] {
+  const inputs = lookupAlertInputs(model);
   return [
     nameServerLookupFailing(inputs),
     nameServerLookupFailingEverywhere(inputs),

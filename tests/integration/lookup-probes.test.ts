@@ -8,19 +8,14 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES, type StackConfig } from "../../config";
-import {
-  nameServerIndexMarkerTag,
-  nameServerIndexMemberTag,
-  nameServerIndexStack,
-  nameServerIndexTags,
-  SCRAPE_JOBS,
-} from "../../render";
+import { nameServerIndexMarkerTag, nameServerIndexMemberTag, nameServerIndexTags, SCRAPE_JOBS } from "../../render";
 import type { Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
 import { proxyGet, type Fabio } from "../support/fabio";
 import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
 import { deregister, startLoopbackStack, writeStackFile } from "../support/loopback-stack";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
+import { modelOf } from "../support/stack";
 import {
   activeTargets,
   query,
@@ -48,7 +43,7 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
     name: string,
     subgroup: string,
     body: string,
-    { tags = nameServerIndexTags(nameServerIndexStack(cfg), [subgroup]), ttl = false } = {},
+    { tags = nameServerIndexTags(modelOf(cfg).nameServerIndexStack, [subgroup]), ttl = false } = {},
   ): Promise<void> {
     const backend = await startBackend({ [`/rocketmq/${subgroup}`]: body });
     backends.push(backend);
@@ -136,7 +131,7 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
 
   it("fails the probe and raises NameServerLookupFailingEverywhere when the service loses its route tag", async () => {
     await waitForProbe("nsaddr-a", 1);
-    const stack = nameServerIndexStack(cfg);
+    const stack = modelOf(cfg).nameServerIndexStack;
     // Still a NameServer-index service of the stack (member and marker tags), but no longer routed.
     const untagged = [nameServerIndexMemberTag(stack), nameServerIndexMarkerTag(stack, "nsaddr-a")];
     await registerIndexService("rocketmq-a", "nsaddr-a", NAMESERVERS, { tags: untagged });

@@ -6,13 +6,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackFile, type StackConfig } from "../../config";
-import { nameServerIndexStack, nameServerIndexTags, renderJobs } from "../../render";
+import { nameServerIndexTags, renderJobs } from "../../render";
 import { verifyCli } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
 import { startBackend, type Backend } from "../support/backend";
 import { startConsul, type ConsulAgent } from "../support/consul";
 import { fabioPropertiesOf } from "../support/fabio-task";
 import { writeStackFile } from "../support/loopback-stack";
+import { modelOf } from "../support/stack";
 import { freePort, http, requireTools, start, stopAll, tempDir, waitFor, type Started } from "../support/processes";
 
 const available = requireTools("consul", "fabio");
@@ -82,7 +83,7 @@ describe.runIf(available)("verify with one of 10 NameServer hosts frozen", () =>
     backend = await startBackend(
       Object.fromEntries(Array.from({ length: SUBGROUPS }, (_, i) => [`/rocketmq/${subgroup(i)}`, "10.0.0.1:9876"])),
     );
-    const stack = nameServerIndexStack(cfg);
+    const stack = modelOf(cfg).nameServerIndexStack;
     for (let i = 0; i < SUBGROUPS; i++) {
       const service = {
         ID: `rocketmq-${i}`,
@@ -111,7 +112,7 @@ describe.runIf(available)("verify with one of 10 NameServer hosts frozen", () =>
         await http(`${consul.url}/v1/catalog/register`, { method: "PUT", body });
       }
     }
-    const job = renderJobs(cfg, "speed").find((j) => j.name === cfg.fabio.nameServerIndex.jobName)!;
+    const job = renderJobs(modelOf(cfg, "speed")).find((j) => j.name === cfg.fabio.nameServerIndex.jobName)!;
     const properties = await fabioPropertiesOf(job);
     await startFabioOn(properties, [1, 2, 3, 4, 5, 6, 7, 8, 9], consul.httpAddr);
     frozen = await startFabioOn(properties, [HOSTS], consul.httpAddr);

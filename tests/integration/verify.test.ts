@@ -10,16 +10,8 @@ import { spawn } from "node:child_process";
 import * as nodeHttp from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { discoveredServices, FABIO_ROLES, type StackConfig } from "../../config";
-import {
-  fabioTagPrefix,
-  nameServerIndexStack,
-  nameServerIndexTag,
-  nameServerIndexTags,
-  prometheusConfig,
-  renderJobs,
-  SCRAPE_JOBS,
-} from "../../render";
+import { FABIO_ROLES, type StackConfig } from "../../config";
+import { nameServerIndexTag, nameServerIndexTags, prometheusConfig, renderJobs, SCRAPE_JOBS } from "../../render";
 import { verifyCli, type VerifyEnv } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
 import type { Agent } from "../support/agents";
@@ -28,7 +20,7 @@ import type { Fabio } from "../support/fabio";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
-import { PROJECT_DIR } from "../support/stack";
+import { modelOf, PROJECT_DIR } from "../support/stack";
 import { deregister, register, registerLikeNomad, startLoopbackStack, writeStackFile } from "../support/loopback-stack";
 
 const available = requireTools("consul", "fabio", "prometheus", "blackbox_exporter", "consul-template");
@@ -107,7 +99,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     Object.assign(fabios, stack.fabios);
 
     nomadStandIn = await startNomadStandIn();
-    const { nomadServers, nomadClients } = discoveredServices(cfg);
+    const { nomadServers, nomadClients } = modelOf(cfg).discovered;
     for (const name of [...nomadServers, ...nomadClients]) {
       // Nomad registers its HTTP endpoint with the tag "http", plus the image config's consul.tags (the cluster's).
       const check = `http://127.0.0.1:${nomadStandIn.port}/`;
@@ -117,7 +109,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
     // refresh_interval (30s) after a first answer that was empty.
     const prometheusPort = await freePort();
-    const promJob = renderJobs(cfg, "verify").find((j) => j.name === cfg.prometheus.jobName)!;
+    const promJob = renderJobs(modelOf(cfg, "verify")).find((j) => j.name === cfg.prometheus.jobName)!;
     await registerLikeNomad(consul, promJob, () => prometheusPort);
     // The lookup prober beside Prometheus, as the job runs it (support/lookup-probes.ts).
     const prober = await startBlackbox();
@@ -129,7 +121,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     await register(consul, {
       name: "rocketmq-a",
       port: index.port,
-      tags: nameServerIndexTags(nameServerIndexStack(cfg), [SUBGROUP]),
+      tags: nameServerIndexTags(modelOf(cfg).nameServerIndexStack, [SUBGROUP]),
       check: `${index.url}/health`,
     });
 
@@ -142,7 +134,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       { timeoutMs: 20_000, process: fabios.nameServerIndex.process },
     );
     await waitForScrapes("every scrape job's targets to be up", (seen) =>
-      prometheusConfig(cfg).scrape_configs.every(({ job_name }) => {
+      prometheusConfig(modelOf(cfg)).scrape_configs.every(({ job_name }) => {
         const health = seen.get(job_name) ?? [];
         return health.length > 0 && health.every((h) => h === "up");
       }),
@@ -219,9 +211,9 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const leak = "nsaddr-leak";
     const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });
     const tags = [
-      nameServerIndexTag(nameServerIndexStack(cfg), leak),
+      nameServerIndexTag(modelOf(cfg).nameServerIndexStack, leak),
       // The same cluster also tagged for the other Fabio: its lookups answer on the Prometheus port too.
-      `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/${leak}`,
+      `${modelOf(cfg).fabios["prometheus"].tagPrefix}/rocketmq/${leak}`,
     ];
     await register(consul, {
       name: "rocketmq-leaky",
@@ -255,7 +247,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       Object.fromEntries(Object.entries(lists).map(([s, b]) => [`/rocketmq/${s}`, b])),
     );
     const bare = `${cfg.fabio.nameServerIndex.tagPrefix}/rocketmq/nsaddr-cluster-b`; // "rmq-nsindex-/rocketmq/…"
-    const wrongFabio = `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/nsaddr-cluster-c`;
+    const wrongFabio = `${modelOf(cfg).fabios.prometheus.tagPrefix}/rocketmq/nsaddr-cluster-c`;
     await register(consul, { name: "rocketmq-b", port: backend.port, tags: [bare], check: `${backend.url}/health` });
     await register(consul, {
       name: "rocketmq-c",
@@ -276,10 +268,10 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
         ["no leak /rocketmq/nsaddr-cluster-c", HOST],
       ]);
       const detail = (check: string) => report.checks.find((c) => c.check === check)?.detail;
-      const hint = `this stack's prefix is "${fabioTagPrefix(cfg, "nameServerIndex")}"`;
+      const hint = `this stack's prefix is "${modelOf(cfg).fabios.nameServerIndex.tagPrefix}"`;
       expect(detail("index tag rocketmq-b")).toContain(`tagged "rmq-nsindex-/rocketmq/…": ${hint}`);
       expect(detail("index tag rocketmq-c")).toContain(
-        `tagged "${fabioTagPrefix(cfg, "prometheus")}/rocketmq/…": ${hint}`,
+        `tagged "${modelOf(cfg).fabios.prometheus.tagPrefix}/rocketmq/…": ${hint}`,
       );
       expect(detail("no leak /rocketmq/nsaddr-cluster-c")).toBe(
         "routed by the Prometheus Fabio: HTTP 200 127.0.0.1:9876",
@@ -293,7 +285,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   it("names the NameServer-index service whose check fails, and its lookup on the host", async () => {
     const broken = "nsaddr-broken";
-    const tags = [nameServerIndexTag(nameServerIndexStack(cfg), broken)];
+    const tags = [nameServerIndexTag(modelOf(cfg).nameServerIndexStack, broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
       name: "rocketmq-broken",

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { blackboxYaml, lookupProbeInputs, lookupTargetsTemplate } from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 export interface LookupProber {
   readonly blackbox: Started;
@@ -40,7 +41,7 @@ export async function startBlackbox(): Promise<LookupProber> {
 export async function startLookupTargets(cfg: StackConfig, consulAddr: string, targetsFile: string): Promise<Started> {
   const dir = tempDir("lookup-targets-template");
   const source = path.join(dir, "nameserver-lookups.yml.ctmpl");
-  fs.writeFileSync(source, lookupTargetsTemplate(lookupProbeInputs(cfg)));
+  fs.writeFileSync(source, lookupTargetsTemplate(lookupProbeInputs(modelOf(cfg))));
   const proc = start("consul-template", [
     `-consul-addr=${consulAddr}`,
     `-template=${source}:${targetsFile}`,

@@ -10,7 +10,7 @@ import { startFabio, type Fabio } from "./fabio";
 import { fabioPropertiesOf } from "./fabio-task";
 import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "./hcl";
 import { freePorts, http, tempDir } from "./processes";
-import { stackFile } from "./stack";
+import { modelOf, stackFile } from "./stack";
 
 /** dev's stack file with every static port moved to a free one and 1s scrape/evaluation intervals. */
 export async function writeStackFile(): Promise<string> {
@@ -92,11 +92,11 @@ export async function startLoopbackStack(file: string, stack: string): Promise<L
   const cfg = loadStackFile(file);
   const httpPort = cfg.images.consulServer.httpPort;
   const consulAddr = `127.0.0.1:${httpPort}`;
-  const imageFiles = renderImageFiles(cfg, stack).filter((f) =>
+  const imageFiles = renderImageFiles(modelOf(cfg, stack)).filter((f) =>
     ["consul-server.hcl", "consul_service.json"].includes(f.name),
   );
   const consul = await startConsulServer(imageFiles, httpPort);
-  const jobs = renderJobs(cfg, stack);
+  const jobs = renderJobs(modelOf(cfg, stack));
   const fabios = {} as Record<FabioRole, Fabio>;
   for (const role of FABIO_ROLES) {
     const instance = cfg.fabio[role];

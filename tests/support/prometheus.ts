@@ -12,6 +12,7 @@ import {
   RULES_DIR,
 } from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 export interface PrometheusFiles {
   dir: string;
@@ -36,8 +37,8 @@ export function writePrometheusFiles(
   { blackboxAddr = "127.0.0.1:1" }: { blackboxAddr?: string } = {},
 ): PrometheusFiles {
   const dir = tempDir("prometheus");
-  const rendered = prometheusYaml(cfg);
-  const server = consulSdServer(cfg);
+  const rendered = prometheusYaml(modelOf(cfg));
+  const server = consulSdServer(modelOf(cfg));
   if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
   for (const expected of [BLACKBOX_ADDRESS, LOOKUP_TARGETS_PATH]) {
     if (!rendered.includes(expected)) throw new Error(`the rendered config no longer uses ${expected}`);
@@ -58,7 +59,7 @@ export function writePrometheusFiles(
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(cfg));
+  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg)));
   return { dir, configFile, ruleFile, lookupTargetsFile };
 }
 

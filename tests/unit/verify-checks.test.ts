@@ -20,7 +20,7 @@ import {
   type ConsulView,
   type ServiceInstance,
 } from "../../verify";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const cfg = loadStack("dev");
 
@@ -93,7 +93,7 @@ describe("verify's checks", () => {
       { name: "ns-1", address: "10.0.0.1" },
       { name: "ns-2", address: "fd00::2" },
     ];
-    const probes = hostProbes(cfg, hosts, ["nsaddr-a"], ["nsaddr-a", "nsaddr-c"]);
+    const probes = hostProbes(modelOf(cfg), hosts, ["nsaddr-a"], ["nsaddr-a", "nsaddr-c"]);
     expect(probes.map((p) => [p.check, p.host, p.listener, p.url])).toEqual([
       ["route /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "10.0.0.1:8080", "http://10.0.0.1:8080/rocketmq/nsaddr-a"],
       ["prometheus ready", "ns-1 (10.0.0.1)", "10.0.0.1:9090", "http://10.0.0.1:9090/-/ready"],
@@ -114,7 +114,7 @@ describe("verify's checks", () => {
       "rocketmq-prod": ["prod.rmq-nsindex-/rocketmq/nsaddr-a"],
       prometheus: ["dev.rmq-prometheus-/"],
     };
-    expect(misTaggedServices(cfg, services).map((found) => misTaggedCheck(cfg, found))).toEqual([
+    expect(misTaggedServices(modelOf(cfg), services).map((found) => misTaggedCheck(modelOf(cfg), found))).toEqual([
       {
         check: "index tag rocketmq-b",
         host: "consul",
@@ -135,13 +135,13 @@ describe("verify's checks", () => {
 
   it("says whether Consul has a passing Prometheus instance with its route tag when no Prometheus Fabio answers", () => {
     const prometheus = (status: string) => ({ ...instance("ns-1", "10.0.0.1", status), port: 23456 });
-    expect(prometheusUnreachable(cfg, [])).toBe(
+    expect(prometheusUnreachable(modelOf(cfg), [])).toBe(
       'no host\'s Prometheus Fabio answered /-/ready; Consul has no instance of service "prometheus" with tag "dev.rmq-prometheus-/": Prometheus is not running or not registered',
     );
-    expect(prometheusUnreachable(cfg, [prometheus("critical")])).toBe(
+    expect(prometheusUnreachable(modelOf(cfg), [prometheus("critical")])).toBe(
       'no host\'s Prometheus Fabio answered /-/ready; Consul has no passing instance of service "prometheus" with tag "dev.rmq-prometheus-/" (ns-1: "fabio health" is critical)',
     );
-    expect(prometheusUnreachable(cfg, [prometheus("passing")])).toBe(
+    expect(prometheusUnreachable(modelOf(cfg), [prometheus("passing")])).toBe(
       'no host\'s Prometheus Fabio answered /-/ready, though Consul has 1 passing instance(s) of service "prometheus" with tag "dev.rmq-prometheus-/" (10.0.0.1:23456): the Prometheus Fabios do not route to it',
     );
   });
@@ -159,7 +159,7 @@ describe("verify's checks", () => {
       "rocketmq-prod": ["prod.rmq-nsindex-/rocketmq/nsaddr-a", "rmq-nsindex-/rocketmq/nsaddr-a"],
       untagged: null,
     };
-    expect(Object.fromEntries(indexServiceNames(cfg, services))).toEqual({
+    expect(Object.fromEntries(indexServiceNames(modelOf(cfg), services))).toEqual({
       "rocketmq-a": ["nsaddr-a", "nsaddr-a-unit1"],
       "rocketmq-b": ["nsaddr-b"],
       "rocketmq-m": ["nsaddr-m"],
@@ -178,7 +178,7 @@ describe("verify's checks", () => {
       { name: "ns-1", address: "10.0.0.1" },
       { name: "ns-2", address: "10.0.0.2" },
     ]);
-    expect(hosts.map((host) => fabioServicesCheck(cfg, host, view))).toEqual([
+    expect(hosts.map((host) => fabioServicesCheck(modelOf(cfg), host, view))).toEqual([
       {
         check: "fabio services",
         host: "ns-1 (10.0.0.1)",
@@ -217,7 +217,7 @@ describe("verify's checks", () => {
       target("fabio", "10.0.0.1:9997"),
       target("prometheus", "10.0.0.1:23456"),
     ];
-    expect(scrapeJobChecks(cfg, targets, "via", true).map((r) => [r.check, r.result, r.detail])).toEqual([
+    expect(scrapeJobChecks(modelOf(cfg), targets, "via", true).map((r) => [r.check, r.result, r.detail])).toEqual([
       ["scrape job nomad-servers", "pass", "1 target(s) up"],
       [
         "scrape job nomad-clients",
@@ -244,7 +244,7 @@ describe("verify's checks", () => {
     ]);
     // Before any NameServer-index service exists, the probe jobs have nothing to probe.
     expect(
-      scrapeJobChecks(cfg, targets, "via", false)
+      scrapeJobChecks(modelOf(cfg), targets, "via", false)
         .slice(-2)
         .map((r) => r.result),
     ).toEqual(["skip", "skip"]);
@@ -260,12 +260,12 @@ describe("verify's checks", () => {
         ],
       },
     ];
-    const result = rulesCheck(cfg, loaded, "via");
+    const result = rulesCheck(modelOf(cfg), loaded, "via");
     expect(result.result).toBe("fail");
     expect(result.detail).toContain("FabioDown fails to evaluate (bad expression)");
     expect(result.detail).toContain("ConsulNoLeader is not loaded");
     expect(result.detail).not.toContain("NomadServerDown");
-    expect(rulesCheck(cfg, [], "via").detail).toBe("group rocketmq-system is not loaded");
+    expect(rulesCheck(modelOf(cfg), [], "via").detail).toBe("group rocketmq-system is not loaded");
   });
 
   it("fails on a firing alert and lists pending ones", () => {

@@ -3,7 +3,7 @@
 // deploy: see tests/unit/verify-nomad.test.ts).
 import { describe, expect, it } from "vitest";
 import { verifyStack, type CheckResult, type HttpClient, type HttpResult } from "../../verify";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const cfg = loadStack("dev");
 const CONSUL = "http://consul:8500";
@@ -76,7 +76,7 @@ describe("verifyStack", () => {
   it("checks every host Consul or Nomad knows, and names the one that lost both Fabios", async () => {
     const client = fakeClient({ ...consulAnswers, ...nomadAnswers, "http://10.0.0.1:9090/-/ready": "Ready." });
     const results = await verifyStack({
-      cfg,
+      model: modelOf(cfg),
       client,
       consul: { url: CONSUL, headers: { "X-Consul-Token": "consul-tok" } },
       nomad: { url: NOMAD, headers: { "X-Nomad-Token": "nomad-tok" } },
@@ -112,7 +112,11 @@ describe("verifyStack", () => {
   });
 
   it("stops after the Consul check when Consul does not answer", async () => {
-    const results = await verifyStack({ cfg, client: fakeClient({}), consul: { url: CONSUL, headers: {} } });
+    const results = await verifyStack({
+      model: modelOf(cfg),
+      client: fakeClient({}),
+      consul: { url: CONSUL, headers: {} },
+    });
     expect(results).toEqual([
       {
         check: "consul api",
@@ -133,7 +137,7 @@ describe("verifyStack", () => {
       [`${prometheus}/api/v1/alerts`]: { status: "success", data: { alerts: [] } },
     });
     const results = await verifyStack({
-      cfg,
+      model: modelOf(cfg),
       client,
       consul: { url: CONSUL, headers: {} },
       nomad: { url: NOMAD, headers: {} },
@@ -161,7 +165,7 @@ describe("verifyStack", () => {
       "http://10.0.0.1:8080/rocketmq/nsaddr-a": "10.0.0.5:9876",
       "http://10.0.0.3:8080/rocketmq/nsaddr-a": "10.0.0.5:9876",
     });
-    const results = await verifyStack({ cfg, client, consul: { url: CONSUL, headers: {} } });
+    const results = await verifyStack({ model: modelOf(cfg), client, consul: { url: CONSUL, headers: {} } });
     expect(results.filter((r) => r.result === "fail").map((r) => `${r.check} @ ${r.host}`)).toEqual([
       "prometheus ready @ ns-1 (10.0.0.1)",
       "prometheus ready @ ns-3 (10.0.0.3)",
