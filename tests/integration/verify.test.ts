@@ -92,6 +92,19 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       { timeoutMs: 30_000, intervalMs: 500, process: prometheus.process },
     );
 
+  /**
+   * Every scrape job's targets up: what a test that expects only its own failures waits for first. At the tests'
+   * 1s scrape interval a probe target the previous test left behind, or a scrape slowed by a loaded machine, can
+   * be down for a moment.
+   */
+  const allScrapesUp = () =>
+    waitForScrapes("every scrape job's targets to be up", (seen) =>
+      prometheusConfig(modelOf(cfg)).scrape_configs.every(({ job_name }) => {
+        const health = seen.get(job_name) ?? [];
+        return health.length > 0 && health.every((h) => h === "up");
+      }),
+    );
+
   beforeAll(async () => {
     file = await writeStackFile();
     const stack = await startLoopbackStack(file, "verify");
@@ -133,12 +146,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       },
       { timeoutMs: 20_000, process: fabios.nameServerIndex.process },
     );
-    await waitForScrapes("every scrape job's targets to be up", (seen) =>
-      prometheusConfig(modelOf(cfg)).scrape_configs.every(({ job_name }) => {
-        const health = seen.get(job_name) ?? [];
-        return health.length > 0 && health.every((h) => h === "up");
-      }),
-    );
+    await allScrapesUp();
   });
 
   afterAll(async () => {
@@ -226,6 +234,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
         const { status } = await http(`${fabios.prometheus.proxyUrl}/rocketmq/${leak}`);
         return status === 200 ? true : undefined;
       });
+      await allScrapesUp(); // a new probe target is "unknown" until its first scrape
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
       expect(failures(report)).toEqual([
@@ -260,6 +269,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
         const { status } = await http(`${fabios.prometheus.proxyUrl}/rocketmq/nsaddr-cluster-c`);
         return status === 200 ? true : undefined;
       });
+      await allScrapesUp(); // a new probe target is "unknown" until its first scrape
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
       expect(failures(report)).toEqual([
@@ -295,6 +305,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     });
     try {
       await waitForCritical(consul, "rocketmq-broken");
+      await allScrapesUp(); // a new probe target is "unknown" until its first scrape
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
       expect(failures(report)).toEqual([
