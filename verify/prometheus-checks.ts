@@ -80,7 +80,9 @@ export function scrapeJobChecks(
   return prometheusConfig(model).scrape_configs.map((scrape) => {
     const job = scrape.job_name;
     const mine = targets.filter((t) => t.scrapePool === job);
-    const down = mine.filter((t) => t.health !== "up");
+    // "unknown": discovered but not scraped yet (a cluster registered a moment ago); the next scrape decides.
+    const down = mine.filter((t) => t.health !== "up" && t.health !== "unknown");
+    const unscraped = mine.filter((t) => t.health === "unknown").length;
     const verdict: Verdict =
       mine.length === 0 && !hasIndexServices && probeJobs.includes(job)
         ? skip("no NameServer-index service yet, so nothing to probe")
@@ -92,7 +94,7 @@ export function scrapeJobChecks(
                   .map((t) => `${instanceOf(t)} is ${t.health}${t.lastError === "" ? "" : ` (${t.lastError})`}`)
                   .join("; "),
               )
-            : pass(`${mine.length} target(s) up`);
+            : pass(`${mine.length - unscraped} target(s) up${unscraped === 0 ? "" : `, ${unscraped} not scraped yet`}`);
     return { check: scrapeJobCheckName(job), host: via, ...verdict };
   });
 }

@@ -242,6 +242,12 @@ describe("verify's checks", () => {
         'no target discovered (looked for any Consul service with tag "rocketmq-nsindex:dev")',
       ],
     ]);
+    // A target discovered a moment ago and not scraped yet is no failure.
+    const fresh = [...targets, target("nomad-servers", "10.0.0.12:4646", "unknown")];
+    expect(scrapeJobChecks(modelOf(cfg), fresh, "via", true)[0]).toMatchObject({
+      result: "pass",
+      detail: "1 target(s) up, 1 not scraped yet",
+    });
     // Before any NameServer-index service exists, the probe jobs have nothing to probe.
     expect(
       scrapeJobChecks(modelOf(cfg), targets, "via", false)
