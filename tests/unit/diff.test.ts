@@ -83,7 +83,7 @@ describe("the diff of two renders", () => {
     ]);
     const flags = report.consequences.filter((c) => c.kind === "tagPrefix").map((c) => c.message);
     expect(flags).toEqual([
-      'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTag)',
+      'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTags and the new nameServerIndexStack)',
     ]);
     const lines = formatText(report, { colour: false })
       .split("\n")
