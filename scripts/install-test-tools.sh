@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real binaries the CI test tiers run: fabio, consul, prometheus and promtool, each from a
-# package registry. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
+# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool, blackbox_exporter and
+# consul-template, each from a package registry. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
