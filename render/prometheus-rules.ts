@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import type { StackModel } from "../model";
 import {
   alertDefinitions,
+  runbookUrl,
   type AlertDefinition,
   type AnnotationContext,
   type Annotations,
@@ -14,7 +15,17 @@ export interface AlertRule {
   expr: string;
   for: string;
   labels: { severity: Severity };
-  annotations: Annotations;
+  annotations: Annotations & { runbook_url: string };
+}
+
+/** How the rules are rendered; the defaults are what the stack deploys. */
+export interface AlertRuleOptions {
+  /**
+   * Every rule's `for:` replaced, so a test against a real Prometheus sees an alert fire within seconds from the
+   * same definitions the stack deploys.
+   * @default each definition's own
+   */
+  for?: string;
 }
 
 export interface RuleFile {
@@ -27,20 +38,31 @@ const TEMPLATE_REFERENCES: AnnotationContext = {
   value: () => "{{ $value }}",
 };
 
-export function alertRule(definition: AlertDefinition): AlertRule {
+/** `runbookBaseUrl` is the stack's `prometheus.runbookBaseUrl`. */
+export function alertRule(
+  definition: AlertDefinition,
+  runbookBaseUrl: string,
+  options: AlertRuleOptions = {},
+): AlertRule {
   return {
     alert: definition.alert,
     expr: definition.expr,
-    for: definition.for,
+    for: options.for ?? definition.for,
     labels: definition.labels,
-    annotations: definition.annotations(TEMPLATE_REFERENCES),
+    annotations: {
+      ...definition.annotations(TEMPLATE_REFERENCES),
+      runbook_url: runbookUrl(runbookBaseUrl, definition.alert),
+    },
   };
 }
 
-export function alertRules(model: StackModel): RuleFile {
-  return { groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map(alertRule) }] };
+export function alertRules(model: StackModel, options: AlertRuleOptions = {}): RuleFile {
+  const base = model.config.prometheus.runbookBaseUrl;
+  return {
+    groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map((d) => alertRule(d, base, options)) }],
+  };
 }
 
-export function alertRulesYaml(model: StackModel): string {
-  return stringify(alertRules(model), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertRulesYaml(model: StackModel, options: AlertRuleOptions = {}): string {
+  return stringify(alertRules(model, options), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool, blackbox_exporter and
-# consul-template, each from a package registry. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
+# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool, alertmanager,
+# blackbox_exporter and consul-template, each from a package registry. Nomad is not among them: no registry
+# reachable here serves it, so the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
@@ -19,6 +20,8 @@
 #                       PROMTOOL_BIN use those binaries; ones on PATH are used when they report the pinned
 #                       version (Debian's bookworm/trixie builds do not, and lack Consul service discovery).
 #                       The promtool used is checked to accept a consul_sd_configs section.
+#   alertmanager        the version of tools/alertmanager/go.mod (= the prometheus.alerting.image tag a deployed
+#                       Alertmanager runs), built the same way. ALERTMANAGER_BIN uses that binary instead.
 #   blackbox_exporter   the version of tools/blackbox_exporter/go.mod (= the prometheus.lookupProbes.image tag),
 #                       built the same way. BLACKBOX_EXPORTER_BIN uses that binary instead.
 #   consul-template     the version of tools/consul-template/go.mod (the one Nomad 1.4's template stanza
@@ -324,6 +327,14 @@ for b in prometheus promtool; do
   provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
 done
 
+alertmanager_version=$(pinned_module_version alertmanager github.com/prometheus/alertmanager)
+build_alertmanager() {
+  local x=github.com/prometheus/common/version
+  go_build_tools alertmanager "$tools_dir" \
+    "-s -w -X $x.Version=${alertmanager_version#v} -X $x.Branch=module -X $x.Revision=$alertmanager_version" \
+    github.com/prometheus/alertmanager/cmd/alertmanager
+}
+provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
 # blackbox_exporter stamps its version like Prometheus; `--version` then names the release.
 blackbox_module=$(pinned_module_version blackbox_exporter github.com/prometheus/blackbox_exporter)
 build_blackbox_exporter() {

@@ -14,6 +14,7 @@ import { byListener } from "./by-listener";
 import { lookupSubgroupsOfAnyPrefix, misTaggedCheck, misTaggedServices } from "./mis-tagged";
 import {
   agentChecks,
+  alertDeliveryCheck,
   alertsCheck,
   prometheusCheckNames,
   prometheusUnreachable,
@@ -21,7 +22,7 @@ import {
   scrapeJobChecks,
 } from "./prometheus-checks";
 import { hostProbes, PROMETHEUS_READY_CHECK, prometheusUrl } from "./probes";
-import { prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
+import { prometheusAlertmanagers, prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
 import { fail, hostLabel, pass, skip, type CheckResult, type Host } from "./result";
 import type { ConsulView, NomadView } from "./views";
 
@@ -165,6 +166,15 @@ async function checkPrometheus(
   }
   try {
     record(alertsCheck((await getJson(client, api, "/api/v1/alerts", prometheusAlerts)).data.alerts, via));
+  } catch (err) {
+    record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
+  }
+  try {
+    const delivers = model.config.prometheus.alerting.delivery !== "none";
+    const active = delivers
+      ? (await getJson(client, api, "/api/v1/alertmanagers", prometheusAlertmanagers)).data.activeAlertmanagers
+      : undefined;
+    record(alertDeliveryCheck(model, active, via));
   } catch (err) {
     record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
   }

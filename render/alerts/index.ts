@@ -10,11 +10,12 @@ import { prometheusConfigReloadFailed } from "./prometheus";
 import { anyTargetDown, serverDown, serversMissing } from "./targets";
 
 export * from "./definition";
+export * from "./causes";
 
 export function alertDefinitions(model: StackModel): AlertDefinition[] {
   const cfg = model.config;
   const cluster = cfg.clusterName;
-  return [
+  const specific = [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
     serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect, cluster),
     nomadNoLeader(cfg),
@@ -24,7 +25,6 @@ export function alertDefinitions(model: StackModel): AlertDefinition[] {
     fabioDown(cfg),
     ...fabioMissing(model),
     ...lookupAlerts(model),
-    anyTargetDown(cfg),
-    prometheusConfigReloadFailed(cfg),
   ];
+  return [...specific, anyTargetDown(cfg, specific), prometheusConfigReloadFailed(cfg)];
 }

@@ -329,6 +329,7 @@ export function nameServerLookupProberDown(inputs: LookupAlertInputs): AlertDefi
   return {
     alert: "NameServerLookupProberDown",
     expr: `count by (cluster) (up{job=~"${LOOKUPS}|${INSTANCES}"} == 0) > 0`,
+    downJob: PROBE_JOBS,
     for: "2m",
     labels: { severity: "warning" },
     annotations: ({ value }) => ({

@@ -2,15 +2,12 @@
 import type { StackConfig } from "../../config";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import type { AlertDefinition, Annotations, AnnotationContext, Labels, Severity } from "./definition";
-import { PROBE_JOBS } from "./lookups";
-import { repeat, seriesOf, targetGoesDown, targetLeavesDiscovery } from "./scenarios";
+import { targetGoesDown, targetLeavesDiscovery } from "./scenarios";
 
 export interface TargetDownArgs {
   alert: string;
   /** The scrape job watched; undefined watches every job. */
   job: string | undefined;
-  /** With `job` undefined: jobs other alerts watch as a whole, left out. */
-  excludeJobs?: readonly string[];
   for: string;
   severity: Severity;
   annotations: (context: AnnotationContext) => Annotations;
@@ -22,16 +19,12 @@ export interface TargetDownArgs {
 export function targetDown(args: TargetDownArgs): AlertDefinition {
   return {
     alert: args.alert,
-    expr:
-      args.job !== undefined
-        ? `up{job="${args.job}"} == 0`
-        : args.excludeJobs !== undefined && args.excludeJobs.length > 0
-          ? `up{job!~"${args.excludeJobs.join("|")}"} == 0`
-          : "up == 0",
+    expr: args.job === undefined ? "up == 0" : `up{job="${args.job}"} == 0`,
     for: args.for,
     labels: { severity: args.severity },
     annotations: args.annotations,
     scenarios: [targetGoesDown(args.example, args.for)],
+    ...(args.job === undefined ? {} : { downJob: args.job }),
   };
 }
 
@@ -87,28 +80,27 @@ export function serversMissing(
   };
 }
 
-/** Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all below the specific alerts. */
-export function anyTargetDown(cfg: StackConfig): AlertDefinition {
+/**
+ * Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all for the jobs no specific
+ * alert watches. `covered` are the specific alerts; their jobs are left out, so one down target raises one alert.
+ */
+export function anyTargetDown(cfg: StackConfig, covered: readonly AlertDefinition[]): AlertDefinition {
   const targetDownFor = cfg.prometheus.targetDownFor;
-  const definition = targetDown({
+  const jobs = [...new Set(covered.flatMap((d) => (d.downJob === undefined ? [] : [d.downJob].flat())))].sort();
+  const example = { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName };
+  if (jobs.includes(example.job)) throw new Error(`TargetDown's rule test needs a job no other alert covers`);
+  const catchAll = targetDown({
     alert: "TargetDown",
     job: undefined,
-    // A probe target is "down" only when blackbox_exporter is: one alert for that, NameServerLookupProberDown.
-    excludeJobs: PROBE_JOBS,
     for: targetDownFor,
     severity: "warning",
     annotations: ({ label }) => ({
       summary: `Scrape target ${label("instance")} of job ${label("job")} is down`,
       description: `${label("job")} target ${label("instance")} has been down for ${targetDownFor}.`,
     }),
-    example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName },
+    example,
   });
-  // Probe targets down all along must not fire it: the scenario's expectations name only its own target.
-  const [scenario] = definition.scenarios;
-  const samples = scenario!.series[0]!.values.split(" ").length;
-  const probesDown = PROBE_JOBS.map((job) => ({
-    series: seriesOf("up", { job, instance: "http://10.0.0.1:8080/rocketmq/nsaddr", cluster: cfg.clusterName }),
-    values: repeat("0", samples),
-  }));
-  return { ...definition, scenarios: [{ ...scenario!, series: [...scenario!.series, ...probesDown] }] };
+  if (jobs.length === 0) return catchAll;
+  const escaped = jobs.map((job) => job.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return { ...catchAll, expr: `up{job!~"${escaped.join("|")}"} == 0` };
 }

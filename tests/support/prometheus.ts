@@ -7,11 +7,12 @@ import {
   BLACKBOX_ADDRESS,
   consulSdServer,
   LOOKUP_TARGETS_PATH,
+  type AlertRuleOptions,
   prometheusYaml,
   RULE_FILE,
   RULES_DIR,
 } from "../../render";
-import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { freePort, http, start, tempDir, waitFor, waitForReady, type Started } from "./processes";
 import { modelOf } from "./stack";
 
 export interface PrometheusFiles {
@@ -34,7 +35,7 @@ export interface PrometheusFiles {
 export function writePrometheusFiles(
   cfg: StackConfig,
   consulAddr: string,
-  { blackboxAddr = "127.0.0.1:1" }: { blackboxAddr?: string } = {},
+  { blackboxAddr = "127.0.0.1:1", ruleOptions = {} }: { blackboxAddr?: string; ruleOptions?: AlertRuleOptions } = {},
 ): PrometheusFiles {
   const dir = tempDir("prometheus");
   const rendered = prometheusYaml(modelOf(cfg));
@@ -59,7 +60,7 @@ export function writePrometheusFiles(
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg)));
+  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg), ruleOptions));
   return { dir, configFile, ruleFile, lookupTargetsFile };
 }
 
@@ -68,21 +69,21 @@ export interface PrometheusServer {
   readonly url: string;
 }
 
-export async function startPrometheus(files: PrometheusFiles, port?: number): Promise<PrometheusServer> {
+/** `extraArgs` are further flags, e.g. a short `--rules.alert.resend-delay` so a test need not wait a minute. */
+export async function startPrometheus(
+  files: PrometheusFiles,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<PrometheusServer> {
   port ??= await freePort();
   const proc = start("prometheus", [
     `--config.file=${files.configFile}`,
     `--storage.tsdb.path=${path.join(files.dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    "Prometheus to be ready",
-    async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined),
-    {
-      process: proc,
-    },
-  );
+  await waitForReady("Prometheus", url, proc);
   return { process: proc, url };
 }
 
