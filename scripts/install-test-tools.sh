@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool, alertmanager,
-# blackbox_exporter and consul-template, each from a package registry. Nomad is not among them: no registry
-# reachable here serves it, so the Nomad tier
+# blackbox_exporter and consul-template, each from a package registry, and nomad-jobspec-check, this
+# repository's Nomad jobspec schema checker. Nomad is not among them: no registry reachable here serves it, so
+# the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
@@ -26,6 +27,9 @@
 #                       built the same way. BLACKBOX_EXPORTER_BIN uses that binary instead.
 #   consul-template     the version of tools/consul-template/go.mod (the one Nomad 1.4's template stanza
 #                       embeds), built the same way. CONSUL_TEMPLATE_BIN uses that binary instead.
+#   nomad-jobspec-check tools/nomad-jobspec-check (Nomad's jobspec types from github.com/hashicorp/nomad/api,
+#                       pinned in its go.mod/go.sum), built into $CACHE/tools; rebuilt only when its sources
+#                       change (their hash is kept beside the binary).
 #   consul              used from PATH (or CONSUL_BIN) when present; otherwise `apt-get install
 #                       consul/bullseye` (1.8.7; bookworm has no consul), from Debian's bullseye suite
 #                       added from the same mirror the machine already uses, pinned low (priority 100) so
@@ -373,6 +377,18 @@ if ! out=$("$tools_dir/promtool" check config "$chk/prometheus.yml" 2>&1); then
   die "promtool check config rejects consul_sd_configs: $out"
 fi
 rm -rf "$chk"
+
+# Nomad's jobspec schema without a Nomad: the checker is built from this repository's sources, so the cache
+# key is their hash rather than a release version.
+checker_dir=$repo_root/tools/nomad-jobspec-check
+checker_hash=$(cd "$checker_dir" && sha256sum go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+checker_stamp=$tools_dir/.nomad-jobspec-check.sha256
+if [[ ! -x $tools_dir/nomad-jobspec-check || $(cat "$checker_stamp" 2>/dev/null) != "$checker_hash" ]]; then
+  rm -f "$checker_stamp"
+  go_build_tools nomad-jobspec-check "$tools_dir" "-s -w" rocketmq-system-jobs/tools/nomad-jobspec-check
+  echo "$checker_hash" >"$checker_stamp"
+fi
+log "nomad-jobspec-check: $tools_dir/nomad-jobspec-check (sources $checker_hash)"
 
 # The PATH fragment: the tools dir first, so its binaries win over other versions on PATH.
 fragment=$tools_dir

@@ -10,7 +10,8 @@ import { startConsul, type ConsulAgent } from "./support/consul";
 import { proxyGet, startFabio } from "./support/fabio";
 import { fabioPropertiesOf } from "./support/fabio-task";
 import { startBlackbox, startLookupTargets } from "./support/lookup-probes";
-import { registerLikeNomad, writeStackFile } from "./support/loopback-stack";
+import { registerLikeNomad } from "./support/loopback-stack";
+import { stackFileOnFreePorts } from "./support/quick-start";
 import { query, startPrometheus, writePrometheusFiles } from "./support/prometheus";
 import { findTool, http, stopAll, waitFor, type Tool } from "./support/processes";
 import { loadStack, STACKS, modelOf } from "./support/stack";
@@ -122,7 +123,7 @@ const PROBE_RUNS = 3;
  * scrapes every 1s (support/loopback-stack.ts); the goal is two scrape intervals.
  */
 async function benchProbes(): Promise<void> {
-  const file = await writeStackFile();
+  const file = await stackFileOnFreePorts("dev", "probes");
   const cfg = loadStackFile(file);
   const subgroups = Array.from({ length: PROBE_RUNS }, (_, i) => `bench-probe-${i}`);
   let backend: Backend | undefined;

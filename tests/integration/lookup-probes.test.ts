@@ -13,7 +13,8 @@ import type { Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
 import { proxyGet, type Fabio } from "../support/fabio";
 import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
-import { deregister, startLoopbackStack, writeStackFile } from "../support/loopback-stack";
+import { deregister, startLoopbackStack } from "../support/loopback-stack";
+import { stackFileOnFreePorts } from "../support/quick-start";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import { modelOf } from "../support/stack";
 import {
@@ -98,7 +99,7 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
     );
 
   beforeAll(async () => {
-    const stack = await startLoopbackStack(await writeStackFile(), "probes");
+    const stack = await startLoopbackStack(await stackFileOnFreePorts("dev", "probes"), "probes");
     ({ cfg, consul, consulAddr } = stack);
     Object.assign(fabios, stack.fabios);
 

@@ -12,7 +12,7 @@ import type { VerifyReport } from "../../verify";
 import { startBackend, type Backend } from "../support/backend";
 import { startConsul, type ConsulAgent } from "../support/consul";
 import { fabioPropertiesOf } from "../support/fabio-task";
-import { writeStackFile } from "../support/loopback-stack";
+import { stackFileOnFreePorts } from "../support/quick-start";
 import { modelOf } from "../support/stack";
 import { freePort, http, requireTools, start, stopAll, tempDir, waitFor, type Started } from "../support/processes";
 
@@ -77,7 +77,7 @@ describe.runIf(available)("verify with one of 10 NameServer hosts frozen", () =>
   }
 
   beforeAll(async () => {
-    file = await writeStackFile();
+    file = await stackFileOnFreePorts("dev", "speed");
     cfg = loadStackFile(file);
     consul = await startConsul();
     backend = await startBackend(

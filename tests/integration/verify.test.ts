@@ -29,8 +29,9 @@ import type { Fabio } from "../support/fabio";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
 import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
+import { stackFileOnFreePorts } from "../support/quick-start";
 import { modelOf, PROJECT_DIR } from "../support/stack";
-import { deregister, register, registerLikeNomad, startLoopbackStack, writeStackFile } from "../support/loopback-stack";
+import { deregister, register, registerLikeNomad, startLoopbackStack } from "../support/loopback-stack";
 
 const available = requireTools("consul", "fabio", "prometheus", "blackbox_exporter", "consul-template");
 const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
@@ -115,7 +116,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     );
 
   beforeAll(async () => {
-    file = await writeStackFile();
+    file = await stackFileOnFreePorts("dev", "verify");
     const stack = await startLoopbackStack(file, "verify");
     ({ cfg, consul, consulAddr } = stack);
     Object.assign(fabios, stack.fabios);

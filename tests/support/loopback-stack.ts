@@ -1,35 +1,13 @@
-// A stack on loopback: dev's stack file with every static port moved to a free one, and services registered in
-// a real Consul the way Nomad registers the rendered jobspecs' services.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseDocument } from "yaml";
+// A stack on loopback (a stack file from quick-start.ts' stackFileOnFreePorts): a Consul server from its image
+// files, both Fabios from their rendered properties, services registered the way Nomad registers the jobspecs'.
 import { FABIO_ROLES, loadStackFile, type FabioRole, type StackConfig } from "../../config";
 import { renderImageFiles, renderJobs, type RenderedJob } from "../../render";
 import { startConsulServer, type Agent } from "./agents";
 import { startFabio, type Fabio } from "./fabio";
 import { fabioPropertiesOf } from "./fabio-task";
 import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "./hcl";
-import { freePorts, http, tempDir } from "./processes";
-import { modelOf, stackFile } from "./stack";
-
-/** dev's stack file with every static port moved to a free one and 1s scrape/evaluation intervals. */
-export async function writeStackFile(): Promise<string> {
-  const doc = parseDocument(fs.readFileSync(stackFile("dev"), "utf8"));
-  const ns = "rocketmq-system-jobs";
-  const [consulHttp, ...fabioPorts] = await freePorts(7);
-  for (const [i, role] of FABIO_ROLES.entries()) {
-    for (const [j, key] of ["proxyPort", "uiPort", "metricsPort"].entries()) {
-      doc.setIn(["config", `${ns}:fabio`, role, key], fabioPorts[i * 3 + j]);
-    }
-  }
-  doc.setIn(["config", `${ns}:consul`, "address"], `127.0.0.1:${consulHttp}`);
-  doc.setIn(["config", `${ns}:images`, "consulServer", "httpPort"], consulHttp);
-  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], "1s");
-  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], "1s");
-  const file = path.join(tempDir("verify-stack"), "Pulumi.verify.yaml");
-  fs.writeFileSync(file, doc.toString());
-  return file;
-}
+import { http } from "./processes";
+import { modelOf } from "./stack";
 
 /**
  * What Nomad does for a running allocation: registers each service block of the rendered jobspec with the
