@@ -68,7 +68,7 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     const ruleOptions = { for: "0s" };
     rules = alertRules(model, ruleOptions).groups[0]!.rules;
     // Alerts that fire before discovery finds the Alertmanager are resent after this delay (default 1m).
-    prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr, ruleOptions), await freePort(), [
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr, { ruleOptions }), await freePort(), [
       "--rules.alert.resend-delay=2s",
     ]);
   });

@@ -107,19 +107,18 @@ function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, 
               .map(([label, port]) => ({ Label: label, To: port.to ?? 0 })),
           },
         ],
-        Tasks: [
-          {
-            Driver: task.driver,
-            Templates: blocks(task, "template").map((template) => ({
-              DestPath: template.destination,
-              ChangeMode: template.change_mode,
-              ChangeSignal: template.change_signal ?? "",
-              LeftDelim: template.left_delimiter ?? "{{",
-              RightDelim: template.right_delimiter ?? "}}",
-              EmbeddedTmpl: template.data,
-            })),
-          },
-        ],
+        // Every task in declaration order, as Nomad stores them (Prometheus has its blackbox-exporter beside it).
+        Tasks: labelled(group, "task").map(([, each]) => ({
+          Driver: each.driver,
+          Templates: blocks(each, "template").map((template) => ({
+            DestPath: template.destination,
+            ChangeMode: template.change_mode,
+            ChangeSignal: template.change_signal ?? "",
+            LeftDelim: template.left_delimiter ?? "{{",
+            RightDelim: template.right_delimiter ?? "}}",
+            EmbeddedTmpl: template.data,
+          })),
+        })),
       },
     ],
     services,

@@ -4,7 +4,9 @@ import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import {
   alertRulesYaml,
+  BLACKBOX_ADDRESS,
   consulSdServer,
+  LOOKUP_TARGETS_PATH,
   type AlertRuleOptions,
   prometheusYaml,
   RULE_FILE,
@@ -17,31 +19,49 @@ export interface PrometheusFiles {
   dir: string;
   configFile: string;
   ruleFile: string;
+  /** Where the lookup targets file_sd list goes (consul-template writes it: support/lookup-probes.ts). */
+  lookupTargetsFile: string;
 }
 
 /**
  * Writes the rendered prometheus.yml and rule file as a Nomad allocation would see them, with exactly
- * two substitutions, both of things only known on a real node:
+ * four substitutions, all of things only known on a real node:
  *  - the consul-template expression for the node's Consul agent → the test agent's address;
- *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`.
+ *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`;
+ *  - the task-local lookup targets file → `<temp dir>/lookup-targets/…` (`lookupTargetsFile`);
+ *  - blackbox_exporter's address, `127.0.0.1:{{ env "NOMAD_PORT_blackbox" }}` → `blackboxAddr` (default: a
+ *    port nothing listens on, for tests that start no prober).
  */
 export function writePrometheusFiles(
   cfg: StackConfig,
   consulAddr: string,
-  ruleOptions: AlertRuleOptions = {},
+  { blackboxAddr = "127.0.0.1:1", ruleOptions = {} }: { blackboxAddr?: string; ruleOptions?: AlertRuleOptions } = {},
 ): PrometheusFiles {
   const dir = tempDir("prometheus");
   const rendered = prometheusYaml(modelOf(cfg));
   const server = consulSdServer(modelOf(cfg));
   if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
+  for (const expected of [BLACKBOX_ADDRESS, LOOKUP_TARGETS_PATH]) {
+    if (!rendered.includes(expected)) throw new Error(`the rendered config no longer uses ${expected}`);
+  }
   const rulesDir = path.join(dir, "rules");
   fs.mkdirSync(rulesDir);
-  const config = rendered.split(server).join(consulAddr).split(`${RULES_DIR}/`).join(`${rulesDir}/`);
+  const lookupTargetsFile = path.join(dir, "lookup-targets", path.basename(LOOKUP_TARGETS_PATH));
+  fs.mkdirSync(path.dirname(lookupTargetsFile));
+  const config = rendered
+    .split(server)
+    .join(consulAddr)
+    .split(`${RULES_DIR}/`)
+    .join(`${rulesDir}/`)
+    .split(LOOKUP_TARGETS_PATH)
+    .join(lookupTargetsFile)
+    .split(BLACKBOX_ADDRESS)
+    .join(blackboxAddr);
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, config);
   fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg), ruleOptions));
-  return { dir, configFile, ruleFile };
+  return { dir, configFile, ruleFile, lookupTargetsFile };
 }
 
 export interface PrometheusServer {
@@ -95,7 +115,11 @@ export async function waitForTarget(
 }
 
 /** An instant query; returns the result vector. */
-export async function query(server: PrometheusServer, promql: string): Promise<{ metric: Record<string, string> }[]> {
+export async function query(
+  server: PrometheusServer,
+  promql: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const { text } = await http(`${server.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  return (JSON.parse(text) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
+  return (JSON.parse(text) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data
+    .result;
 }
