@@ -1,7 +1,7 @@
 // Alerts on the Consul cluster as a whole.
 import { consulReportsIsLeader, type StackConfig } from "../../config";
 import { SCRAPE_JOBS } from "../prometheus-config";
-import type { AlertDefinition } from "./definition";
+import { SERVER_ALERTS_FOR, type AlertDefinition } from "./definition";
 import { leaderGaugesDrop, seriesStops } from "./scenarios";
 
 /**
@@ -17,7 +17,7 @@ export function consulNoLeader(cfg: StackConfig): AlertDefinition {
   const job = SCRAPE_JOBS.consulServers;
   const cluster = cfg.clusterName;
   const server = (i: number) => ({ job, instance: `10.0.0.${i}:8500`, cluster });
-  const forDuration = "1m";
+  const forDuration = SERVER_ALERTS_FOR;
   return {
     alert: "ConsulNoLeader",
     expr:
@@ -27,8 +27,7 @@ export function consulNoLeader(cfg: StackConfig): AlertDefinition {
     labels: { severity: "critical" },
     annotations: () => ({
       summary: `Consul cluster ${cluster} has no leader`,
-      description:
-        "No Consul server has reported being the leader for 1 minute: Consul cannot serve writes or consistent reads.",
+      description: `No Consul server has reported being the leader for ${SERVER_ALERTS_FOR}: Consul cannot serve writes or consistent reads.`,
     }),
     scenarios: consulReportsIsLeader(cfg.images.consul.version)
       ? // Consul 1.13+: every server reports both gauges, followers with 0.

@@ -4,6 +4,13 @@
 export type Severity = "critical" | "warning";
 
 /**
+ * The `for:` of every alert on the Nomad and Consul servers. A missing server is the cause of a lost leader, and
+ * an Alertmanager inhibition rule (prod's) mutes the leader alert only while the cause fires: a cause that fired
+ * later than its consequence could not stop the first page, so both wait the same time.
+ */
+export const SERVER_ALERTS_FOR = "1m";
+
+/**
  * What an annotation may show. The rule file fills it with Go template references (`{{ $labels.x }}`,
  * `{{ $value }}`); a rule test with the text promtool must render from the firing alert.
  */

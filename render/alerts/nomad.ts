@@ -1,7 +1,7 @@
 // Alerts on the Nomad servers as a whole.
 import type { StackConfig } from "../../config";
 import { SCRAPE_JOBS } from "../prometheus-config";
-import type { AlertDefinition } from "./definition";
+import { SERVER_ALERTS_FOR, type AlertDefinition } from "./definition";
 import { seriesStops } from "./scenarios";
 
 /**
@@ -12,7 +12,7 @@ import { seriesStops } from "./scenarios";
 export function nomadNoLeader(cfg: StackConfig): AlertDefinition {
   const job = SCRAPE_JOBS.nomadServers;
   const cluster = cfg.clusterName;
-  const forDuration = "1m";
+  const forDuration = SERVER_ALERTS_FOR;
   return {
     alert: "NomadNoLeader",
     expr: `absent(nomad_nomad_autopilot_healthy{job="${job}"})`,
@@ -20,7 +20,7 @@ export function nomadNoLeader(cfg: StackConfig): AlertDefinition {
     labels: { severity: "critical" },
     annotations: () => ({
       summary: `Nomad cluster ${cluster} has no leader`,
-      description: "No Nomad server has reported being the leader for 1 minute: jobs cannot be scheduled or changed.",
+      description: `No Nomad server has reported being the leader for ${SERVER_ALERTS_FOR}: jobs cannot be scheduled or changed.`,
     }),
     scenarios: [
       seriesStops("nomad_nomad_autopilot_healthy", { job, instance: "10.0.0.5:4646", cluster }, { job }, forDuration),

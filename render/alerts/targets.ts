@@ -1,7 +1,14 @@
-// Alerts on scrape targets: one target down, or fewer targets discovered and up than there must be.
+// Alerts on scrape targets: one target down, or fewer targets registered than there must be.
 import type { StackConfig } from "../../config";
 import { SCRAPE_JOBS } from "../prometheus-config";
-import type { AlertDefinition, Annotations, AnnotationContext, Labels, Severity } from "./definition";
+import {
+  SERVER_ALERTS_FOR,
+  type AlertDefinition,
+  type Annotations,
+  type AnnotationContext,
+  type Labels,
+  type Severity,
+} from "./definition";
 import { targetGoesDown, targetLeavesDiscovery } from "./scenarios";
 
 export interface TargetDownArgs {
@@ -35,11 +42,11 @@ export function serverDown(product: ServerProduct, job: string, cluster: string)
   return targetDown({
     alert: `${product}ServerDown`,
     job,
-    for: "1m",
+    for: SERVER_ALERTS_FOR,
     severity: "critical",
     annotations: ({ label }) => ({
       summary: `${product} server ${label("instance")} is down`,
-      description: `Prometheus could not scrape the ${product} server ${label("instance")} for 1 minute.`,
+      description: `Prometheus could not scrape the ${product} server ${label("instance")} for ${SERVER_ALERTS_FOR}.`,
     }),
     example: { job, instance: "10.0.0.1:1234", cluster },
   });
@@ -47,7 +54,9 @@ export function serverDown(product: ServerProduct, job: string, cluster: string)
 
 /**
  * A server that leaves Consul (agent stopped, node gone) takes its target with it, so `up == 0` never
- * sees it: this compares the servers that are up with the number the cluster was built for.
+ * sees it: this compares the servers registered with the number the cluster was built for. It counts
+ * registered targets, not answering ones: a registered server that does not answer is `<product>ServerDown`'s,
+ * and one cause raises one alert.
  */
 export function serversMissing(
   product: ServerProduct,
@@ -55,21 +64,21 @@ export function serversMissing(
   expected: number,
   cluster: string,
 ): AlertDefinition {
-  const forDuration = "2m";
+  const forDuration = SERVER_ALERTS_FOR;
   return {
     alert: `${product}ServersMissing`,
-    expr: `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`,
+    expr: `(count(up{job="${job}"}) or vector(0)) < ${expected}`,
     for: forDuration,
     labels: { severity: "critical" },
     annotations: ({ value }) =>
       expected === 1
         ? {
-            summary: `No ${product} server is up`,
-            description: `The ${product} server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.`,
+            summary: `No ${product} server is registered`,
+            description: `The ${product} server (bootstrap_expect = 1) has not been registered in Consul for ${forDuration}.`,
           }
         : {
-            summary: `Fewer than ${expected} ${product} servers are up`,
-            description: `${product} servers discovered and up: ${value()} of ${expected} (bootstrap_expect).`,
+            summary: `Fewer than ${expected} ${product} servers are registered`,
+            description: `${product} servers registered in Consul: ${value()} of ${expected} (bootstrap_expect).`,
           },
     scenarios: [
       targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster }), expected, {

@@ -132,7 +132,7 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
       "prometheus_config_last_reload_successful == 1",
     ],
     // dev has one Nomad server.
-    ["NomadServersMissing", "No Nomad server is up", "Fewer than 1 Nomad servers are up", "dev"],
+    ["NomadServersMissing", "No Nomad server is registered", "Fewer than 1 Nomad servers are registered", "dev"],
   ])("fail when %s is broken, so they test something", (alert, from, to, target = "prod") => {
     const result = testRules(renderedPrometheusDir(target, (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);

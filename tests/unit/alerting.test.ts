@@ -3,8 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadStackFile, parseStackConfig, type RawConfig } from "../../config";
+import { loadStackFile, parseStackConfig, prometheusDurationMs, type RawConfig } from "../../config";
 import {
+  alertDefinitions,
   alertDeliveryLine,
   alertmanagerConfig,
   renderAlertmanagerJob,
@@ -210,3 +211,30 @@ function only<T>(list: T[]): T {
   expect(list).toHaveLength(1);
   return list[0]!;
 }
+
+describe("prod's inhibition rules", () => {
+  const model = loadModel("prod");
+  const alerting = model.config.prometheus.alerting;
+  const forOf = new Map(alertDefinitions(model).map((d) => [d.alert, prometheusDurationMs(d.for)]));
+  const alertNamed = (matchers: readonly string[]) => {
+    const names = matchers.flatMap((m) => /^alertname="([^"]+)"$/.exec(m)?.[1] ?? []);
+    expect(names, `one alertname matcher in ${JSON.stringify(matchers)}`).toHaveLength(1);
+    return names[0]!;
+  };
+  const rules = alerting.delivery === "deployed" ? alerting.inhibitRules : [];
+
+  it("exist, muting a leader alert while its cause fires", () => {
+    expect(rules.length).toBeGreaterThan(0);
+  });
+
+  it.each(rules.map((rule, i) => [i, rule] as const))(
+    "rule %i names alerts of the stack, whose source fires no later than its target, so the first page is the cause's",
+    (_, rule) => {
+      const source = alertNamed(rule.sourceMatchers);
+      const target = alertNamed(rule.targetMatchers);
+      expect(forOf.get(source), source).toBeDefined();
+      expect(forOf.get(target), target).toBeDefined();
+      expect(forOf.get(source)!).toBeLessThanOrEqual(forOf.get(target)!);
+    },
+  );
+});

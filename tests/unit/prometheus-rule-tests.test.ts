@@ -121,7 +121,7 @@ describe("rule tests derived from the alert definitions", () => {
         exp_labels: { job: "nomad-servers", instance: "10.0.0.1:1234", cluster: "prod", severity: "critical" },
         exp_annotations: {
           summary: "Nomad server 10.0.0.1:1234 is down",
-          description: "Prometheus could not scrape the Nomad server 10.0.0.1:1234 for 1 minute.",
+          description: "Prometheus could not scrape the Nomad server 10.0.0.1:1234 for 1m.",
           runbook_url: `${RUNBOOKS}/NomadServerDown.md`,
         },
       },
@@ -133,8 +133,8 @@ describe("rule tests derived from the alert definitions", () => {
       {
         exp_labels: { severity: "critical" },
         exp_annotations: {
-          summary: "Fewer than 3 Consul servers are up",
-          description: "Consul servers discovered and up: 2 of 3 (bootstrap_expect).",
+          summary: "Fewer than 3 Consul servers are registered",
+          description: "Consul servers registered in Consul: 2 of 3 (bootstrap_expect).",
           runbook_url: `${RUNBOOKS}/ConsulServersMissing.md`,
         },
       },
@@ -146,8 +146,8 @@ describe("rule tests derived from the alert definitions", () => {
     expect(dev.images.nomadServer.bootstrapExpect).toBe(1);
     const rule = alertRules(modelOf(dev)).groups[0]!.rules.find((r) => r.alert === "NomadServersMissing")!;
     expect(rule.annotations).toEqual({
-      summary: "No Nomad server is up",
-      description: "The Nomad server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.",
+      summary: "No Nomad server is registered",
+      description: "The Nomad server (bootstrap_expect = 1) has not been registered in Consul for 1m.",
       runbook_url: `${RUNBOOKS}/NomadServersMissing.md`,
     });
   });
