@@ -260,6 +260,7 @@ go_build_tools() { # dir out_dir ldflags package...
   shift 3
   command -v go >/dev/null || die "go is not on PATH: the test tools are built from Go modules (install Go 1.24 or later)"
   log "building $* from the Go module proxy ($(go env GOPROXY)) with $(go env GOVERSION) (cached after the first run)"
+  local started=$SECONDS
   if ! output=$(cd "$repo_root/tools/$dir" && GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
     -ldflags "$ldflags" -o "$out/" "$@" 2>&1); then
     sed 's/^/    /' <<<"$output"
@@ -268,6 +269,7 @@ go_build_tools() { # dir out_dir ldflags package...
     fi
     die "go build of $* (tools/$dir) failed: $(tail -n 1 <<<"$output")"
   fi
+  log "built tools/$dir in $((SECONDS - started))s"
 }
 
 # A tool of the pinned version: from <NAME>_BIN when set (used as given; a version mismatch is reported),
@@ -279,9 +281,9 @@ provide_go_tool() { # name version_regex build_function
     ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$name"
     reported=$(tool_version "$tools_dir/$name")
     grep -qE "$want" <<<"$reported" || log "WARNING: $var reports '$reported', not the version the jobs deploy"
-  elif [[ -x $tools_dir/$name && ! -L $tools_dir/$name ]] && grep -qE "$want" <<<"$(tool_version "$tools_dir/$name")"; then
-    : # built by an earlier run
-  elif found=$(command -v "$name") && [[ $found != "$tools_dir/$name" ]] && grep -qE "$want" <<<"$(tool_version "$found")"; then
+  elif [[ -x $tools_dir/$name ]] && grep -qE "$want" <<<"$(tool_version "$tools_dir/$name")"; then
+    : # built, or linked from PATH, by an earlier run (whose PATH fragment may put it first on PATH now)
+  elif found=$(on_path_outside_tools_dir "$name") && grep -qE "$want" <<<"$(tool_version "$found")"; then
     ln -sfn "$found" "$tools_dir/$name"
   else
     rm -f "$tools_dir/$name"
@@ -290,6 +292,18 @@ provide_go_tool() { # name version_regex build_function
       die "the $name just built reports '$(tool_version "$tools_dir/$name")', expected /$want/"
   fi
   log "$name: $(readlink -f "$tools_dir/$name") ($(tool_version "$tools_dir/$name"))"
+}
+
+# The first `name` on PATH that is not $tools_dir's own entry (which the PATH fragment puts first).
+on_path_outside_tools_dir() { # name
+  local dir
+  local -a dirs
+  IFS=: read -ra dirs <<<"$PATH"
+  for dir in "${dirs[@]}"; do
+    [[ -n $dir && $(cd "$dir" 2>/dev/null && pwd -P) != "$(cd "$tools_dir" && pwd -P)" ]] || continue
+    [[ -x $dir/$1 && -f $dir/$1 ]] && { echo "$dir/$1"; return 0; }
+  done
+  return 1
 }
 
 tool_version() { # binary: its version line
