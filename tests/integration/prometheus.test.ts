@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS } from "../support/stack";
@@ -11,13 +12,14 @@ import {
   startPrometheus,
   waitForTarget,
   writePrometheusFiles,
+  writeRenderedPrometheusFiles,
   type PrometheusServer,
 } from "../support/prometheus";
 
 const available = requireTools("consul", "prometheus", "promtool");
 
 describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files", (stack) => {
-  const files = writePrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+  const files = writeRenderedPrometheusFiles(loadStack(stack), "127.0.0.1:8500");
 
   it("pass promtool check config (which also loads the rule file)", () => {
     const result = runTool("promtool", ["check", "config", files.configFile]);
@@ -29,6 +31,46 @@ describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files
     const result = runTool("promtool", ["check", "rules", files.ruleFile]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain(`SUCCESS: ${EXPECTED_ALERTS.length} rules found`);
+  });
+});
+
+describe.runIf(available).each(STACKS)("the %s stack's Prometheus files with the tests' timing", (stack) => {
+  const rendered = writeRenderedPrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+  const timed = writePrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+  const read = (file: string) => parseYaml(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  /** Everything but the keys PROMETHEUS_TEST_TIMING overrides, and the temp dir the rules are in. */
+  const untimed = (file: string, dir: string): unknown =>
+    JSON.parse(
+      JSON.stringify(read(file), (key, value: unknown) =>
+        ["scrape_interval", "evaluation_interval", "scrape_timeout", "refresh_interval", "for"].includes(key)
+          ? undefined
+          : value,
+      ).replaceAll(dir, "<dir>"),
+    );
+
+  it("differ from the rendered ones only in intervals, discovery refresh and `for:`", () => {
+    expect(untimed(timed.configFile, timed.dir)).toEqual(untimed(rendered.configFile, rendered.dir));
+    expect(untimed(timed.ruleFile, timed.dir)).toEqual(untimed(rendered.ruleFile, rendered.dir));
+    const config = read(timed.configFile) as {
+      global: Record<string, string>;
+      scrape_configs: { consul_sd_configs: { refresh_interval: string }[] }[];
+    };
+    expect(config.global).toMatchObject({ scrape_interval: "1s", evaluation_interval: "1s" });
+    const refresh = config.scrape_configs.flatMap((job) => job.consul_sd_configs.map((sd) => sd.refresh_interval));
+    expect(refresh.length).toBeGreaterThan(0);
+    expect(new Set(refresh)).toEqual(new Set(["1s"]));
+    const rules = read(timed.ruleFile) as { groups: { rules: { for: string }[] }[] };
+    expect(new Set(rules.groups.flatMap((group) => group.rules.map((rule) => rule.for)))).toEqual(new Set(["1s"]));
+  });
+
+  it("pass promtool check config and check rules", () => {
+    for (const args of [
+      ["check", "config", timed.configFile],
+      ["check", "rules", timed.ruleFile],
+    ]) {
+      const result = runTool("promtool", args);
+      expect(result.code, result.output).toBe(0);
+    }
   });
 });
 

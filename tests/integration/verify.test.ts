@@ -32,6 +32,7 @@ import { fabioPropertiesOf } from "../support/fabio-task";
 import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "../support/hcl";
 import { freePort, freePorts, http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
+import { PROMETHEUS_TEST_TIMING } from "../support/test-timing";
 import { PROJECT_DIR, stackFile } from "../support/stack";
 
 const available = requireTools("consul", "fabio", "prometheus");
@@ -40,7 +41,7 @@ const SUBGROUP = "nsaddr-verify";
 const NAMESERVERS = "127.0.0.1:9876;127.0.0.2:9876";
 const TOKEN = "verify-test-token-7f3a"; // must never show up in verify's output
 
-/** dev's stack file with every static port moved to a free one and 1s scrape/evaluation intervals. */
+/** dev's stack file with every static port moved to a free one and the test scrape/evaluation intervals. */
 async function writeStackFile(): Promise<string> {
   const doc = parseDocument(fs.readFileSync(stackFile("dev"), "utf8"));
   const ns = "rocketmq-system-jobs";
@@ -52,8 +53,9 @@ async function writeStackFile(): Promise<string> {
   }
   doc.setIn(["config", `${ns}:consul`, "address"], `127.0.0.1:${consulHttp}`);
   doc.setIn(["config", `${ns}:images`, "consulServer", "httpPort"], consulHttp);
-  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], "1s");
-  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], "1s");
+  // verify reads the stack's intervals: the ones the test Prometheus runs with.
+  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], PROMETHEUS_TEST_TIMING.scrapeInterval);
+  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], PROMETHEUS_TEST_TIMING.evaluationInterval);
   const file = path.join(tempDir("verify-stack"), "Pulumi.verify.yaml");
   fs.writeFileSync(file, doc.toString());
   return file;
@@ -100,12 +102,15 @@ async function deregister(consul: Agent, id: string): Promise<void> {
   await http(`${consul.url}/v1/agent/service/deregister/${id}`, { method: "PUT" });
 }
 
-/** A stand-in for the Nomad agents' metrics endpoint that can be switched to answering 500. */
+/**
+ * A stand-in for the Nomad agents' metrics endpoint that can be switched to answering 500. Healthy, it reports
+ * what a Nomad server that leads reports (NomadNoLeader watches for its absence): a healthy stack has a leader.
+ */
 async function startNomadStandIn(): Promise<{ port: number; healthy: boolean; close(): Promise<void> }> {
   const state = { port: 0, healthy: true, close: async () => {} };
   const server = nodeHttp.createServer((req, res) => {
     if (!state.healthy) return void res.writeHead(500).end("stand-in switched off");
-    if (req.url?.startsWith("/v1/metrics")) return void res.writeHead(200).end("nomad_stand_in 1\n");
+    if (req.url?.startsWith("/v1/metrics")) return void res.writeHead(200).end("nomad_nomad_autopilot_healthy 1\n");
     res.writeHead(200).end("OK");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -204,11 +209,13 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       await register(consul, { name, port: nomadStandIn.port, tags, check });
     }
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
-    // refresh_interval (30s) after a first answer that was empty.
+    // refresh_interval after a first answer that was empty.
     const prometheusPort = await freePort();
     const promJob = jobs.find((j) => j.name === cfg.prometheus.jobName)!;
     await registerLikeNomad(consul, promJob, () => prometheusPort);
-    prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr), prometheusPort);
+    // The rules' own `for:`: each test injects a fault and expects verify to name it by its own checks while
+    // the alerts it causes are still pending (a firing one fails "alerts firing" too).
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr, { alertFor: "rendered" }), prometheusPort);
 
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
     const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), SUBGROUP);

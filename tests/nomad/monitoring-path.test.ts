@@ -49,7 +49,7 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
       { url: agents.consul.url },
       { id: "fabio-metrics", name: fabioMetricsService(cfg.fabio.nameServerIndex), port: metricsPort, tags: ["fabio"] },
     );
-    // writePrometheusFiles documents its only substitutions: the node's Consul agent and the rules directory.
+    // writePrometheusFiles documents its substitutions (the node's Consul agent, the rules directory) and the test timing.
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr));
   });
 

@@ -2,8 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
-import { alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
+import { stringify } from "yaml";
+import { alertRules, alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { withTestFor, withTestTiming } from "./test-timing";
 
 export interface PrometheusFiles {
   dir: string;
@@ -16,8 +18,35 @@ export interface PrometheusFiles {
  * two substitutions, both of things only known on a real node:
  *  - the consul-template expression for the node's Consul agent → the test agent's address;
  *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`.
+ * For promtool's checks of the files themselves; a real Prometheus runs `writePrometheusFiles`.
  */
-export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
+export function writeRenderedPrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
+  return writeFiles(cfg, consulAddr, (config) => config, alertRulesYaml(cfg));
+}
+
+/**
+ * The files of `writeRenderedPrometheusFiles` with the test timing of test-timing.ts (intervals, discovery
+ * refresh, alerts' `for:`), for a real Prometheus that the tests watch react. `alertFor: "rendered"` keeps the
+ * rules' own `for:`, for a test that needs alerts to stay pending while it looks.
+ */
+export function writePrometheusFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  { alertFor = "test" }: { alertFor?: "test" | "rendered" } = {},
+): PrometheusFiles {
+  const rules =
+    alertFor === "test"
+      ? stringify(withTestFor(alertRules(cfg)), { lineWidth: 0, aliasDuplicateObjects: false })
+      : alertRulesYaml(cfg);
+  return writeFiles(cfg, consulAddr, withTestTiming, rules);
+}
+
+function writeFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  timing: (config: string) => string,
+  rules: string,
+): PrometheusFiles {
   const dir = tempDir("prometheus");
   const rendered = prometheusYaml(cfg);
   const server = consulSdServer(cfg);
@@ -27,8 +56,8 @@ export function writePrometheusFiles(cfg: StackConfig, consulAddr: string): Prom
   const config = rendered.split(server).join(consulAddr).split(`${RULES_DIR}/`).join(`${rulesDir}/`);
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
-  fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(cfg));
+  fs.writeFileSync(configFile, timing(config));
+  fs.writeFileSync(ruleFile, rules);
   return { dir, configFile, ruleFile };
 }
 
