@@ -1,47 +1,39 @@
 // The Pulumi program: read the stack config, create the system jobs, export what operators need.
 import * as pulumi from "@pulumi/pulumi";
-import {
-  createConsulAccessPerJob,
-  FabioSystemJob,
-  fabioSystemJobArgs,
-  PrometheusJob,
-  prometheusJobArgs,
-  tokenVariablesOf,
-} from "./components";
+import { createConsulAccessPerJob, FabioSystemJob, PrometheusJob, tokenVariablesOf } from "./components";
 import { loadConsulAclToken, loadProgramConfig } from "./config/from-pulumi";
+import { resolveStack } from "./model";
 import { aclConsumers, nameServerIndexPatterns } from "./render";
 
-const stackName = pulumi.getStack();
-const stackConfig = loadProgramConfig();
+const model = resolveStack({ config: loadProgramConfig(), stack: pulumi.getStack() });
 
 // With Consul ACLs on, each job's token must be in its Nomad Variable before the job starts.
 const consulAccess = createConsulAccessPerJob({
-  acl: stackConfig.consul.acl,
-  consumers: aclConsumers(stackConfig),
+  acl: model.config.consul.acl,
+  consumers: aclConsumers(model),
   managementToken: loadConsulAclToken,
 });
-const tokenOf = (jobName: string) => tokenVariablesOf(consulAccess, jobName);
+const tokenOf = (job: { name: string }) => tokenVariablesOf(consulAccess, job.name);
 
-const indexFabio = new FabioSystemJob(
-  "nameserver-index-fabio",
-  fabioSystemJobArgs(stackConfig, "nameServerIndex", stackName, tokenOf(stackConfig.fabio.nameServerIndex.jobName)),
-);
-const prometheusFabio = new FabioSystemJob(
-  "prometheus-fabio",
-  fabioSystemJobArgs(stackConfig, "prometheus", stackName, tokenOf(stackConfig.fabio.prometheus.jobName)),
-);
-const prometheus = new PrometheusJob(
-  "prometheus",
-  prometheusJobArgs(stackConfig, stackName, tokenOf(stackConfig.prometheus.jobName)),
-);
-const lookup = nameServerIndexPatterns(indexFabio.tagPrefix, indexFabio.proxyPort);
+const indexFabio = new FabioSystemJob("nameserver-index-fabio", {
+  model,
+  role: "nameServerIndex",
+  waitFor: tokenOf(model.fabios.nameServerIndex),
+});
+const prometheusFabio = new FabioSystemJob("prometheus-fabio", {
+  model,
+  role: "prometheus",
+  waitFor: tokenOf(model.fabios.prometheus),
+});
+const prometheus = new PrometheusJob("prometheus", { model, waitFor: tokenOf(model.prometheus) });
+const lookup = nameServerIndexPatterns(indexFabio.fabio.tagPrefix, indexFabio.fabio.ports.proxy);
 
 export const nameServerIndexUrlPattern = lookup.url;
 export const nameServerIndexServiceTagPattern = lookup.serviceTag;
-export const nameServerIndexFabioJob = indexFabio.jobName;
-export const nameServerIndexTagPrefix = indexFabio.tagPrefix;
-export const prometheusFabioJob = prometheusFabio.jobName;
-export const prometheusFabioTagPrefix = prometheusFabio.tagPrefix;
-export const prometheusJob = prometheus.jobName;
-export const prometheusUrlPattern = `http://<nameserver-host>:${prometheusFabio.proxyPort}/`;
-export const consulAclPolicies = pulumi.all([...consulAccess.values()].map((access) => access.policyName));
+export const nameServerIndexFabioJob = indexFabio.job.name;
+export const nameServerIndexTagPrefix = indexFabio.fabio.tagPrefix;
+export const prometheusFabioJob = prometheusFabio.job.name;
+export const prometheusFabioTagPrefix = prometheusFabio.fabio.tagPrefix;
+export const prometheusJob = prometheus.job.name;
+export const prometheusUrlPattern = `http://<nameserver-host>:${prometheusFabio.fabio.ports.proxy}/`;
+export const consulAclPolicies = pulumi.all([...consulAccess.values()].map((access) => access.policy.name));

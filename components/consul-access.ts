@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as consul from "@pulumi/consul";
 import * as nomad from "@pulumi/nomad";
 import type { StackConfig } from "../config";
-import { nomadVariablePath, TOKEN_ITEM, type AclConsumer } from "../render";
+import { TOKEN_ITEM, type AclConsumer } from "../render";
 
 export interface ConsulAccessArgs {
   /** Who the token is for: its policy name, rules and job (one of `aclConsumers(stackConfig)`). */
@@ -48,7 +48,7 @@ export function createConsulAccessChildren(
   const variable = new nomad.Variable(
     name,
     {
-      path: nomadVariablePath(consumer.jobName),
+      path: consumer.variablePath,
       // pulumi.secret keeps the token encrypted in state and out of logs and outputs.
       items: pulumi.secret(secretId.apply((secret) => ({ [TOKEN_ITEM]: secret }))),
     },
@@ -57,21 +57,21 @@ export function createConsulAccessChildren(
   return { policy, token, variable };
 }
 
-export class ConsulAccess extends pulumi.ComponentResource {
-  readonly policyName: pulumi.Output<string>;
-  /** The token's accessor ID (not a secret: it cannot be used to authenticate). */
-  readonly accessorId: pulumi.Output<string>;
+export class ConsulAccess extends pulumi.ComponentResource implements ConsulAccessChildren {
+  /** The job's least-privilege ACL policy. */
+  readonly policy: consul.AclPolicy;
+  /** The job's token; its accessor ID is not a secret (it cannot be used to authenticate). */
+  readonly token: consul.AclToken;
   /** The Nomad Variable the job's template reads the token from. */
   readonly variable: nomad.Variable;
 
   constructor(name: string, args: ConsulAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rocketmq:system:ConsulAccess", name, {}, opts);
     const { policy, token, variable } = createConsulAccessChildren(name, this, args);
-
+    this.policy = policy;
+    this.token = token;
     this.variable = variable;
-    this.policyName = policy.name;
-    this.accessorId = token.accessorId;
-    this.registerOutputs({ policyName: this.policyName, accessorId: this.accessorId });
+    this.registerOutputs({ policyName: policy.name, accessorId: token.accessorId });
   }
 }
 

@@ -33,17 +33,3 @@ export function createNomadJob(name: string, parent: pulumi.Resource, args: Noma
     { parent, dependsOn: args.waitFor ?? [] },
   );
 }
-
-/** Refuses a rendered job of the wrong kind or type, naming the component that was given it. */
-export function requireJob(
-  component: pulumi.Resource,
-  job: RenderedJob,
-  expected: Pick<RenderedJob, "kind" | "type">,
-): void {
-  if (job.kind !== expected.kind || job.type !== expected.type) {
-    throw new pulumi.ResourceError(
-      `job "${job.name}" is a ${job.kind} ${job.type} job; this component takes a ${expected.kind} ${expected.type} job`,
-      component,
-    );
-  }
-}

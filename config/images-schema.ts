@@ -2,21 +2,19 @@
 // The cluster name, the NameServer host selection, the Nomad region and the Consul address the jobs use
 // are read from the top-level keys; only what exists on the machines alone is defined here.
 import { z } from "zod";
+import { parseGoDuration } from "./durations";
 import { port, safeToken, uniqueList } from "./primitives";
-
-// Go's time.ParseDuration syntax, which Consul and Nomad use for every duration in their agent config.
-const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 // An IP literal, or one go-sockaddr template that the agent evaluates at start, e.g. {{ GetPrivateIP }}.
 const AGENT_ADDRESS = /^(?:[0-9A-Fa-f.:]+|\{\{ [^{}\n\r\\]+ \}\})$/;
 // A host, host:port or a go-discover "provider=… key=value" string (no quotes or backslashes).
 const JOIN_TARGET = /^[A-Za-z0-9[\]][A-Za-z0-9_.:=/@+ [\]-]*$/;
 
-/** A Go duration above zero, such as `10s` or `1m30s`. */
+/** A Go duration above zero, such as `10s` or `1m30s`: Go's time.ParseDuration syntax, which Consul and Nomad use. */
 export const goDuration = z
   .string()
-  .regex(GO_DURATION, 'must be a duration such as "10s" or "1m30s"')
-  .refine((d) => /[1-9]/.test(d), "must be a duration above zero");
+  .refine((d) => parseGoDuration(d) !== undefined, 'must be a duration such as "10s" or "1m30s"')
+  .refine((d) => (parseGoDuration(d) ?? 1) > 0, "must be a duration above zero");
 
 const absolutePath = z.string().regex(ABSOLUTE_PATH, "must be an absolute path such as /opt/consul");
 

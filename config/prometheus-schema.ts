@@ -1,39 +1,20 @@
 // Stack config of the Prometheus service job.
 import { z } from "zod";
+import { parsePrometheusDuration, prometheusDurationMs } from "./durations";
 import { dnsName, nodeMetaKey, pinnedImage, resources, safeToken, wholeNumberBetween } from "./primitives";
 
-// Prometheus' own duration syntax (units largest first), which also feeds its command-line flags.
-const PROM_DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
-
-/** A positive Prometheus duration such as `5s`, `1m30s` or `15d`. */
+/** A positive Prometheus duration such as `5s`, `1m30s` or `15d` (Prometheus' own syntax, which feeds its flags). */
 export const promDuration = z
   .string()
-  .regex(PROM_DURATION, "must be a Prometheus duration such as 15s, 5m or 15d")
-  .refine((d) => d !== "" && /[1-9]/.test(d), "must be a duration above zero");
-
-const UNIT_MS: Record<string, number> = {
-  y: 365 * 86_400_000,
-  w: 7 * 86_400_000,
-  d: 86_400_000,
-  h: 3_600_000,
-  m: 60_000,
-  s: 1000,
-  ms: 1,
-};
-
-/** Milliseconds of a Prometheus duration (`1y` is 365 days, as Prometheus counts it). */
-export function promDurationMs(duration: string): number {
-  let ms = 0;
-  for (const [, n = "0", unit = "ms"] of duration.matchAll(/(\d+)(ms|[ywdhms])/g)) ms += Number(n) * UNIT_MS[unit]!;
-  return ms;
-}
+  .refine((d) => parsePrometheusDuration(d) !== undefined, "must be a Prometheus duration such as 15s, 5m or 15d")
+  .refine((d) => (parsePrometheusDuration(d) ?? 1) > 0, "must be a duration above zero");
 
 /** A Prometheus duration from `min` to `max` (both Prometheus durations), `why` saying what lies outside. */
 function promDurationBetween(min: string, max: string, why: string) {
-  return promDuration.refine(
-    (d) => promDurationMs(d) >= promDurationMs(min) && promDurationMs(d) <= promDurationMs(max),
-    `must be from ${min} to ${max}: ${why}`,
-  );
+  return promDuration.refine((d) => {
+    const ms = parsePrometheusDuration(d) ?? 0;
+    return ms >= prometheusDurationMs(min) && ms <= prometheusDurationMs(max);
+  }, `must be from ${min} to ${max}: ${why}`);
 }
 
 // Prometheus looks 5m back for a series' latest sample: much beyond 2m between samples and series drop out of

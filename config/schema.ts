@@ -1,14 +1,15 @@
 // The stack config schema: the only place a config key is defined, with its default and its checks.
 import { z } from "zod";
-import { ACL_POLICY_NAME_MAX, aclPolicyName } from "./acl-policy-name";
 import { AGENT_PORTS, consulAddressPort, type AgentPort } from "./agent-ports";
 import {
+  ACL_POLICY_NAME_MAX,
+  aclPolicyName,
   discoveredServices,
   DISCOVERY_PURPOSES,
   fabioMetricsService,
-  type DiscoveredServices,
+  type DiscoveryNames,
   type DiscoveryPurpose,
-} from "./discovered-services";
+} from "./naming";
 import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken, uniqueList } from "./primitives";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
@@ -166,17 +167,21 @@ function checkAgentPorts(cfg: StackConfig, ctx: Ctx): void {
  * named `nomad` would be scraped as a Nomad server, and the self-scrape job would find the Nomad servers.
  */
 function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
-  const discovered = discoveredServices(cfg);
+  const discovered = discoveredServices(discoveryNames(cfg));
   const registered: { path: (string | number)[]; name: string; purpose?: DiscoveryPurpose }[] = [
     { path: ["prometheus", "jobName"], name: cfg.prometheus.jobName, purpose: "prometheus" },
     ...FABIO_ROLES.flatMap((role) => [
       // Each Fabio's own service (its UI's health check), which no scrape job is meant to find.
       { path: ["fabio", role, "jobName"], name: cfg.fabio[role].jobName },
-      { path: ["fabio", role, "jobName"], name: fabioMetricsService(cfg.fabio[role]), purpose: "fabios" as const },
+      {
+        path: ["fabio", role, "jobName"],
+        name: fabioMetricsService(cfg.fabio[role].jobName),
+        purpose: "fabios" as const,
+      },
     ]),
   ];
   for (const { path, name, purpose } of registered) {
-    const clash = (Object.keys(discovered) as (keyof DiscoveredServices)[]).find(
+    const clash = (Object.keys(discovered) as DiscoveryPurpose[]).find(
       (other) => other !== purpose && discovered[other].includes(name),
     );
     if (clash !== undefined) {
@@ -188,6 +193,16 @@ function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
       return;
     }
   }
+}
+
+/** What the discovered services of a stack are named after (the stack model resolves the same). */
+export function discoveryNames(cfg: StackConfig): DiscoveryNames {
+  return {
+    clusterName: cfg.clusterName,
+    fabioJobNames: FABIO_ROLES.map((role) => cfg.fabio[role].jobName),
+    prometheusJobName: cfg.prometheus.jobName,
+    alertmanagerService: cfg.prometheus.alertmanagerService,
+  };
 }
 
 /** The two Fabios share every NameServer host: ports, names and tag prefixes must not collide. */

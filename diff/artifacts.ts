@@ -1,9 +1,13 @@
 // Compares two renders (artifact path → file content), artifact by artifact, at the level each is read.
+import { MANIFEST_PATH, type RenderManifest } from "../render";
 import { lineDiff, type Hunk } from "./line-diff";
 import { hclDocument, jsonDocument, yamlDocument } from "./documents";
-import { byCodePoint, compareTrees, type Change, type Node } from "./structure";
+import { byCodePoint, compareTrees, leaf, section, type Change, type Node } from "./structure";
 
-/** A render: artifact paths as the render CLI writes them under --out (`jobs/x.nomad.hcl`) → content. */
+/**
+ * A render: artifact paths as the render CLI writes them under --out (`jobs/x.nomad.hcl`) → content, with the
+ * render's manifest (MANIFEST_PATH) among them.
+ */
 export type RenderTree = ReadonlyMap<string, string>;
 
 export type ArtifactDiff =
@@ -29,11 +33,21 @@ export interface ParsedPair {
 export interface TreeComparison {
   artifacts: ArtifactDiff[];
   parsed: ParsedPair[];
+  /** What each render says it holds; absent for a render by code that wrote no manifest. */
+  manifests: { before?: RenderManifest; after?: RenderManifest };
+}
+
+function manifestOf(tree: RenderTree): RenderManifest | undefined {
+  const text = tree.get(MANIFEST_PATH);
+  return text === undefined ? undefined : (JSON.parse(text) as RenderManifest);
 }
 
 /** Every artifact that differs between the two renders, sorted by path. */
 export async function compareRenders(before: RenderTree, after: RenderTree): Promise<TreeComparison> {
-  const paths = [...new Set([...before.keys(), ...after.keys()])].sort(byCodePoint);
+  // The manifest describes the artifacts; its changes show in them.
+  const manifests = { before: manifestOf(before), after: manifestOf(after) };
+  const documents = { before: propertiesOf(manifests.before), after: propertiesOf(manifests.after) };
+  const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => p !== MANIFEST_PATH).sort(byCodePoint);
   const artifacts: ArtifactDiff[] = [];
   const parsed: ParsedPair[] = [];
   for (const path of paths) {
@@ -43,12 +57,43 @@ export async function compareRenders(before: RenderTree, after: RenderTree): Pro
     if (a === undefined) artifacts.push({ path, status: "added" });
     else if (b === undefined) artifacts.push({ path, status: "removed" });
     else {
-      const result = await compareArtifact(path, a, b);
+      const known = [documents.before.get(path), documents.after.get(path)] as const;
+      const result =
+        known[0] !== undefined && known[1] !== undefined
+          ? parsedDiff(path, known[0], known[1])
+          : await compareArtifact(path, a, b);
       artifacts.push(result.diff);
       if (result.pair !== undefined) parsed.push(result.pair);
     }
   }
-  return { artifacts, parsed };
+  return {
+    artifacts,
+    parsed,
+    manifests: {
+      ...(manifests.before === undefined ? {} : { before: manifests.before }),
+      ...(manifests.after === undefined ? {} : { after: manifests.after }),
+    },
+  };
+}
+
+/** Each fabio.properties artifact as the manifest states it: a section of its properties. */
+function propertiesOf(manifest: RenderManifest | undefined): Map<string, Node> {
+  const documents = new Map<string, Node>();
+  for (const job of manifest?.jobs ?? []) {
+    if (job.fabio === undefined) continue;
+    const properties = Object.entries(job.fabio.properties).map(([key, value]): [string, Node] => [key, leaf(value)]);
+    documents.set(job.fabio.propertiesPath, section(properties));
+  }
+  return documents;
+}
+
+function parsedDiff(path: string, before: Node, after: Node): { diff: ArtifactDiff; pair: ParsedPair } {
+  const changes = compareTrees(before, after);
+  const note = changes.length === 0 ? "comments or layout only" : undefined;
+  return {
+    diff: { path, status: "changed", changes, ...(note === undefined ? {} : { note }) },
+    pair: { path, before, after, changes },
+  };
 }
 
 async function compareArtifact(
@@ -64,14 +109,7 @@ async function compareArtifact(
     } catch {
       trees = undefined; // not parseable on one side: fall back to the line diff below
     }
-    if (trees !== undefined) {
-      const changes = compareTrees(trees[0], trees[1]);
-      const note = changes.length === 0 ? "comments or layout only" : undefined;
-      return {
-        diff: { path, status: "changed", changes, ...(note === undefined ? {} : { note }) },
-        pair: { path, before: trees[0], after: trees[1], changes },
-      };
-    }
+    if (trees !== undefined) return parsedDiff(path, trees[0], trees[1]);
   }
   return { diff: { path, status: "changed", changes: [], hunks: lineDiff(before, after) } };
 }

@@ -1,20 +1,28 @@
 // What a jobspec change means for running allocations, where the diff alone tells.
-import { FABIO_ROLES, type StackConfig } from "../config";
+import type { ManifestJob, RenderManifest } from "../render";
 import type { ParsedPair, TreeComparison } from "./artifacts";
 import { byCodePoint, type Change, type Node, type Section } from "./structure";
 
-/** Facts about the stack the rendered files do not state: which jobs run on the NameServer hosts. */
-export interface StackFacts {
+/** What the manifests say about the jobs that the rendered files do not state. */
+interface StackFacts {
   /** Job of the Fabio RocketMQ clients query for NameServer addresses. */
   nameServerIndexJob?: string;
-  /** Jobs placed on every NameServer host (the two Fabios). */
-  nameServerHostJobs?: readonly string[];
+  /** Jobs placed on every NameServer host (the Fabios). */
+  nameServerHostJobs: readonly string[];
+  /** Each job by its jobspec's artifact path, from either render (the working tree's wins). */
+  jobsByJobspec: ReadonlyMap<string, ManifestJob>;
+  /** The base render's jobs by name. */
+  before: ReadonlyMap<string, ManifestJob>;
 }
 
-export function stackFactsOf(cfg: StackConfig): StackFacts {
+function factsOf(manifests: { before?: RenderManifest; after?: RenderManifest }): StackFacts {
+  const after = manifests.after?.jobs ?? [];
+  const before = manifests.before?.jobs ?? [];
   return {
-    nameServerIndexJob: cfg.fabio.nameServerIndex.jobName,
-    nameServerHostJobs: FABIO_ROLES.map((role) => cfg.fabio[role].jobName),
+    nameServerIndexJob: after.find((job) => job.fabio?.nameServerIndex === true)?.name,
+    nameServerHostJobs: after.filter((job) => job.onNameServerHosts).map((job) => job.name),
+    jobsByJobspec: new Map([...before, ...after].map((job) => [job.jobspec, job])),
+    before: new Map(before.map((job) => [job.name, job])),
   };
 }
 
@@ -44,24 +52,20 @@ const REPLACING_TASK_FIELDS = new Set([
 /** Group fields whose change replaces every allocation of the group. */
 const REPLACING_GROUP_FIELDS = new Set(["network", "volume", "ephemeral_disk", "meta"]);
 
-const TAG_PREFIX_PROPERTY = /^registry\.consul\.tagprefix\s*=\s*(.*)$/m;
-
-/** The render CLI writes each Nomad job to `jobs/<job>.nomad.hcl`. */
-const JOB_FILE = /^jobs\/(.+)\.nomad\.hcl$/;
-
-export function consequencesOf(comparison: TreeComparison, facts: StackFacts = {}): Consequence[] {
+export function consequencesOf(comparison: TreeComparison): Consequence[] {
+  const facts = factsOf(comparison.manifests);
   const stopped = comparison.artifacts.flatMap((artifact): Consequence[] => {
-    const job = JOB_FILE.exec(artifact.path)?.[1];
+    const job = facts.jobsByJobspec.get(artifact.path)?.name;
     if (job === undefined || artifact.status !== "removed") return [];
     return [{ job, kind: "stop", message: `job ${q(job)} is removed: Nomad stops all its allocations` }];
   });
   const changed = comparison.parsed
-    .filter((p) => JOB_FILE.test(p.path))
-    .flatMap((pair) => jobConsequences(pair, facts));
+    .filter((p) => facts.jobsByJobspec.has(p.path))
+    .flatMap((pair) => jobConsequences(pair, facts, comparison.manifests.after));
   return [...stopped, ...changed];
 }
 
-function jobConsequences(pair: ParsedPair, facts: StackFacts): Consequence[] {
+function jobConsequences(pair: ParsedPair, facts: StackFacts, after: RenderManifest | undefined): Consequence[] {
   const out: Consequence[] = [];
   const restarts = new Map<string, { job: string; group: string; task: string; reasons: Set<string> }>();
   const restart = (job: string, group: string, task: string, reason: string) => {
@@ -90,9 +94,17 @@ function jobConsequences(pair: ParsedPair, facts: StackFacts): Consequence[] {
     if (port !== undefined) {
       out.push({ job, kind: "port", message: portMessage(job, port, where, facts) });
     }
-    const prefixes = tagPrefixChange(change);
-    if (prefixes !== undefined) {
-      out.push({ job, kind: "tagPrefix", message: tagPrefixMessage(job, prefixes, facts) });
+  }
+  // The Fabio's tag prefix, as both renders' manifests state it.
+  for (const job of after?.jobs ?? []) {
+    if (job.jobspec !== pair.path) continue;
+    const prefixes = { before: facts.before.get(job.name)?.fabio?.tagPrefix, after: job.fabio?.tagPrefix };
+    if (prefixes.before !== undefined && prefixes.after !== undefined && prefixes.before !== prefixes.after) {
+      out.push({
+        job: job.name,
+        kind: "tagPrefix",
+        message: tagPrefixMessage(job.name, { before: prefixes.before, after: prefixes.after }, facts),
+      });
     }
   }
 
@@ -153,7 +165,7 @@ function tasksOf(root: Node, job: string, group: string): string[] {
 
 /** Where a job's allocations are, said the way a reviewer thinks of the hosts. */
 function placement(job: string, root: Node, facts: StackFacts): string {
-  if (facts.nameServerHostJobs?.includes(job)) return " on every NameServer host";
+  if (facts.nameServerHostJobs.includes(job)) return " on every NameServer host";
   if (leafAt(root, [`job ${q(job)}`, "type"]) === "system") return " on every node the job runs on";
   return "";
 }
@@ -196,17 +208,6 @@ function portMessage(job: string, move: PortMove, where: string, facts: StackFac
     message += " (RocketMQ clients ask port 8080 unless rocketmq.namesrv.domain says host:port)";
   }
   return message;
-}
-
-/** Fabio's `registry.consul.tagprefix` property, before and after, when a template's data changed it. */
-function tagPrefixChange(change: Change): { before: string; after: string } | undefined {
-  if (change.kind !== "changed" || change.path[change.path.length - 1] !== "data") return undefined;
-  const prefixIn = (value: unknown) =>
-    typeof value === "string" ? TAG_PREFIX_PROPERTY.exec(value)?.[1]?.trim() : undefined;
-  const before = prefixIn(change.before);
-  const after = prefixIn(change.after);
-  if (before === undefined || after === undefined || before === after) return undefined;
-  return { before, after };
 }
 
 function tagPrefixMessage(job: string, p: { before: string; after: string }, facts: StackFacts): string {

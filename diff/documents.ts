@@ -55,6 +55,7 @@ function hclBody(body: Json): Node {
     if (isObjectList(value)) children.push(...hclBlocks(key, value));
     else if (isObject(value) && isLabelledBlocks(value)) children.push(...hclLabelledBlocks(key, value));
     else if (isObject(value) && Object.keys(value).length > 0) children.push([key, hclMap(value)]);
+    else if (Array.isArray(value)) children.push([key, list(value.map((v) => leaf(decodeValue(v))))]);
     else children.push([key, leaf(decodeValue(value))]);
   }
   return section(children);
@@ -121,6 +122,8 @@ function dataNode(value: unknown): Node {
   const children: [string, Node][] = [];
   for (const [key, child] of Object.entries(value)) {
     if (isObjectList(child)) children.push(...dataList(key, child));
+    // A list of scalars (flags, tags, services) element by element: one changed element is one change.
+    else if (Array.isArray(child)) children.push([key, list(child.map(dataNode))]);
     else children.push([key, dataNode(child)]);
   }
   return section(children);

@@ -1,5 +1,5 @@
 export { compareRenders, type ArtifactDiff, type RenderTree } from "./artifacts";
-export { consequencesOf, stackFactsOf, type Consequence, type StackFacts } from "./consequences";
+export { consequencesOf, type Consequence } from "./consequences";
 export { formatMarkdown, GITHUB_COMMENT_LIMIT } from "./format-markdown";
 export { formatText } from "./format-text";
 export { hasChanges, type DiffReport } from "./report";

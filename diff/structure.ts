@@ -1,7 +1,8 @@
 // Structural comparison of two documents reduced to trees of named sections and leaf values.
-import { editScript, lineDiff, splitLines, type Hunk } from "./line-diff";
+import { diffArrays } from "diff";
+import { lineDiff, splitLines, type Hunk } from "./line-diff";
 
-/** A value compared as a whole: a scalar, a list of scalars, or anything without named parts. */
+/** A value compared as a whole: a scalar, or anything without named parts. */
 export interface Leaf {
   kind: "leaf";
   value: unknown;
@@ -13,7 +14,7 @@ export interface Section {
   children: Map<string, Node>;
 }
 
-/** Elements without a name of their own (relabel configs, rule test cases): compared by alignment. */
+/** Elements without a name of their own (args, relabel configs, rule test cases): compared by alignment. */
 export interface List {
   kind: "list";
   items: Node[];
@@ -71,23 +72,24 @@ export function compareTrees(before: Node, after: Node, path: string[] = []): Ch
  */
 function compareLists(before: List, after: List, path: string[]): Change[] {
   const key = (node: Node) => JSON.stringify(plain(node));
-  const script = editScript(before.items.map(key), after.items.map(key));
+  const script = diffArrays(before.items.map(key), after.items.map(key));
   const at = (index: number) => [...path.slice(0, -1), `${path[path.length - 1] ?? ""}[${index}]`];
   const changes: Change[] = [];
   let i = 0;
   let j = 0;
   for (let k = 0; k < script.length;) {
-    if (script[k]!.op === " ") {
-      i++;
-      j++;
+    const part = script[k]!;
+    if (!part.added && !part.removed) {
+      i += part.count;
+      j += part.count;
       k++;
       continue;
     }
     let removed = 0;
     let added = 0;
-    for (; k < script.length && script[k]!.op !== " "; k++) {
-      if (script[k]!.op === "-") removed++;
-      else added++;
+    for (; k < script.length && (script[k]!.added || script[k]!.removed); k++) {
+      if (script[k]!.removed) removed += script[k]!.count;
+      else added += script[k]!.count;
     }
     const paired = Math.min(removed, added);
     for (let n = 0; n < paired; n++)

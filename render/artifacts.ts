@@ -1,11 +1,13 @@
 // Everything the render CLI writes for a stack, as relative paths and file contents.
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { renderImageFiles } from "./agents";
+import { aclConsumers } from "./consul-acl";
+import { fabioProperties } from "./fabio-properties";
 import { renderJobs } from "./jobs";
+import { MANIFEST_PATH, manifestJson } from "./manifest";
 import { prometheusYaml, RULE_FILE } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
 import { alertRuleTestsYaml, RULE_TEST_FILE } from "./prometheus-rule-tests";
-import { aclConsumers } from "./consul-acl";
 
 export interface Artifact {
   /** Path relative to the output directory, with `/` separators. */
@@ -13,20 +15,23 @@ export interface Artifact {
   content: string;
 }
 
-export function jobArtifactPath(jobName: string): string {
-  return `jobs/${jobName}.nomad.hcl`;
-}
-
-/** `source` is the stack file the config was read from, named in every header (default `Pulumi.<stack>.yaml`). */
-export function renderArtifacts(cfg: StackConfig, stack: string, source?: string): Artifact[] {
+export function renderArtifacts(model: StackModel): Artifact[] {
+  const jobspecs = new Map(renderJobs(model).map((job) => [job.name, job.hcl]));
   return [
-    ...renderJobs(cfg, stack, source).map((job) => ({ path: jobArtifactPath(job.name), content: job.hcl })),
+    ...model.jobs.flatMap((job): Artifact[] => [
+      { path: job.artifacts.jobspec, content: jobspecs.get(job.name)! },
+      // The same text the Fabio job's template stanza writes, to read without unpacking the jobspec.
+      ...(job.kind === "fabio"
+        ? [{ path: job.artifacts.fabioProperties, content: fabioProperties(model, job.role) }]
+        : []),
+    ]),
+    { path: MANIFEST_PATH, content: manifestJson(model) },
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
-    { path: "prometheus/prometheus.yml", content: prometheusYaml(cfg) },
-    { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(cfg) },
+    { path: "prometheus/prometheus.yml", content: prometheusYaml(model) },
+    { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(model) },
     // `promtool test rules` cases, beside the rules they test.
-    { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(cfg) },
-    ...aclConsumers(cfg).map((c) => ({ path: `consul-acl/${c.policyName}.hcl`, content: c.rules })),
-    ...renderImageFiles(cfg, stack, source).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
+    { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(model) },
+    ...aclConsumers(model).map((c) => ({ path: c.artifactPath, content: c.rules })),
+    ...renderImageFiles(model).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
   ];
 }

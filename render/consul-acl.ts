@@ -1,16 +1,19 @@
 // Least-privilege Consul ACL policies for the system jobs.
-import { aclPolicyName, FABIO_ROLES, type StackConfig } from "../config";
-import { fabioKvPrefix } from "./fabio-properties";
+import type { JobKind, StackModel } from "../model";
 import { hclString } from "./hcl";
 
-export type AclConsumerKind = "fabio" | "prometheus";
+export type AclConsumerKind = JobKind;
 
 export interface AclConsumer {
   kind: AclConsumerKind;
-  /** The Nomad job that uses the token; its Nomad Variable lives at `nomad/jobs/<jobName>`. */
+  /** The Nomad job that uses the token. */
   jobName: string;
-  /** Consul ACL policy name (`aclPolicyName`), also the file name under `<out>/consul-acl/`. */
+  /** Consul ACL policy name (the job model's `aclPolicyName`), also the file name under `<out>/consul-acl/`. */
   policyName: string;
+  /** The Nomad Variable that carries the token (the job model's `variablePath`). */
+  variablePath: string;
+  /** Where the render CLI writes the rules. */
+  artifactPath: string;
   /** Consul ACL rules (HCL). */
   rules: string;
 }
@@ -34,22 +37,27 @@ export function prometheusPolicyRules(): string {
 }
 
 /** Every consumer of a Consul token, empty when the cluster runs without ACLs. */
-export function aclConsumers(cfg: StackConfig): AclConsumer[] {
-  if (!cfg.consul.acl.enabled) return [];
-  const fabios = FABIO_ROLES.map((role): AclConsumer => {
-    const instance = cfg.fabio[role];
-    return {
-      kind: "fabio",
-      jobName: instance.jobName,
-      policyName: aclPolicyName(cfg.clusterName, instance.jobName),
-      rules: fabioPolicyRules(fabioKvPrefix(cfg, role)),
-    };
-  });
-  const prometheus: AclConsumer = {
-    kind: "prometheus",
-    jobName: cfg.prometheus.jobName,
-    policyName: aclPolicyName(cfg.clusterName, cfg.prometheus.jobName),
-    rules: prometheusPolicyRules(),
-  };
-  return [...fabios, prometheus];
+export function aclConsumers(model: StackModel): AclConsumer[] {
+  if (!model.config.consul.acl.enabled) return [];
+  return model.jobs.map((job): AclConsumer => ({
+    kind: job.kind,
+    jobName: job.name,
+    policyName: job.aclPolicyName,
+    variablePath: job.variablePath,
+    artifactPath: job.artifacts.aclPolicy,
+    rules: policyRules(job),
+  }));
+}
+
+function policyRules(job: StackModel["jobs"][number]): string {
+  switch (job.kind) {
+    case "fabio":
+      return fabioPolicyRules(job.kvPrefix);
+    case "prometheus":
+      return prometheusPolicyRules();
+    default: {
+      const unreachable: never = job;
+      throw new Error(`unknown job ${JSON.stringify(unreachable)}`);
+    }
+  }
 }

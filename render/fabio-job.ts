@@ -1,10 +1,10 @@
 // The Fabio system jobspec for one of the two Fabios.
-import { stackFileName, type FabioRole, type StackConfig } from "../config";
-import { fabioMetricsService, fabioProperties } from "./fabio-properties";
+import type { FabioRole } from "../config";
+import type { StackModel } from "../model";
+import { fabioProperties } from "./fabio-properties";
 import { consulTokenEnvFile } from "./nomad-variables";
 import { hclHeredoc, hclStringList } from "./hcl";
 import { hostConstraint } from "./placement";
-import { clusterTag } from "./cluster-scope";
 import { templateDestination } from "./task-paths";
 import { renderTemplate } from "./template";
 import type { RenderedJob } from "./rendered-job";
@@ -59,35 +59,36 @@ const DESCRIPTION: Record<FabioRole, string> = {
   prometheus: "Fabio routing to Prometheus on every NameServer host.",
 };
 
-/** `source` is the stack file the config was read from (default `Pulumi.<stack>.yaml`), named in the header. */
-export function fabioJobView(cfg: StackConfig, role: FabioRole, stack: string, source?: string): FabioJobView {
-  const instance = cfg.fabio[role];
+export function fabioJobView(model: StackModel, role: FabioRole): FabioJobView {
+  const cfg = model.config;
+  const fabio = model.fabios[role];
   const constraint = hostConstraint(cfg.nameServerHosts);
   return {
     description: DESCRIPTION[role],
-    stackFile: source ?? stackFileName(stack),
-    jobName: instance.jobName,
+    stackFile: model.source,
+    jobName: fabio.name,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
     constraintAttribute: constraint.attribute,
     constraintValue: constraint.value,
-    proxyPort: instance.proxyPort,
-    uiPort: instance.uiPort,
-    metricsPort: instance.metricsPort,
-    metricsService: fabioMetricsService(instance),
-    serviceTags: hclStringList(["fabio", clusterTag(cfg)]),
+    proxyPort: fabio.ports.proxy,
+    uiPort: fabio.ports.ui,
+    metricsPort: fabio.ports.metrics,
+    metricsService: fabio.metricsService,
+    serviceTags: hclStringList(["fabio", model.clusterTag]),
     image: cfg.fabio.image,
     propertiesPath: PROPERTIES_PATH,
     propertiesDestination: templateDestination(PROPERTIES_PATH),
-    properties: hclHeredoc(fabioProperties(cfg, role)),
+    properties: hclHeredoc(fabioProperties(model, role)),
     consulAcl: cfg.consul.acl.enabled,
-    consulTokenEnv: cfg.consul.acl.enabled ? hclHeredoc(consulTokenEnvFile(instance.jobName)) : "",
-    cpu: instance.resources.cpu,
-    memory: instance.resources.memory,
+    consulTokenEnv: cfg.consul.acl.enabled ? hclHeredoc(consulTokenEnvFile(fabio)) : "",
+    cpu: fabio.config.resources.cpu,
+    memory: fabio.config.resources.memory,
   };
 }
 
-export function renderFabioJob(cfg: StackConfig, role: FabioRole, stack: string, source?: string): RenderedJob {
-  const hcl = renderTemplate(TEMPLATE, fabioJobView(cfg, role, stack, source));
-  return { name: cfg.fabio[role].jobName, kind: "fabio", type: "system", hcl };
+export function renderFabioJob(model: StackModel, role: FabioRole): RenderedJob {
+  const fabio = model.fabios[role];
+  const hcl = renderTemplate(TEMPLATE, fabioJobView(model, role));
+  return { name: fabio.name, kind: fabio.kind, type: fabio.type, hcl };
 }

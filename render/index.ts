@@ -1,7 +1,6 @@
 // Pure rendering: typed stack config in, text out. Never imports Pulumi.
 
 export * from "./hcl";
-export * from "./cluster-scope";
 export * from "./nameserver-index";
 export * from "./fabio-properties";
 export * from "./fabio-job";
@@ -17,4 +16,5 @@ export * from "./rendered-job";
 export * from "./jobs";
 export * from "./agents";
 export * from "./artifacts";
+export * from "./manifest";
 export * from "./summary";

@@ -1,13 +1,21 @@
 // Every Nomad job the stack runs.
-import { FABIO_ROLES, type StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { renderFabioJob } from "./fabio-job";
 import { renderPrometheusJob } from "./prometheus-job";
 import type { RenderedJob } from "./rendered-job";
 
-/** The stack's jobs in a stable order. `source` is the stack file read, named in each jobspec's header. */
-export function renderJobs(cfg: StackConfig, stack: string, source?: string): RenderedJob[] {
-  return [
-    ...FABIO_ROLES.map((role) => renderFabioJob(cfg, role, stack, source)),
-    renderPrometheusJob(cfg, stack, source),
-  ];
+/** The stack's jobs in the model's order. */
+export function renderJobs(model: StackModel): RenderedJob[] {
+  return model.jobs.map((job) => {
+    switch (job.kind) {
+      case "fabio":
+        return renderFabioJob(model, job.role);
+      case "prometheus":
+        return renderPrometheusJob(model);
+      default: {
+        const unreachable: never = job;
+        throw new Error(`unknown job ${JSON.stringify(unreachable)}`);
+      }
+    }
+  });
 }

@@ -1,12 +1,11 @@
 // prometheus.yml as a typed object, serialized with a YAML library: exactly what consul-template sees.
 import { stringify } from "yaml";
-import { discoveredServices, type StackConfig } from "../config";
-import { clusterTag, consulServerTag } from "./cluster-scope";
+import type { StackModel } from "../model";
 import { tokenTemplateExpression } from "./nomad-variables";
 
 export interface ConsulSdConfig {
   server: string;
-  services: string[];
+  services: readonly string[];
   /** Only instances carrying every one of these tags. */
   tags?: string[];
   token?: string;
@@ -49,8 +48,8 @@ export const RULE_FILE = "rocketmq-system.rules.yml";
  * consul_sd talks to the Consul agent on the node the task landed on. Prometheus runs with host
  * networking, so that agent is at consul.address, exactly where Fabio finds it.
  */
-export function consulSdServer(cfg: StackConfig): string {
-  return cfg.consul.address;
+export function consulSdServer(model: StackModel): string {
+  return model.config.consul.address;
 }
 
 /** Scrape job names, also used by the alert rules. */
@@ -70,9 +69,10 @@ export function tagRegex(tag: string): string {
   return `.*,${tag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")},.*`;
 }
 
-export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
-  const server = consulSdServer(cfg);
-  const token = cfg.consul.acl.enabled ? tokenTemplateExpression(cfg.prometheus.jobName) : undefined;
+export function prometheusConfig(model: StackModel): PrometheusYaml {
+  const cfg = model.config;
+  const server = consulSdServer(model);
+  const token = cfg.consul.acl.enabled ? tokenTemplateExpression(model.prometheus) : undefined;
   const clusterLabel: RelabelConfig = { target_label: "cluster", replacement: cfg.clusterName };
   const keepTag = (tag: string): RelabelConfig => ({
     source_labels: ["__meta_consul_tags"],
@@ -81,10 +81,10 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
   });
   const job = (
     name: string,
-    services: string[],
+    services: readonly string[],
     metricsPath: string,
     relabel: RelabelConfig[],
-    { prometheusFormat = false, consulAuth = false, tag = clusterTag(cfg) } = {},
+    { prometheusFormat = false, consulAuth = false, tag = model.clusterTag } = {},
   ): ScrapeConfig => ({
     job_name: name,
     metrics_path: metricsPath,
@@ -95,7 +95,7 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
     relabel_configs: [...relabel, clusterLabel],
   });
 
-  const services = discoveredServices(cfg);
+  const services = model.discovered;
   return {
     global: { scrape_interval: cfg.prometheus.scrapeInterval, evaluation_interval: cfg.prometheus.evaluationInterval },
     ...(services.alertmanagers.length > 0
@@ -105,7 +105,7 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
               {
                 // Only this stack's Alertmanagers, like every scrape job: another stack may share the Consul.
                 consul_sd_configs: [
-                  { server, services: services.alertmanagers, tags: [clusterTag(cfg)], ...(token ? { token } : {}) },
+                  { server, services: services.alertmanagers, tags: [model.clusterTag], ...(token ? { token } : {}) },
                 ],
               },
             ],
@@ -124,7 +124,7 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
       job(SCRAPE_JOBS.consulServers, services.consulServers, "/v1/agent/metrics", [], {
         prometheusFormat: true,
         consulAuth: true,
-        tag: consulServerTag(cfg),
+        tag: model.consulServerTag,
       }),
       job(
         SCRAPE_JOBS.fabio,
@@ -138,6 +138,6 @@ export function prometheusConfig(cfg: StackConfig): PrometheusYaml {
   };
 }
 
-export function prometheusYaml(cfg: StackConfig): string {
-  return stringify(prometheusConfig(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+export function prometheusYaml(model: StackModel): string {
+  return stringify(prometheusConfig(model), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,7 +1,7 @@
 // The Prometheus service jobspec: config and rules embedded as template stanzas.
-import { stackFileName, type StackConfig } from "../config";
+import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { hclHeredoc, hclStringList, hclStringListItems } from "./hcl";
-import { clusterTag, fabioTagPrefix } from "./cluster-scope";
 import { prometheusConstraint } from "./placement";
 import { PROMETHEUS_CONFIG_PATH, prometheusYaml, RULE_FILE, RULES_DIR } from "./prometheus-config";
 import { alertRulesYaml } from "./prometheus-rules";
@@ -11,11 +11,6 @@ import { renderTemplate } from "./template";
 
 /** consul-template delimiters for the rule file, which never contains them (checked below). */
 const RULES_DELIMITERS = ["[%", "%]"] as const;
-
-/** The tag that makes the Prometheus Fabio route `/` to this service. */
-export function prometheusRouteTag(cfg: StackConfig): string {
-  return `${fabioTagPrefix(cfg, "prometheus")}/`;
-}
 
 export function tsdbPath(cfg: StackConfig): string {
   // The task sees the allocation directory at /alloc; alloc/data is what sticky/migrate carry over.
@@ -79,17 +74,17 @@ export interface PrometheusJobView {
   memory: number;
 }
 
-/** `source` is the stack file the config was read from (default `Pulumi.<stack>.yaml`), named in the header. */
-export function prometheusJobView(cfg: StackConfig, stack: string, source?: string): PrometheusJobView {
+export function prometheusJobView(model: StackModel): PrometheusJobView {
+  const cfg = model.config;
   const p = cfg.prometheus;
   const constraint = prometheusConstraint(cfg);
-  const rules = alertRulesYaml(cfg);
+  const rules = alertRulesYaml(model);
   if (RULES_DELIMITERS.some((d) => rules.includes(d))) {
     throw new Error(`the alert rules contain a consul-template delimiter (${RULES_DELIMITERS.join(" ")})`);
   }
   return {
-    stackFile: source ?? stackFileName(stack),
-    jobName: p.jobName,
+    stackFile: model.source,
+    jobName: model.prometheus.name,
     region: cfg.nomad.region,
     datacenters: hclStringList(cfg.nomad.datacenters),
     hasConstraint: constraint !== undefined,
@@ -100,11 +95,11 @@ export function prometheusJobView(cfg: StackConfig, stack: string, source?: stri
     hostVolume: p.storage.kind === "hostVolume",
     hostVolumeName: p.storage.kind === "hostVolume" ? p.storage.volume : "",
     tsdbPath: tsdbPath(cfg),
-    serviceTags: hclStringList([prometheusRouteTag(cfg), clusterTag(cfg)]),
+    serviceTags: hclStringList([model.prometheus.routeTag, model.clusterTag]),
     image: p.image,
     args: hclStringListItems(prometheusArgs(cfg), " ".repeat(10)),
     configDestination: templateDestination(PROMETHEUS_CONFIG_PATH),
-    prometheusYml: hclHeredoc(prometheusYaml(cfg)),
+    prometheusYml: hclHeredoc(prometheusYaml(model)),
     rulesDestination: templateDestination(`${RULES_DIR}/${RULE_FILE}`),
     rulesLeftDelimiter: RULES_DELIMITERS[0],
     rulesRightDelimiter: RULES_DELIMITERS[1],
@@ -114,7 +109,8 @@ export function prometheusJobView(cfg: StackConfig, stack: string, source?: stri
   };
 }
 
-export function renderPrometheusJob(cfg: StackConfig, stack: string, source?: string): RenderedJob {
-  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(cfg, stack, source));
-  return { name: cfg.prometheus.jobName, kind: "prometheus", type: "service", hcl };
+export function renderPrometheusJob(model: StackModel): RenderedJob {
+  const job = model.prometheus;
+  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(model));
+  return { name: job.name, kind: job.kind, type: job.type, hcl };
 }

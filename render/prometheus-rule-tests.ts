@@ -1,6 +1,6 @@
 // `promtool test rules` cases, derived from the alert definitions: synthetic series in, expected alerts out.
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { alertDefinitions, type AlertDefinition, type ExpectedFiring, type Scenario } from "./alerts";
 import { RULE_FILE } from "./prometheus-config";
 
@@ -58,14 +58,14 @@ export function alertRuleTestCase(definition: AlertDefinition, scenario: Scenari
   };
 }
 
-export function alertRuleTests(cfg: StackConfig): RuleTestFile {
+export function alertRuleTests(model: StackModel): RuleTestFile {
   return {
     rule_files: [RULE_FILE],
     evaluation_interval: "1m",
-    tests: alertDefinitions(cfg).flatMap((d) => d.scenarios.map((s) => alertRuleTestCase(d, s))),
+    tests: alertDefinitions(model).flatMap((d) => d.scenarios.map((s) => alertRuleTestCase(d, s))),
   };
 }
 
-export function alertRuleTestsYaml(cfg: StackConfig): string {
-  return stringify(alertRuleTests(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertRuleTestsYaml(model: StackModel): string {
+  return stringify(alertRuleTests(model), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,6 +1,6 @@
 // The rule file Prometheus loads through rule_files, derived from the alert definitions.
 import { stringify } from "yaml";
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import {
   alertDefinitions,
   type AlertDefinition,
@@ -37,10 +37,10 @@ export function alertRule(definition: AlertDefinition): AlertRule {
   };
 }
 
-export function alertRules(cfg: StackConfig): RuleFile {
-  return { groups: [{ name: "rocketmq-system", rules: alertDefinitions(cfg).map(alertRule) }] };
+export function alertRules(model: StackModel): RuleFile {
+  return { groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map(alertRule) }] };
 }
 
-export function alertRulesYaml(cfg: StackConfig): string {
-  return stringify(alertRules(cfg), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertRulesYaml(model: StackModel): string {
+  return stringify(alertRules(model), { lineWidth: 0, aliasDuplicateObjects: false });
 }

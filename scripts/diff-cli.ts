@@ -2,15 +2,8 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
-import {
-  compareRenders,
-  consequencesOf,
-  formatMarkdown,
-  formatText,
-  hasChanges,
-  stackFactsOf,
-  type DiffReport,
-} from "../diff";
+import { compareRenders, consequencesOf, formatMarkdown, formatText, hasChanges, type DiffReport } from "../diff";
+import { resolveStack } from "../model";
 import { renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
 import { exitCodeFor, type Console } from "./cli-io";
@@ -76,16 +69,16 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   if (values.markdown && values.json) throw new UsageError("give at most one of --markdown and --json");
 
   // The working tree first: an invalid config is the user's to fix before any base is rendered.
-  const cfg = loadStackFile(stackFile);
   // Headers name the file read, as the base render (`render --stack-file`) names its copy of it.
-  const head = new Map(renderArtifacts(cfg, stack, path.basename(stackFile)).map((a) => [a.path, a.content]));
+  const model = resolveStack({ config: loadStackFile(stackFile), stack, source: path.basename(stackFile) });
+  const head = new Map(renderArtifacts(model).map((a) => [a.path, a.content]));
   const base = renderAtBase({ stackFile, ref: values.base, nodeModules: path.join(PROJECT_DIR, "node_modules") });
 
   const comparison = await compareRenders(base.tree ?? new Map(), head);
   const report: DiffReport = {
     stack,
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
-    consequences: consequencesOf(comparison, stackFactsOf(cfg)),
+    consequences: consequencesOf(comparison),
     artifacts: comparison.artifacts,
   };
 

@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, loadStackFile, stackFileName, stacksAmong } from "../config";
+import { resolveStack } from "../model";
 import { renderImageFiles } from "../render";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -13,7 +14,9 @@ function main(): number {
   // Everything is rendered (and so validated) before the first file is touched.
   const rendered = stacksAmong(fs.readdirSync(PROJECT_DIR)).map((stack) => ({
     stack,
-    files: renderImageFiles(loadStackFile(path.join(PROJECT_DIR, stackFileName(stack))), stack),
+    files: renderImageFiles(
+      resolveStack({ config: loadStackFile(path.join(PROJECT_DIR, stackFileName(stack))), stack }),
+    ),
   }));
   fs.mkdirSync(GENERATED_DIR, { recursive: true });
   for (const entry of fs.readdirSync(GENERATED_DIR)) {

@@ -3,7 +3,8 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
-import { jobArtifactPath, renderArtifacts, renderJobs, renderSummary } from "../render";
+import { resolveStack } from "../model";
+import { renderArtifacts, renderSummary } from "../render";
 import { OutputError, writeArtifacts } from "./output-dir";
 import { exitCodeFor, type Console } from "./cli-io";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
@@ -47,13 +48,12 @@ function render(argv: string[], io: Console): void {
   if (values.out === undefined) throw new UsageError("--out <dir> is required");
 
   // Everything is rendered (and so validated) before the first file is written.
-  const cfg = loadStackFile(stackFile);
-  const artifacts = renderArtifacts(cfg, stack, path.basename(stackFile));
+  const model = resolveStack({ config: loadStackFile(stackFile), stack, source: path.basename(stackFile) });
+  const artifacts = renderArtifacts(model);
 
   const out = values.out;
   writeArtifacts(out, artifacts);
   const written = new Map(artifacts.map((a) => [a.path, path.join(out, ...a.path.split("/"))]));
   for (const target of written.values()) io.log(target);
-  const fileOf = (jobName: string) => written.get(jobArtifactPath(jobName)) ?? "";
-  io.error(`\n${renderSummary(cfg, renderJobs(cfg, stack, path.basename(stackFile)), fileOf)}`);
+  io.error(`\n${renderSummary(model, (artifactPath) => written.get(artifactPath) ?? "")}`);
 }

@@ -2,6 +2,7 @@
 // Fabio's, Prometheus' and (with NOMAD_ADDR) Nomad's HTTP APIs.
 import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile, type StackConfig } from "../config";
+import { resolveStack } from "../model";
 import type { Api } from "../verify/discover";
 import { formatSeconds, httpClient } from "../verify/http";
 import { exitCode, progressLine, resultJson, resultTable } from "../verify/report";
@@ -63,7 +64,7 @@ export async function verifyCli(argv: string[], io: Console, env: VerifyEnv): Pr
   );
   let index = 0;
   const results = await verifyStack({
-    cfg,
+    model: resolveStack({ config: cfg, stack }),
     consul,
     nomad,
     client: httpClient({ requestTimeoutMs, deadline: Date.now() + timeoutMs }),

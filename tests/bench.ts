@@ -2,13 +2,13 @@
 // NameServer-index service in Consul to the first correct lookup through a real Fabio. Usage: npm run bench
 // It drives real binaries through the integration tests' harness (tests/support), so it lives with the tests.
 import { performance } from "node:perf_hooks";
-import { fabioTagPrefix, nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
+import { nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
 import { startBackend, type Backend } from "./support/backend";
 import { startConsul, type ConsulAgent } from "./support/consul";
 import { proxyGet, startFabio } from "./support/fabio";
 import { fabioPropertiesOf } from "./support/fabio-task";
 import { findTool, http, stopAll, waitFor, type Tool } from "./support/processes";
-import { loadStack, STACKS } from "./support/stack";
+import { loadStack, STACKS, modelOf } from "./support/stack";
 
 const RENDER_RUNS = 50;
 const ROUTING_RUNS = 5;
@@ -39,7 +39,7 @@ function benchRender(): void {
   for (let i = 0; i < RENDER_RUNS; i++) {
     const configs = STACKS.map((stack) => ({ stack, cfg: loadStack(stack) }));
     load.push(timed(() => STACKS.forEach((stack) => loadStack(stack))));
-    render.push(timed(() => configs.forEach(({ stack, cfg }) => renderArtifacts(cfg, stack))));
+    render.push(timed(() => configs.forEach(({ stack, cfg }) => renderArtifacts(modelOf(cfg, stack)))));
   }
   console.log(`render (${STACKS.join(" + ")}, in-process)`);
   console.log(summary("load + validate both stack files", load));
@@ -69,7 +69,7 @@ async function register(
 
 async function benchRouting(): Promise<void> {
   const cfg = loadStack("dev");
-  const indexJob = renderJobs(cfg, "dev").find((job) => job.name === cfg.fabio.nameServerIndex.jobName);
+  const indexJob = renderJobs(modelOf(cfg, "dev")).find((job) => job.name === cfg.fabio.nameServerIndex.jobName);
   if (indexJob === undefined) throw new Error("the dev stack renders no NameServer-index Fabio job");
   const modes = [
     { label: "check passing at registration", initialStatus: "passing" },
@@ -87,7 +87,7 @@ async function benchRouting(): Promise<void> {
       for (let i = 0; i < ROUTING_RUNS; i++) {
         const subgroup = `bench-${m}-${i}`;
         const start = performance.now();
-        const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), subgroup);
+        const tag = nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, subgroup);
         await register(consul, backend, tag, subgroup, mode.initialStatus);
         await waitFor(
           `the route for ${subgroup}`,

@@ -1,8 +1,9 @@
 // Reads what Consul and Nomad know about the stack: the Fabio services and NameServer-index services, the
 // agents, the selected Nomad nodes and the Fabio jobs' allocations.
 import type { z } from "zod";
-import { FABIO_ROLES, type FabioRole, type StackConfig } from "../config";
-import { clusterTag, fabioTagPrefix, nameServerIndexSubgroup } from "../render";
+import { FABIO_ROLES, type FabioRole } from "../config";
+import type { StackModel } from "../model";
+import { nameServerIndexSubgroup } from "../render";
 import type { HttpClient } from "./http";
 import {
   AnswerError,
@@ -38,27 +39,27 @@ const service = (name: string, tag?: string) =>
   `/v1/health/service/${encodeURIComponent(name)}${tag === undefined ? "" : `?tag=${encodeURIComponent(tag)}`}`;
 
 /** Services carrying a NameServer-index tag of the stack's index prefix, with the subgroups they route. */
-export function indexServiceNames(cfg: StackConfig, services: Record<string, string[] | null>): Map<string, string[]> {
+export function indexServiceNames(model: StackModel, services: Record<string, string[] | null>): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const [name, tags] of Object.entries(services)) {
     const subgroups = (tags ?? [])
-      .map((tag) => nameServerIndexSubgroup(fabioTagPrefix(cfg, "nameServerIndex"), tag))
+      .map((tag) => nameServerIndexSubgroup(model.fabios.nameServerIndex.tagPrefix, tag))
       .filter((subgroup): subgroup is string => subgroup !== undefined);
     if (subgroups.length > 0) found.set(name, [...new Set(subgroups)].sort());
   }
   return found;
 }
 
-export async function discoverConsul(cfg: StackConfig, client: HttpClient, consul: Api): Promise<ConsulView> {
+export async function discoverConsul(model: StackModel, client: HttpClient, consul: Api): Promise<ConsulView> {
   const fabio = {} as ConsulView["fabio"];
   for (const role of FABIO_ROLES) {
     // Only this stack's hosts: another stack on the same Consul registers Fabios under the same names.
-    const instances = await getJson(client, consul, service(cfg.fabio[role].jobName, clusterTag(cfg)), consulHealth);
+    const instances = await getJson(client, consul, service(model.fabios[role].name, model.clusterTag), consulHealth);
     fabio[role] = instancesOf(instances);
   }
   const services = await getJson(client, consul, "/v1/catalog/services", consulServices);
   const indexServices: IndexService[] = [];
-  for (const [name, subgroups] of indexServiceNames(cfg, services)) {
+  for (const [name, subgroups] of indexServiceNames(model, services)) {
     const instances = instancesOf(await getJson(client, consul, service(name), consulHealth));
     indexServices.push({ name, subgroups, instances });
   }
@@ -68,7 +69,7 @@ export async function discoverConsul(cfg: StackConfig, client: HttpClient, consu
 
 /** Whether the jobs' host selection (`nameServerHosts`) picks a node; meta needs the node's full record. */
 async function isSelected(
-  cfg: StackConfig,
+  cfg: StackModel["config"],
   node: NomadNodeStub,
   read: <T>(path: string, schema: z.ZodType<T>) => Promise<T>,
 ): Promise<boolean> {
@@ -87,7 +88,8 @@ async function isSelected(
   }
 }
 
-export async function discoverNomad(cfg: StackConfig, client: HttpClient, nomad: Api): Promise<NomadView> {
+export async function discoverNomad(model: StackModel, client: HttpClient, nomad: Api): Promise<NomadView> {
+  const cfg = model.config;
   const region = `region=${encodeURIComponent(cfg.nomad.region)}`;
   const read = <T>(path: string, schema: z.ZodType<T>) =>
     getJson(client, nomad, `${path}${path.includes("?") ? "&" : "?"}${region}`, schema);
@@ -98,7 +100,7 @@ export async function discoverNomad(cfg: StackConfig, client: HttpClient, nomad:
   for (const node of clients) if (await isSelected(cfg, node, read)) selected.push(node);
   const allocations = {} as Record<FabioRole, NomadAllocation[] | { error: string }>;
   for (const role of FABIO_ROLES) {
-    const job = cfg.fabio[role].jobName;
+    const job = model.fabios[role].name;
     try {
       allocations[role] = await read(`/v1/job/${encodeURIComponent(job)}/allocations`, nomadAllocations);
     } catch (err) {

@@ -1,6 +1,6 @@
 // Pure checks of what Consul and Nomad say about the NameServer hosts and the NameServer-index services.
-import type { StackConfig } from "../config";
 import { FABIO_ROLES } from "../config";
+import type { StackModel } from "../model";
 import { fail, hostLabel, pass, type CheckResult, type Host } from "./result";
 import { oneLine } from "./responses";
 import type { ConsulView, IndexService, NomadView, ServiceInstance } from "./views";
@@ -40,11 +40,11 @@ function instanceProblems(service: string, instances: ServiceInstance[]): string
 }
 
 /** Consul's view of one host: each Fabio's service registered once, every check passing. */
-export function fabioServicesCheck(cfg: StackConfig, host: Host, consul: ConsulView): CheckResult {
-  const jobs = FABIO_ROLES.map((role) => cfg.fabio[role].jobName);
+export function fabioServicesCheck(model: StackModel, host: Host, consul: ConsulView): CheckResult {
+  const jobs = FABIO_ROLES.map((role) => model.fabios[role].name);
   const problems = FABIO_ROLES.flatMap((role) =>
     instanceProblems(
-      cfg.fabio[role].jobName,
+      model.fabios[role].name,
       consul.fabio[role].filter((instance) => instance.node === host.name),
     ),
   );
@@ -54,10 +54,10 @@ export function fabioServicesCheck(cfg: StackConfig, host: Host, consul: ConsulV
 }
 
 /** Nomad's view of one selected node: one running allocation of each Fabio system job. */
-export function fabioAllocationsCheck(cfg: StackConfig, host: Host, nodeId: string, nomad: NomadView): CheckResult {
+export function fabioAllocationsCheck(model: StackModel, host: Host, nodeId: string, nomad: NomadView): CheckResult {
   const problems: string[] = [];
   for (const role of FABIO_ROLES) {
-    const job = cfg.fabio[role].jobName;
+    const job = model.fabios[role].name;
     const allocations = nomad.allocations[role];
     if (!Array.isArray(allocations)) {
       problems.push(`${job}: ${allocations.error}`);
@@ -70,7 +70,7 @@ export function fabioAllocationsCheck(cfg: StackConfig, host: Host, nodeId: stri
     else if (here.length === 0) problems.push(`${job}: no allocation on this node`);
     else problems.push(`${job}: allocation ${here.map((a) => `${a.ID.slice(0, 8)} is ${a.ClientStatus}`).join(", ")}`);
   }
-  const jobs = FABIO_ROLES.map((role) => cfg.fabio[role].jobName);
+  const jobs = FABIO_ROLES.map((role) => model.fabios[role].name);
   const verdict = problems.length === 0 ? pass(`${jobs.join(", ")} running`) : fail(problems.join("; "));
   return { check: FABIO_ALLOCATIONS_CHECK, host: hostLabel(host), ...verdict };
 }

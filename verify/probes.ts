@@ -1,6 +1,6 @@
 // Pure planning and judging of the requests `verify` sends through each host's two Fabios, the way RocketMQ
 // clients and Prometheus users reach them.
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { nameServerIndexPath, nameServerIndexUrl } from "../render";
 import type { HttpResult } from "./http";
 import { fail, hostLabel, pass, type Host, type Verdict } from "./result";
@@ -57,12 +57,12 @@ function urlHost(address: string): string {
 }
 
 /** The Prometheus Fabio's URL for `path` on a host. */
-export function prometheusUrl(cfg: StackConfig, host: Host, path: string): string {
-  return `http://${urlHost(host.address)}:${cfg.fabio.prometheus.proxyPort}${path}`;
+export function prometheusUrl(model: StackModel, host: Host, path: string): string {
+  return `http://${urlHost(host.address)}:${model.fabios.prometheus.ports.proxy}${path}`;
 }
 
 /** Per host: each subgroup's lookup through the index Fabio, the same path through the Prometheus Fabio, readiness. */
-export function hostProbes(cfg: StackConfig, hosts: Host[], subgroups: string[]): Probe[] {
+export function hostProbes(model: StackModel, hosts: Host[], subgroups: string[]): Probe[] {
   return hosts.flatMap((host) => {
     const label = hostLabel(host);
     const domain = urlHost(host.address);
@@ -70,16 +70,16 @@ export function hostProbes(cfg: StackConfig, hosts: Host[], subgroups: string[])
       ...subgroups.map((subgroup) => ({
         check: routeCheckName(subgroup),
         host: label,
-        url: nameServerIndexUrl(domain, cfg.fabio.nameServerIndex.proxyPort, subgroup),
+        url: nameServerIndexUrl(domain, model.fabios.nameServerIndex.ports.proxy, subgroup),
         judge: judgeLookup,
       })),
       ...subgroups.map((subgroup) => ({
         check: noLeakCheckName(subgroup),
         host: label,
-        url: prometheusUrl(cfg, host, nameServerIndexPath(subgroup)),
+        url: prometheusUrl(model, host, nameServerIndexPath(subgroup)),
         judge: judgeNoLeak,
       })),
-      { check: PROMETHEUS_READY_CHECK, host: label, url: prometheusUrl(cfg, host, "/-/ready"), judge: judgeReady },
+      { check: PROMETHEUS_READY_CHECK, host: label, url: prometheusUrl(model, host, "/-/ready"), judge: judgeReady },
     ];
   });
 }

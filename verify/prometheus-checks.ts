@@ -1,5 +1,5 @@
 // Pure checks of what Prometheus reports through its Fabio: targets per scrape job, rules, alerts, agents.
-import type { StackConfig } from "../config";
+import type { StackModel } from "../model";
 import { alertRules, prometheusConfig, SCRAPE_JOBS } from "../render";
 import { fail, pass, skip, type CheckResult, type Verdict } from "./result";
 import type { ActiveTarget, Alert, RuleGroup } from "./responses";
@@ -14,8 +14,8 @@ export const NOMAD_AGENTS_CHECK = "nomad agents scraped";
 const instanceOf = (target: ActiveTarget) => target.labels.instance ?? target.labels.__address__ ?? "?";
 
 /** Every scrape job the rendered config defines has a target, and every target is up. */
-export function scrapeJobChecks(cfg: StackConfig, targets: ActiveTarget[], via: string): CheckResult[] {
-  return prometheusConfig(cfg).scrape_configs.map(({ job_name: job }) => {
+export function scrapeJobChecks(model: StackModel, targets: ActiveTarget[], via: string): CheckResult[] {
+  return prometheusConfig(model).scrape_configs.map(({ job_name: job }) => {
     const mine = targets.filter((t) => t.scrapePool === job);
     const down = mine.filter((t) => t.health !== "up");
     const verdict: Verdict =
@@ -33,10 +33,10 @@ export function scrapeJobChecks(cfg: StackConfig, targets: ActiveTarget[], via: 
 }
 
 /** Every rule group and alert of the rendered rule file is loaded, and none failed to evaluate. */
-export function rulesCheck(cfg: StackConfig, groups: RuleGroup[], via: string): CheckResult {
+export function rulesCheck(model: StackModel, groups: RuleGroup[], via: string): CheckResult {
   const problems: string[] = [];
   let count = 0;
-  for (const expected of alertRules(cfg).groups) {
+  for (const expected of alertRules(model).groups) {
     const loaded = groups.find((g) => g.name === expected.name);
     if (loaded === undefined) {
       problems.push(`group ${expected.name} is not loaded`);

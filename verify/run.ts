@@ -1,6 +1,6 @@
 // Runs every check of a deployed stack, in order, reporting each result as it is known.
-import type { StackConfig } from "../config";
-import { fabioTagPrefix, nameServerIndexPatterns } from "../render";
+import type { StackModel } from "../model";
+import { nameServerIndexPatterns } from "../render";
 import { discoverConsul, discoverNomad, getJson, type Api } from "./discover";
 import {
   fabioAllocationsCheck,
@@ -27,7 +27,7 @@ export const PROMETHEUS_API_CHECK = "prometheus api";
 export const PARALLEL_REQUESTS = 8;
 
 export interface VerifyTarget {
-  cfg: StackConfig;
+  model: StackModel;
   client: HttpClient;
   consul: Api;
   /** Set when NOMAD_ADDR is: Nomad's view of the hosts and allocations is checked too. */
@@ -39,7 +39,7 @@ export interface VerifyTarget {
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> {
-  const { cfg, client } = target;
+  const { model, client } = target;
   const results: CheckResult[] = [];
   const record = (result: CheckResult) => {
     results.push(result);
@@ -48,7 +48,7 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
 
   let consul;
   try {
-    consul = await discoverConsul(cfg, client, target.consul);
+    consul = await discoverConsul(model, client, target.consul);
   } catch (err) {
     record({ check: CONSUL_API_CHECK, host: target.consul.url, ...fail(message(err)) });
     return results; // without Consul there is nothing to find the hosts by
@@ -59,7 +59,7 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
   let nomad: NomadView | undefined;
   if (target.nomad !== undefined) {
     try {
-      nomad = await discoverNomad(cfg, client, target.nomad);
+      nomad = await discoverNomad(model, client, target.nomad);
       record({ check: NOMAD_API_CHECK, host: target.nomad.url, ...pass(`${nomad.selected.length} node(s) selected`) });
     } catch (err) {
       record({ check: NOMAD_API_CHECK, host: target.nomad.url, ...fail(message(err)) });
@@ -68,14 +68,14 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
 
   const hosts = nameServerHosts(consul, nomad);
   if (hosts.length === 0) {
-    const jobs = `${cfg.fabio.nameServerIndex.jobName} / ${cfg.fabio.prometheus.jobName}`;
+    const jobs = `${model.fabios.nameServerIndex.name} / ${model.fabios.prometheus.name}`;
     record({ check: HOSTS_CHECK, host: "consul", ...fail(`no node runs ${jobs}`) });
   }
   for (const host of hosts) {
-    record(fabioServicesCheck(cfg, host, consul));
+    record(fabioServicesCheck(model, host, consul));
     if (nomad === undefined) continue;
     const node = nomad.selected.find((n) => n.Name === host.name);
-    if (node !== undefined) record(fabioAllocationsCheck(cfg, host, node.ID, nomad));
+    if (node !== undefined) record(fabioAllocationsCheck(model, host, node.ID, nomad));
     else {
       const detail = "Nomad lists no ready node of this name that nameServerHosts selects";
       record({ check: FABIO_ALLOCATIONS_CHECK, host: hostLabel(host), ...fail(detail) });
@@ -84,8 +84,8 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
 
   if (consul.indexServices.length === 0) {
     const { serviceTag: tag } = nameServerIndexPatterns(
-      fabioTagPrefix(cfg, "nameServerIndex"),
-      cfg.fabio.nameServerIndex.proxyPort,
+      model.fabios.nameServerIndex.tagPrefix,
+      model.fabios.nameServerIndex.ports.proxy,
     );
     record({ check: INDEX_SERVICES_CHECK, host: "consul", ...skip(`no service carries a ${tag} tag yet`) });
   }
@@ -93,7 +93,7 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
 
   const subgroups = [...new Set(consul.indexServices.flatMap((s) => s.subgroups))].sort();
   const probed = await inOrder(
-    hostProbes(cfg, hosts, subgroups),
+    hostProbes(model, hosts, subgroups),
     PARALLEL_REQUESTS,
     async (probe): Promise<CheckResult> => ({
       check: probe.check,
@@ -117,23 +117,25 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
 
 /** Targets, agents, rules and alerts, through one host's Prometheus Fabio (they all reach the same Prometheus). */
 async function checkPrometheus(
-  { cfg, client }: VerifyTarget,
+  { model, client }: VerifyTarget,
   consulServers: string[],
   nomad: NomadView | { skipped: string },
   host: Host,
   record: (result: CheckResult) => void,
 ): Promise<void> {
   const via = `prometheus via ${hostLabel(host)}`;
-  const api: Api = { url: prometheusUrl(cfg, host, ""), headers: {} };
+  const api: Api = { url: prometheusUrl(model, host, ""), headers: {} };
   try {
     const targets = (await getJson(client, api, "/api/v1/targets?state=active", prometheusTargets)).data.activeTargets;
-    scrapeJobChecks(cfg, targets, via).forEach(record);
+    scrapeJobChecks(model, targets, via).forEach(record);
     agentChecks(consulServers, nomad, targets, via).forEach(record);
   } catch (err) {
     record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
   }
   try {
-    record(rulesCheck(cfg, (await getJson(client, api, "/api/v1/rules?type=alert", prometheusRules)).data.groups, via));
+    record(
+      rulesCheck(model, (await getJson(client, api, "/api/v1/rules?type=alert", prometheusRules)).data.groups, via),
+    );
   } catch (err) {
     record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
   }

@@ -2,7 +2,8 @@
 // an image. Each token's rules are data here, so the generated headers, the policy documents and the tests that
 // prove them on a default-deny Consul all read the same list.
 import type { StackConfig } from "../../config";
-import { CONSUL_BOOT_SERVICE_FILE, CONSUL_HTTP_SERVICE } from "./consul-service";
+import { CONSUL_HTTP_SERVICE } from "../../config";
+import { CONSUL_BOOT_SERVICE_FILE } from "./consul-service";
 import { agentHclString } from "./hcl1";
 import { writeHcl, type HclEntry } from "./hcl-writer";
 

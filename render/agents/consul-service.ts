@@ -1,8 +1,6 @@
 // consul_service.json / consul_service.boot.json: the service Prometheus discovers Consul servers by.
 import { CONSUL_HTTP_SERVICE, isLoopbackAddress, isWildcardAddress, type StackConfig } from "../../config";
-import { clusterTag } from "../cluster-scope";
-
-export { CONSUL_HTTP_SERVICE };
+import type { StackModel } from "../../model";
 
 /**
  * The image file that defines consul_http. Without ACLs it sits in /etc/consul.d and the agent loads it. With
@@ -37,7 +35,8 @@ export function consulHttpServiceAddress(clientAddr: string): string | undefined
  * `/v1/status/leader` needs no ACL token, so the check keeps working once ACLs default to deny. The
  * definition never carries a token: with ACLs on, the boot step supplies one when it registers it.
  */
-export function consulServiceJson(cfg: StackConfig): string {
+export function consulServiceJson(model: StackModel): string {
+  const cfg = model.config;
   const httpPort = cfg.images.consulServer.httpPort;
   const address = consulHttpServiceAddress(cfg.images.consulServer.clientAddr);
   const service = {
@@ -45,7 +44,7 @@ export function consulServiceJson(cfg: StackConfig): string {
       name: CONSUL_HTTP_SERVICE,
       ...(address === undefined ? {} : { address }),
       port: httpPort,
-      tags: [clusterTag(cfg), "http"],
+      tags: [model.clusterTag, "http"],
       check: {
         id: CONSUL_HTTP_SERVICE,
         name: "Consul HTTP API",

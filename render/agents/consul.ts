@@ -1,6 +1,7 @@
 // Consul agent files for the images: the server config and the client config (consul_http's service file is
 // in consul-service.ts).
-import { consulAddressPort, isWildcardAddress, type StackConfig } from "../../config";
+import { consulAddressPort, isWildcardAddress } from "../../config";
+import type { StackModel } from "../../model";
 import { CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN, consulAclEntries, consulAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl } from "./hcl-writer";
@@ -11,7 +12,8 @@ const PER_MACHINE =
   "Per machine: node_name is unset, so the agent uses the hostname; bind_addr is a go-sockaddr\n" +
   "template the agent evaluates when it starts.";
 
-export function consulServerHcl(cfg: StackConfig, stack: string, source?: string): string {
+export function consulServerHcl(model: StackModel): string {
+  const cfg = model.config;
   const { consul, consulServer: server } = cfg.images;
   return writeHcl(
     [
@@ -35,12 +37,10 @@ export function consulServerHcl(cfg: StackConfig, stack: string, source?: string
       ...consulAclEntries(cfg),
     ],
     agentHclString,
-    `${generatedBy("Consul server agent config", stack, source)}\n${PER_MACHINE}` +
+    `${generatedBy("Consul server agent config", model)}\n${PER_MACHINE}` +
       consulAclHeader(cfg, [CONSUL_AGENT_TOKEN, CONSUL_HTTP_SERVICE_TOKEN]),
   );
 }
-
-export { consulAddressPort };
 
 /**
  * `client_addr` of the Consul client on Nomad hosts: loopback (where Fabio finds it at `consul.address`) and
@@ -57,7 +57,8 @@ export function consulClientAddr(bindAddr: string): string {
  * The Consul client agent on every Nomad host. Fabio (host networking) reaches it on loopback at
  * `consul.address`; Prometheus may reach it at the node's own address, so it listens on both.
  */
-export function consulClientHcl(cfg: StackConfig, stack: string, source?: string): string {
+export function consulClientHcl(model: StackModel): string {
+  const cfg = model.config;
   const consul = cfg.images.consul;
   return writeHcl(
     [
@@ -70,7 +71,7 @@ export function consulClientHcl(cfg: StackConfig, stack: string, source?: string
       ...consulAclEntries(cfg),
     ],
     agentHclString,
-    `${generatedBy("Consul client agent config for Nomad hosts", stack, source)}\n${PER_MACHINE}\n` +
+    `${generatedBy("Consul client agent config for Nomad hosts", model)}\n${PER_MACHINE}\n` +
       "Nomad, Fabio and Prometheus reach this agent at the stack's consul.address." +
       consulAclHeader(cfg, [CONSUL_AGENT_TOKEN]),
   );

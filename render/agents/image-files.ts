@@ -1,5 +1,5 @@
 // Every file baked into a stack's machine images, with its path under packer/generated/<stack>/.
-import type { StackConfig } from "../../config";
+import type { StackModel } from "../../model";
 import { consulClientHcl, consulServerHcl } from "./consul";
 import { consulServiceFileName, consulServiceJson } from "./consul-service";
 import { nomadClientHcl, nomadServerHcl } from "./nomad";
@@ -14,22 +14,20 @@ export interface ImageFile {
   content: string;
 }
 
-/**
- * Every image file of a stack, in a stable order. `source` is the stack file the config was read from, named in every header (default `Pulumi.<stack>.yaml`).
- */
-export function renderImageFiles(cfg: StackConfig, stack: string, source?: string): ImageFile[] {
+/** Every image file of a stack, in a stable order. */
+export function renderImageFiles(model: StackModel): ImageFile[] {
   return [
-    { name: "consul-server.hcl", content: consulServerHcl(cfg, stack, source) },
+    { name: "consul-server.hcl", content: consulServerHcl(model) },
     // consul_service.json (loaded from /etc/consul.d) without ACLs; with them consul_service.boot.json, which
     // the image keeps outside the config directory for the boot step to register with its own token.
-    { name: consulServiceFileName(cfg), content: consulServiceJson(cfg) },
-    { name: "consul-client.hcl", content: consulClientHcl(cfg, stack, source) },
-    { name: "nomad-server.hcl", content: nomadServerHcl(cfg, stack, source) },
-    { name: PACKER_VARS_FILE, content: packerVarsHcl(cfg, stack, source) },
+    { name: consulServiceFileName(model.config), content: consulServiceJson(model) },
+    { name: "consul-client.hcl", content: consulClientHcl(model) },
+    { name: "nomad-server.hcl", content: nomadServerHcl(model) },
+    { name: PACKER_VARS_FILE, content: packerVarsHcl(model) },
     // The Nomad client's datacenter is baked into its image: one client image per datacenter.
-    ...cfg.nomad.datacenters.flatMap((dc) => [
-      { name: `${nomadClientDir(dc)}/nomad-client.hcl`, content: nomadClientHcl(cfg, stack, dc, source) },
-      { name: `${nomadClientDir(dc)}/${PACKER_VARS_FILE}`, content: nomadClientPackerVarsHcl(cfg, stack, dc, source) },
+    ...model.config.nomad.datacenters.flatMap((dc) => [
+      { name: `${nomadClientDir(dc)}/nomad-client.hcl`, content: nomadClientHcl(model, dc) },
+      { name: `${nomadClientDir(dc)}/${PACKER_VARS_FILE}`, content: nomadClientPackerVarsHcl(model, dc) },
     ]),
   ];
 }

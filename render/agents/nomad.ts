@@ -1,7 +1,6 @@
 // Nomad agent configs for the images: servers, and the clients that run on NameServer hosts.
 import type { NameServerHosts, StackConfig } from "../../config";
-import { nomadClientService, nomadServerService } from "../../config";
-import { clusterTag } from "../cluster-scope";
+import type { StackModel } from "../../model";
 import { nomadAclHeader } from "./agent-acl";
 import { agentHclString } from "./hcl1";
 import { writeHcl, type HclEntry } from "./hcl-writer";
@@ -38,7 +37,8 @@ function agentBasics(cfg: StackConfig, datacenter: string): HclEntry[] {
   ];
 }
 
-function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
+function consulAndTelemetry(model: StackModel): HclEntry[] {
+  const cfg = model.config;
   return [
     // The same local agent the jobs' Fabios and Prometheus use.
     {
@@ -47,9 +47,9 @@ function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
         ["address", cfg.consul.address],
         // Per stack, so another stack's agents on the same Consul neither join this Nomad cluster nor show up
         // in this stack's scrape jobs.
-        ["server_service_name", nomadServerService(cfg)],
-        ["client_service_name", nomadClientService(cfg)],
-        ["tags", [clusterTag(cfg)]],
+        ["server_service_name", model.nomadServerService],
+        ["client_service_name", model.nomadClientService],
+        ["tags", [model.clusterTag]],
       ],
     },
     {
@@ -66,7 +66,8 @@ function consulAndTelemetry(cfg: StackConfig): HclEntry[] {
   ];
 }
 
-export function nomadServerHcl(cfg: StackConfig, stack: string, source?: string): string {
+export function nomadServerHcl(model: StackModel): string {
+  const cfg = model.config;
   return writeHcl(
     [
       ...agentBasics(cfg, nomadServerDatacenter(cfg)),
@@ -77,10 +78,10 @@ export function nomadServerHcl(cfg: StackConfig, stack: string, source?: string)
           ["bootstrap_expect", cfg.images.nomadServer.bootstrapExpect],
         ],
       },
-      ...consulAndTelemetry(cfg),
+      ...consulAndTelemetry(model),
     ],
     agentHclString,
-    `${generatedBy("Nomad server agent config", stack, source)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
+    `${generatedBy("Nomad server agent config", model)}\n${PER_MACHINE}${nomadAclHeader(cfg)}`,
   );
 }
 
@@ -150,7 +151,8 @@ function hostVolumeHeader(cfg: StackConfig): string {
  * A Nomad client on a NameServer host of one datacenter (one of `nomad.datacenters`): selected by the Fabio
  * system jobs through `nameServerHosts`.
  */
-export function nomadClientHcl(cfg: StackConfig, stack: string, datacenter: string, source?: string): string {
+export function nomadClientHcl(model: StackModel, datacenter: string): string {
+  const cfg = model.config;
   return writeHcl(
     [
       ...agentBasics(cfg, datacenter),
@@ -158,10 +160,10 @@ export function nomadClientHcl(cfg: StackConfig, stack: string, datacenter: stri
         block: "client",
         body: [["enabled", true], nameServerHostMark(cfg.nameServerHosts), ...hostVolumeBlocks(cfg)],
       },
-      ...consulAndTelemetry(cfg),
+      ...consulAndTelemetry(model),
     ],
     agentHclString,
-    `${generatedBy(`Nomad client agent config for NameServer hosts in datacenter ${datacenter}`, stack, source)}\n${PER_MACHINE}` +
+    `${generatedBy(`Nomad client agent config for NameServer hosts in datacenter ${datacenter}`, model)}\n${PER_MACHINE}` +
       hostVolumeHeader(cfg) +
       nomadAclHeader(cfg),
   );

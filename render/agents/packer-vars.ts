@@ -2,6 +2,7 @@
 // directories the provisioners create (the same values the agent configs carry). One file for the images a
 // stack builds once (consul-server, nomad-server), one per Nomad datacenter for the nomad-client image.
 import type { StackConfig } from "../../config";
+import type { StackModel } from "../../model";
 import { hclString } from "../hcl";
 import { writeHcl, type HclEntry } from "./hcl-writer";
 import { prometheusHostVolume } from "./nomad";
@@ -39,16 +40,10 @@ function sharedVars(cfg: StackConfig, stack: string): HclEntry[] {
   ];
 }
 
-function buildHeader(
-  stack: string,
-  what: string,
-  varFile: string,
-  images: readonly ImageBuild[],
-  source: string | undefined,
-): string {
+function buildHeader(model: StackModel, what: string, varFile: string, images: readonly ImageBuild[]): string {
   const commands = images.map((image) => `  ${packerBuildCommand(varFile, image)}`).join("\n");
   return (
-    `${generatedBy(`Packer variables for ${what}`, stack, source)}\n` +
+    `${generatedBy(`Packer variables for ${what}`, model)}\n` +
     `Build from the project directory, once \`${PACKER_INIT_COMMAND}\` has installed the builder plugin:\n${commands}`
   );
 }
@@ -57,31 +52,29 @@ function buildHeader(
  * The consul-server and nomad-server images: one of each per stack. Nomad servers serve the whole region, so
  * building them once per datacenter would double the voters `bootstrap_expect` counts.
  */
-export function packerVarsHcl(cfg: StackConfig, stack: string, source?: string): string {
+export function packerVarsHcl(model: StackModel): string {
   return writeHcl(
-    sharedVars(cfg, stack),
+    sharedVars(model.config, model.stack),
     hclString,
     buildHeader(
-      stack,
+      model,
       "the consul-server and nomad-server images, built once per stack",
-      `packer/generated/${stack}/${PACKER_VARS_FILE}`,
+      `packer/generated/${model.stack}/${PACKER_VARS_FILE}`,
       ["consul-server", "nomad-server"],
-      source,
     ),
   );
 }
 
 /** The nomad-client image of one datacenter: the only image that differs between datacenters. */
-export function nomadClientPackerVarsHcl(cfg: StackConfig, stack: string, datacenter: string, source?: string): string {
+export function nomadClientPackerVarsHcl(model: StackModel, datacenter: string): string {
   return writeHcl(
-    [...sharedVars(cfg, stack), ["nomad_client_datacenter", datacenter]],
+    [...sharedVars(model.config, model.stack), ["nomad_client_datacenter", datacenter]],
     hclString,
     buildHeader(
-      stack,
+      model,
       `the nomad-client image of datacenter ${datacenter}`,
-      `packer/generated/${stack}/${nomadClientDir(datacenter)}/${PACKER_VARS_FILE}`,
+      `packer/generated/${model.stack}/${nomadClientDir(datacenter)}/${PACKER_VARS_FILE}`,
       ["nomad-client"],
-      source,
     ),
   );
 }

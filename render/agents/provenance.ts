@@ -1,7 +1,7 @@
 // The first lines of every generated image file: what it is, where it came from, how to regenerate it.
-import { stackFileName } from "../../config";
+import type { StackModel } from "../../model";
 
-/** `source` is the stack file the config was read from: `Pulumi.<stack>.yaml` unless the render CLI was given another. */
-export function generatedBy(what: string, stack: string, source = stackFileName(stack)): string {
-  return `${what} (image files of stack ${stack}).\nGenerated from ${source} by \`npm run generate:packer\`; do not edit.`;
+/** Names the model's stack and the stack file it was read from. */
+export function generatedBy(what: string, model: StackModel): string {
+  return `${what} (image files of stack ${model.stack}).\nGenerated from ${model.source} by \`npm run generate:packer\`; do not edit.`;
 }

@@ -16,12 +16,13 @@ export function consulNoLeader(cfg: StackConfig): AlertDefinition {
   const job = SCRAPE_JOBS.consulServers;
   const cluster = cfg.clusterName;
   const server = (i: number) => ({ job, instance: `10.0.0.${i}:8500`, cluster });
+  const forDuration = "1m";
   return {
     alert: "ConsulNoLeader",
     expr:
       `max by (job) (consul_server_isLeader{job="${job}"}) == 0` +
       ` or (absent(consul_server_isLeader{job="${job}"}) and absent(consul_autopilot_healthy{job="${job}"}))`,
-    for: "1m",
+    for: forDuration,
     labels: { severity: "critical" },
     annotations: () => ({
       summary: `Consul cluster ${cluster} has no leader`,
@@ -30,9 +31,9 @@ export function consulNoLeader(cfg: StackConfig): AlertDefinition {
     }),
     scenarios: [
       // Consul 1.8: the leader's autopilot series goes, and no follower has one.
-      seriesStops("consul_autopilot_healthy", server(5), { job }),
+      seriesStops("consul_autopilot_healthy", server(5), { job }, forDuration),
       // Consul 1.13+: every server reports both gauges, followers with 0.
-      leaderGaugesDrop(["consul_server_isLeader", "consul_autopilot_healthy"], server, 3, { job }),
+      leaderGaugesDrop(["consul_server_isLeader", "consul_autopilot_healthy"], server, 3, { job }, forDuration),
     ],
   };
 }

@@ -42,13 +42,3 @@ export interface AlertDefinition {
   /** Each way the watched system can report the condition, with the series that make the alert fire and resolve. */
   scenarios: Scenario[];
 }
-
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** Seconds in a Prometheus duration such as `1m30s`. */
-export function durationSeconds(duration: string): number {
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g))
-    total += Number(amount) * UNIT_SECONDS[unit!]!;
-  return total;
-}

@@ -1,6 +1,6 @@
 // Alerts on the two Fabio system jobs.
 import { FABIO_ROLES, type FabioRole, type StackConfig } from "../../config";
-import { fabioMetricsService } from "../fabio-properties";
+import type { StackModel } from "../../model";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import type { AlertDefinition, Severity } from "./definition";
 import { targetLeavesDiscovery } from "./scenarios";
@@ -33,32 +33,36 @@ const MISSING: Record<FabioRole, { alert: string; impact: string; oneHost: Sever
 /** Window within which a NameServer host that ran a Fabio is still expected to run one. */
 const HOST_MEMORY = "1h";
 
-export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
+/** How long a Fabio may be missing before its alerts fire. */
+const MISSING_FOR = "2m";
+
+export function fabioMissing(model: StackModel): AlertDefinition[] {
   const job = SCRAPE_JOBS.fabio;
-  const cluster = cfg.clusterName;
+  const cluster = model.config.clusterName;
   return FABIO_ROLES.flatMap((role) => {
     const { alert: stem, impact, oneHost } = MISSING[role];
     const alert = `${stem}Missing`;
-    const service = fabioMetricsService(cfg.fabio[role]);
+    const fabio = model.fabios[role];
+    const service = fabio.metricsService;
     // The other Fabios' targets must not hide this one's absence.
     const bystanders = FABIO_ROLES.filter((other) => other !== role).map((other, i) => ({
       job,
       instance: `10.0.2.${i + 1}:1234`,
       cluster,
-      service: fabioMetricsService(cfg.fabio[other]),
+      service: model.fabios[other].metricsService,
     }));
     const instance = (i: number) => ({ job, instance: `10.0.1.${i}:1234`, cluster, service });
     const upCount = `count(up{job="${job}",service="${service}"} == 1)`;
     const everywhere: AlertDefinition = {
       alert,
       expr: `absent(up{job="${job}",service="${service}"} == 1)`,
-      for: "2m",
+      for: MISSING_FOR,
       labels: { severity: "critical" },
       annotations: () => ({
-        summary: `No ${cfg.fabio[role].jobName} Fabio is up`,
+        summary: `No ${fabio.name} Fabio is up`,
         description: `No ${service} target has been discovered and up for 2 minutes: ${impact} on every host.`,
       }),
-      scenarios: [targetLeavesDiscovery(instance, 1, { firingValue: 1, bystanders })],
+      scenarios: [targetLeavesDiscovery(instance, 1, { forDuration: MISSING_FOR, firingValue: 1, bystanders })],
     };
     // A stopped or failed allocation deregisters its service, so its target leaves discovery instead of going
     // down: FabioDown never sees it, and the absent() above only fires once every host has lost its Fabio.
@@ -67,13 +71,13 @@ export function fabioMissing(cfg: StackConfig): AlertDefinition[] {
     const onOneHost: AlertDefinition = {
       alert: `${stem}HostMissing`,
       expr: `${upCount} < max_over_time(${upCount}[${HOST_MEMORY}:1m])`,
-      for: "2m",
+      for: MISSING_FOR,
       labels: { severity: oneHost },
       annotations: ({ value }) => ({
-        summary: `A NameServer host lost its ${cfg.fabio[role].jobName} Fabio`,
+        summary: `A NameServer host lost its ${fabio.name} Fabio`,
         description: `Only ${value()} ${service} targets are up, fewer than in the last ${HOST_MEMORY}: ${impact} through the host that lost it.`,
       }),
-      scenarios: [targetLeavesDiscovery(instance, 3, { firingValue: 2, bystanders })],
+      scenarios: [targetLeavesDiscovery(instance, 3, { forDuration: MISSING_FOR, firingValue: 2, bystanders })],
     };
     return [everywhere, onOneHost];
   });

@@ -1,5 +1,5 @@
 // Every alert of a stack, in rule-file order.
-import type { StackConfig } from "../../config";
+import type { StackModel } from "../../model";
 import { SCRAPE_JOBS } from "../prometheus-config";
 import { consulNoLeader } from "./consul";
 import type { AlertDefinition } from "./definition";
@@ -10,7 +10,8 @@ import { anyTargetDown, serverDown, serversMissing } from "./targets";
 
 export * from "./definition";
 
-export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
+export function alertDefinitions(model: StackModel): AlertDefinition[] {
+  const cfg = model.config;
   const cluster = cfg.clusterName;
   return [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
@@ -20,7 +21,7 @@ export function alertDefinitions(cfg: StackConfig): AlertDefinition[] {
     serversMissing("Consul", SCRAPE_JOBS.consulServers, cfg.images.consulServer.bootstrapExpect, cluster),
     consulNoLeader(cfg),
     fabioDown(cfg),
-    ...fabioMissing(cfg),
+    ...fabioMissing(model),
     anyTargetDown(cfg),
     prometheusConfigReloadFailed(cfg),
   ];

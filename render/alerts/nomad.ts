@@ -12,15 +12,18 @@ import { seriesStops } from "./scenarios";
 export function nomadNoLeader(cfg: StackConfig): AlertDefinition {
   const job = SCRAPE_JOBS.nomadServers;
   const cluster = cfg.clusterName;
+  const forDuration = "1m";
   return {
     alert: "NomadNoLeader",
     expr: `absent(nomad_nomad_autopilot_healthy{job="${job}"})`,
-    for: "1m",
+    for: forDuration,
     labels: { severity: "critical" },
     annotations: () => ({
       summary: `Nomad cluster ${cluster} has no leader`,
       description: "No Nomad server has reported being the leader for 1 minute: jobs cannot be scheduled or changed.",
     }),
-    scenarios: [seriesStops("nomad_nomad_autopilot_healthy", { job, instance: "10.0.0.5:4646", cluster }, { job })],
+    scenarios: [
+      seriesStops("nomad_nomad_autopilot_healthy", { job, instance: "10.0.0.5:4646", cluster }, { job }, forDuration),
+    ],
   };
 }

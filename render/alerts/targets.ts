@@ -54,10 +54,11 @@ export function serversMissing(
   expected: number,
   cluster: string,
 ): AlertDefinition {
+  const forDuration = "2m";
   return {
     alert: `${product}ServersMissing`,
     expr: `(count(up{job="${job}"} == 1) or vector(0)) < ${expected}`,
-    for: "2m",
+    for: forDuration,
     labels: { severity: "critical" },
     annotations: ({ value }) =>
       expected === 1
@@ -71,6 +72,7 @@ export function serversMissing(
           },
     scenarios: [
       targetLeavesDiscovery((i) => ({ job, instance: `10.0.1.${i}:1234`, cluster }), expected, {
+        forDuration,
         firingValue: expected - 1,
       }),
     ],

@@ -4,7 +4,7 @@ import { aclPolicyName } from "../../config";
 import { aclConsumers, type AclConsumer, renderArtifacts } from "../../render";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { http, requireTools, stopAll } from "../support/processes";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const available = requireTools("consul");
 const cfg = loadStack("prod");
@@ -32,14 +32,14 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
       ].join("\n"),
     });
     await registerService(consul, { id: "nsindex", name: "rocketmq-nsindex", port: 1, tags: ["x"] }, MANAGEMENT);
-    for (const consumer of aclConsumers(cfg)) {
+    for (const consumer of aclConsumers(modelOf(cfg))) {
       await asAdmin("PUT", `/v1/kv/fabio/prod/${consumer.jobName}/config`, "route add x / http://127.0.0.1:1/");
     }
     await asAdmin("PUT", "/v1/kv/other/secret", "not for system jobs");
 
     // Exactly what the render CLI writes under consul-acl/, loaded through Consul's HTTP API.
-    const files = new Map(renderArtifacts(cfg, "prod").map((a) => [a.path, a.content]));
-    for (const consumer of aclConsumers(cfg)) {
+    const files = new Map(renderArtifacts(modelOf(cfg, "prod")).map((a) => [a.path, a.content]));
+    for (const consumer of aclConsumers(modelOf(cfg))) {
       const rules = files.get(`consul-acl/${consumer.policyName}.hcl`)!;
       await asAdmin("PUT", "/v1/acl/policy", { Name: consumer.policyName, Rules: rules });
       const { text } = await asAdmin("PUT", "/v1/acl/token", { Policies: [{ Name: consumer.policyName }] });
@@ -63,7 +63,7 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
     expect(tooLong.status).not.toBe(200);
   });
 
-  describe.each(aclConsumers(cfg).map((c) => [c.policyName, c] as [string, AclConsumer]))(
+  describe.each(aclConsumers(modelOf(cfg)).map((c) => [c.policyName, c] as [string, AclConsumer]))(
     "the %s token",
     (_, consumer) => {
       const token = () => tokens.get(consumer.jobName)!;
@@ -105,12 +105,12 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
       if (consumer.kind === "fabio") {
         it("reads its own manual route overrides but not the other Fabio's", async () => {
           expect((await call(token(), "GET", `/v1/kv/fabio/prod/${consumer.jobName}/config`)).status).toBe(200);
-          const other = aclConsumers(cfg).find((c) => c.kind === "fabio" && c.jobName !== consumer.jobName)!;
+          const other = aclConsumers(modelOf(cfg)).find((c) => c.kind === "fabio" && c.jobName !== consumer.jobName)!;
           expect((await call(token(), "GET", `/v1/kv/fabio/prod/${other.jobName}/config`)).status).toBe(403);
         });
       } else {
         it("reads no KV at all, not even Fabio's", async () => {
-          const fabio = aclConsumers(cfg).find((c) => c.kind === "fabio")!;
+          const fabio = aclConsumers(modelOf(cfg)).find((c) => c.kind === "fabio")!;
           expect((await call(token(), "GET", `/v1/kv/fabio/prod/${fabio.jobName}/config`)).status).toBe(403);
         });
       }

@@ -5,17 +5,17 @@ import {
   agentHclString,
   consulClientHcl,
   CONSUL_AGENT_TOKEN,
-  CONSUL_HTTP_SERVICE,
   CONSUL_HTTP_SERVICE_TOKEN,
   consulServiceFileName,
   prometheusPolicyRules,
   writeHcl,
 } from "../../render";
+import { CONSUL_HTTP_SERVICE } from "../../config";
 import { createAclToken, startConsulClient, startImageConsul, type Agent, type ImageConsul } from "../support/agents";
 import { startConsul, type ConsulAgent } from "../support/consul";
 import { HOSTILE_SINGLE_LINE } from "../support/hostile";
 import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
-import { loadStack, PROJECT_DIR, STACKS } from "../support/stack";
+import { loadStack, PROJECT_DIR, STACKS, modelOf } from "../support/stack";
 
 const available = requireTools("consul");
 const generated = (stack: string, name: string): string => path.join(PROJECT_DIR, "packer", "generated", stack, name);
@@ -223,7 +223,7 @@ describe.runIf(available)("a Consul client on a Nomad host, started from the gen
       consul: { ...base.consul, address: `127.0.0.1:${httpPort}` },
       images: { ...base.images, consul: { ...base.images.consul, bindAddr } },
     };
-    const client = await startConsulClient(consulClientHcl(cfg, "dev"), httpPort);
+    const client = await startConsulClient(consulClientHcl(modelOf(cfg, "dev")), httpPort);
     clients.push(client);
     const self = await client.getJson<{ DebugConfig: { ClientAddrs: string[]; BindAddr: string } }>("/v1/agent/self");
     expect(self.DebugConfig.ClientAddrs).toEqual(listens);

@@ -1,11 +1,11 @@
 // Where Prometheus finds a Consul server's API: where consul_http names no address, Consul hands out the
 // server's node address. A real Consul 1.8.7 shows what `images.consulServer.clientAddr` does to that.
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, type StackConfig } from "../../config";
-import { CONSUL_HTTP_SERVICE, renderImageFiles } from "../../render";
+import { ConfigError, CONSUL_HTTP_SERVICE, type StackConfig } from "../../config";
+import { renderImageFiles } from "../../render";
 import { startConsulServer } from "../support/agents";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
-import { loadStack, minimalRaw, parseRaw } from "../support/stack";
+import { loadStack, minimalRaw, parseRaw, modelOf } from "../support/stack";
 
 const haveTools = requireTools("consul");
 
@@ -33,7 +33,7 @@ async function scrapeTargetOf(
     ...cfg,
     images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, clientAddr, httpPort } },
   };
-  const files = renderImageFiles(forced, "dev")
+  const files = renderImageFiles(modelOf(forced, "dev"))
     .filter((f) => ["consul-server.hcl", "consul_service.json"].includes(f.name))
     .map((f) => ({ ...f, content: onTestMachine(f.content) }));
   const server = await startConsulServer(files, httpPort, { bindAddr: NODE_ADDRESS, keepClientAddr: true });

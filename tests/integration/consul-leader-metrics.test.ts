@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_VERSIONS, renderImageFiles } from "../../render";
 import { startConsulServer, type Agent } from "../support/agents";
 import { freePort, http, requireTools, runTool, stopAll, waitFor } from "../support/processes";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const available = requireTools("consul");
 
@@ -13,8 +13,7 @@ async function imageConsulServer(bootstrapExpect: number): Promise<Agent> {
   const cfg = loadStack("dev");
   const httpPort = await freePort();
   const files = renderImageFiles(
-    { ...cfg, images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } } },
-    "dev",
+    modelOf({ ...cfg, images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } } }, "dev"),
   ).filter((f) => f.name === "consul-server.hcl");
   return startConsulServer(files, httpPort, { bootstrapExpect });
 }

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadStackFile, type FabioRole, type StackConfig } from "../../config";
-import { fabioTagPrefix, nameServerIndexTag } from "../../render";
+import { nameServerIndexTag } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { checkStatus, passTtlCheck, registerService } from "../support/consul";
 import {
@@ -19,7 +19,7 @@ import {
 import { fabioPropertiesOf, fabioTaskEnvOf } from "../support/fabio-task";
 import { startStackConsul, type StackConsul } from "../support/stack-consul";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
-import { loadStack, stackFile, STACKS } from "../support/stack";
+import { loadStack, stackFile, STACKS, modelOf } from "../support/stack";
 
 const haveTools = requireTools("fabio", "consul");
 
@@ -92,7 +92,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
       {
         ...indexService,
         port: nameServerBackend.port,
-        tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), subgroup)],
+        tags: [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, subgroup)],
         checkUrl: `${nameServerBackend.url}/health`,
       },
       consul.managementToken,
@@ -170,7 +170,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
           id: `${indexService.id}-unit1`,
           name: indexService.name,
           port: unitBackend.port,
-          tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), `${subgroup}-unit1`)],
+          tags: [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, `${subgroup}-unit1`)],
           checkUrl: `${unitBackend.url}/health`,
         },
         consul.managementToken,
@@ -214,7 +214,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's two Fabios on a real Fa
           id: `${indexService.id}-two-checks`,
           name: indexService.name,
           port: twoChecksBackend.port,
-          tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), twoChecks)],
+          tags: [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, twoChecks)],
           checkUrl: `${twoChecksBackend.url}/health`,
           ttlCheckId,
         },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
 import { EXPECTED_ALERTS } from "../support/alerts";
-import { loadStack, STACKS } from "../support/stack";
+import { loadStack, STACKS, modelOf } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
 import {
@@ -77,7 +77,9 @@ describe.runIf(available).each(STACKS)("the %s stack's Prometheus files with the
 describe.runIf(available)("promtool test rules on the rendered rule tests", () => {
   const renderedPrometheusDir = (stack: string, edit: (rules: string) => string = (r) => r): string => {
     const dir = tempDir("rules");
-    for (const artifact of renderArtifacts(loadStack(stack), stack).filter((a) => a.path.startsWith("prometheus/"))) {
+    for (const artifact of renderArtifacts(modelOf(loadStack(stack), stack)).filter((a) =>
+      a.path.startsWith("prometheus/"),
+    )) {
       const content = artifact.path.endsWith(RULE_FILE) ? edit(artifact.content) : artifact.content;
       fs.writeFileSync(path.join(dir, path.basename(artifact.path)), content);
     }
@@ -195,7 +197,7 @@ describe.runIf(available)("a real Prometheus sent SIGHUP with a config it reject
     );
     expect(value).toBe("0");
     expect((await http(`${prometheus.url}/-/ready`)).status).toBe(200);
-    const rule = alertRules(loadStack("prod")).groups[0]!.rules.find(
+    const rule = alertRules(modelOf(loadStack("prod"))).groups[0]!.rules.find(
       (r) => r.alert === "PrometheusConfigReloadFailed",
     )!;
     expect(rule.expr).toMatch(/^prometheus_config_last_reload_successful\{.*\} == 0$/);

@@ -8,7 +8,6 @@ import { loadStackFile, type FabioRole, type StackConfig } from "../../config";
 import {
   alertRules,
   consulServiceJson,
-  fabioTagPrefix,
   nameServerIndexTag,
   renderJobs,
   SCRAPE_JOBS,
@@ -27,7 +26,7 @@ import {
   writePrometheusFiles,
   type PrometheusServer,
 } from "../support/prometheus";
-import { stackFile } from "../support/stack";
+import { stackFile, modelOf } from "../support/stack";
 
 const available = requireTools("consul", "fabio", "prometheus");
 const ROUTE_TIMEOUT = { timeoutMs: 15_000, intervalMs: 100 };
@@ -100,7 +99,7 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
     const consulHttp = Number(consul.httpAddr.split(":")[1]);
     for (const cfg of [devTwin("dev"), devTwin("twin")]) {
       const cluster = cfg.clusterName;
-      const jobs = renderJobs(cfg, cluster);
+      const jobs = renderJobs(modelOf(cfg, cluster));
       const fabioJob = (role: FabioRole) => jobs.find((j) => j.kind === "fabio" && j.name === cfg.fabio[role].jobName)!;
       const fabios = {
         nameServerIndex: await startFabio(await fabioPropertiesOf(fabioJob("nameServerIndex")), consul),
@@ -130,11 +129,11 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
         id: `${cluster}-nameserver-index`,
         name: "rocketmq-nameserver-index",
         port: nameServers.port,
-        tags: [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"))],
+        tags: [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix)],
         checkUrl: `${nameServers.url}/health`,
       });
       // consul_http as each stack's Consul server image registers it (its name and tags).
-      const { service } = JSON.parse(consulServiceJson(cfg)) as { service: { name: string; tags: string[] } };
+      const { service } = JSON.parse(consulServiceJson(modelOf(cfg))) as { service: { name: string; tags: string[] } };
       const consulHttpStandIn = cluster === "dev" ? undefined : await startBackend({});
       const consulHttpPort = consulHttpStandIn?.port ?? consulHttp;
       await registerService(consul, {
@@ -243,7 +242,7 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
 
   it("fires dev's NameServerIndexFabioMissing condition when dev's index Fabio is gone, though the twin's is up", async () => {
     const dev = stacks.get("dev")!;
-    const missing = alertRules(dev.cfg)
+    const missing = alertRules(modelOf(dev.cfg))
       .groups.flatMap((group) => group.rules)
       .find((rule) => rule.alert === "NameServerIndexFabioMissing")!;
     await waitFor(

@@ -13,9 +13,8 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { discoveredServices, FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import { FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
 import {
-  fabioTagPrefix,
   nameServerIndexTag,
   prometheusConfig,
   renderImageFiles,
@@ -32,8 +31,8 @@ import { fabioPropertiesOf } from "../support/fabio-task";
 import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "../support/hcl";
 import { freePort, freePorts, http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
+import { PROJECT_DIR, stackFile, modelOf } from "../support/stack";
 import { PROMETHEUS_TEST_TIMING } from "../support/test-timing";
-import { PROJECT_DIR, stackFile } from "../support/stack";
 
 const available = requireTools("consul", "fabio", "prometheus");
 const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
@@ -173,12 +172,12 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     cfg = loadStackFile(file);
     const httpPort = cfg.images.consulServer.httpPort;
     consulAddr = `127.0.0.1:${httpPort}`;
-    const imageFiles = renderImageFiles(cfg, "verify").filter((f) =>
+    const imageFiles = renderImageFiles(modelOf(cfg, "verify")).filter((f) =>
       ["consul-server.hcl", "consul_service.json"].includes(f.name),
     );
     consul = await startConsulServer(imageFiles, httpPort);
 
-    const jobs = renderJobs(cfg, "verify");
+    const jobs = renderJobs(modelOf(cfg, "verify"));
     for (const role of FABIO_ROLES) {
       const instance = cfg.fabio[role];
       const job = jobs.find((j) => j.name === instance.jobName)!;
@@ -201,7 +200,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     }
 
     nomadStandIn = await startNomadStandIn();
-    const { nomadServers, nomadClients } = discoveredServices(cfg);
+    const { nomadServers, nomadClients } = modelOf(cfg).discovered;
     for (const name of [...nomadServers, ...nomadClients]) {
       // Nomad registers its HTTP endpoint with the tag "http", plus the image config's consul.tags (the cluster's).
       const check = `http://127.0.0.1:${nomadStandIn.port}/`;
@@ -218,7 +217,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr, { alertFor: "rendered" }), prometheusPort);
 
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
-    const tag = nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), SUBGROUP);
+    const tag = nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, SUBGROUP);
     await register(consul, {
       name: "rocketmq-a",
       port: index.port,
@@ -235,7 +234,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       { timeoutMs: 20_000, process: fabios.nameServerIndex.process },
     );
     await waitForScrapes("every scrape job's targets to be up", (seen) =>
-      prometheusConfig(cfg).scrape_configs.every(({ job_name }) => {
+      prometheusConfig(modelOf(cfg)).scrape_configs.every(({ job_name }) => {
         const health = seen.get(job_name) ?? [];
         return health.length > 0 && health.every((h) => h === "up");
       }),
@@ -312,9 +311,9 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const leak = "nsaddr-leak";
     const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });
     const tags = [
-      nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), leak),
+      nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, leak),
       // The same cluster also tagged for the other Fabio: its lookups answer on the Prometheus port too.
-      `${fabioTagPrefix(cfg, "prometheus")}/rocketmq/${leak}`,
+      `${modelOf(cfg).fabios["prometheus"].tagPrefix}/rocketmq/${leak}`,
     ];
     await register(consul, {
       name: "rocketmq-leaky",
@@ -341,7 +340,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
 
   it("names the NameServer-index service whose check fails, and its lookup on the host", async () => {
     const broken = "nsaddr-broken";
-    const tags = [nameServerIndexTag(fabioTagPrefix(cfg, "nameServerIndex"), broken)];
+    const tags = [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
       name: "rocketmq-broken",

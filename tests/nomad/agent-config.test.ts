@@ -6,7 +6,7 @@ import { agentHclString, renderImageFiles, writeHcl } from "../../render";
 import { startImageAgents, startNomadAgent, type Agent, type ImageAgents } from "../support/agents";
 import { HOSTILE } from "../support/hostile";
 import { http, requireTools, stopAll, waitFor } from "../support/processes";
-import { loadStack, STACKS } from "../support/stack";
+import { loadStack, STACKS, modelOf } from "../support/stack";
 
 const available = requireTools("consul", "nomad");
 const pick = (files: { name: string; content: string }[], ...names: string[]) =>
@@ -111,7 +111,7 @@ describe.runIf(available)("hostile values read back by Nomad's HCL v1 parser", (
         agentHclString,
       ),
     };
-    const files = renderImageFiles(loadStack("dev"), "dev");
+    const files = renderImageFiles(modelOf(loadStack("dev"), "dev"));
     nomad = await startNomadAgent(
       [...pick(files, "nomad-server.hcl", "nomad-client/dc1/nomad-client.hcl"), hostile],
       "127.0.0.1:1",

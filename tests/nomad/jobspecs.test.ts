@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES } from "../../config";
 import {
   fabioProperties,
-  fabioTagPrefix,
+  MANIFEST_PATH,
   nomadClientHcl,
   renderArtifacts,
   renderJobs,
@@ -28,7 +28,7 @@ import {
   type NomadTaskGroup,
 } from "../support/nomad-api";
 import { requireTools, stopAll, tempDir } from "../support/processes";
-import { loadStack, STACKS } from "../support/stack";
+import { loadStack, STACKS, modelOf } from "../support/stack";
 
 const haveTools = requireTools("nomad");
 
@@ -153,8 +153,16 @@ function storedShape(stored: NomadJob): Record<string, unknown> {
 
 describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Nomad dev agent", (stack) => {
   const cfg = loadStack(stack);
-  const jobs = renderJobs(cfg, stack);
-  const jobFiles = renderArtifacts(cfg, stack).filter((artifact) => artifact.path.startsWith("jobs/"));
+  const jobs = renderJobs(modelOf(cfg, stack));
+  const model = modelOf(cfg, stack);
+  // What jobs/ holds besides jobspecs: the manifest and each Fabio's fabio.properties (read by no Nomad).
+  const notJobspecs = new Set([
+    MANIFEST_PATH,
+    ...model.jobs.flatMap((job) => (job.kind === "fabio" ? [job.artifacts.fabioProperties] : [])),
+  ]);
+  const jobFiles = renderArtifacts(model).filter(
+    (artifact) => artifact.path.startsWith("jobs/") && !notJobspecs.has(artifact.path),
+  );
   const registered = new Map<string, Promise<NomadJob>>();
   let outDir: string;
   let nomad: NomadAgent;
@@ -201,7 +209,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     expect(node.Status).toBe("ready");
     expect(cfg.nameServerHosts).toEqual({ by: "nodeClass", nodeClass: "nameServer" });
     expect(node.NodeClass).toBe("nameServer");
-    const declared = await declaredHostVolumes(nomadClientHcl(cfg, stack, cfg.nomad.datacenters[0]!));
+    const declared = await declaredHostVolumes(nomadClientHcl(modelOf(cfg, stack), cfg.nomad.datacenters[0]!));
     expect(Object.keys(node.HostVolumes ?? {}).sort()).toEqual(declared.map((v) => v.name).sort());
   });
 
@@ -282,7 +290,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       expect(task.Templates?.[0]).toMatchObject({
         DestPath: "local/fabio.properties",
         ChangeMode: "restart",
-        EmbeddedTmpl: fabioProperties(cfg, role),
+        EmbeddedTmpl: fabioProperties(modelOf(cfg), role),
       });
       // With Consul ACLs the token arrives as CONSUL_HTTP_TOKEN from a secrets/ env file, not in the properties.
       expect(task.Templates?.slice(1)).toMatchObject(
@@ -293,7 +301,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
 
   it("Nomad stores Prometheus as a service job on a dynamic port, tagged for the Prometheus Fabio, reloaded by SIGHUP", async () => {
     const job = jobs.find((candidate) => candidate.kind === "prometheus");
-    expect(job, 'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts)').toBeDefined();
+    expect(job, 'renderJobs(modelOf()) returns no job of kind "prometheus" (render/prometheus-job.ts)').toBeDefined();
     const stored = await storedJob(job!);
 
     expect(stored.Type).toBe("service");
@@ -303,7 +311,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     expect(network.ReservedPorts ?? []).toEqual([]);
     const service = only<NomadService>(storedServices(group), "Prometheus service");
     expect((network.DynamicPorts ?? []).map((port) => port.Label)).toContain(service.PortLabel);
-    expect(service.Tags).toContain(`${fabioTagPrefix(cfg, "prometheus")}/`);
+    expect(service.Tags).toContain(`${modelOf(cfg).fabios["prometheus"].tagPrefix}/`);
     // Host networking, listening on the dynamic port Nomad substitutes at task start.
     const task = only<NomadTask>(group.Tasks, "task");
     expect(task.Config).toMatchObject({ network_mode: "host" });

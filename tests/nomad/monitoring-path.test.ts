@@ -1,7 +1,7 @@
 // The whole monitoring path on one machine: agents started from the generated image files, discovered
 // through Consul, scraped by a Prometheus running the rendered config and rules.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fabioMetricsService, renderJobs, SCRAPE_JOBS } from "../../render";
+import { renderJobs, SCRAPE_JOBS } from "../../render";
 import { startImageAgents, type ImageAgents } from "../support/agents";
 import { registerService } from "../support/consul";
 import { startFabio } from "../support/fabio";
@@ -15,7 +15,7 @@ import {
   writePrometheusFiles,
   type PrometheusServer,
 } from "../support/prometheus";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
 
 const available = requireTools("consul", "nomad", "prometheus", "fabio");
@@ -42,12 +42,17 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
     // The NameServer-index Fabio from its rendered properties (addresses moved to loopback, see forTestMachine),
     // with the metrics service its jobspec declares registered the way Nomad would.
     const consulAddr = `127.0.0.1:${agents.httpPort}`;
-    const indexJob = renderJobs(cfg, stack).find((job) => job.name === cfg.fabio.nameServerIndex.jobName)!;
+    const indexJob = renderJobs(modelOf(cfg, stack)).find((job) => job.name === cfg.fabio.nameServerIndex.jobName)!;
     const fabio = await startFabio(await fabioPropertiesOf(indexJob), { httpAddr: consulAddr });
     const metricsPort = Number(/127\.0\.0\.1:(\d+);proto=prometheus/.exec(fabio.properties)![1]);
     await registerService(
       { url: agents.consul.url },
-      { id: "fabio-metrics", name: fabioMetricsService(cfg.fabio.nameServerIndex), port: metricsPort, tags: ["fabio"] },
+      {
+        id: "fabio-metrics",
+        name: modelOf(cfg).fabios.nameServerIndex.metricsService,
+        port: metricsPort,
+        tags: ["fabio"],
+      },
     );
     // writePrometheusFiles documents its substitutions (the node's Consul agent, the rules directory) and the test timing.
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr));

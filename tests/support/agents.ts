@@ -17,6 +17,7 @@ import {
 import { waitForConsulLeader } from "./consul";
 import { declaredHostVolumes, hostVolumesAt } from "./nomad";
 import { freePort, freePorts, http, runToolAsync, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 export interface Agent {
   readonly process: Started;
@@ -285,7 +286,7 @@ export async function startImageConsul(cfg: StackConfig, stack: string): Promise
     ...cfg,
     images: { ...cfg.images, consulServer: { ...cfg.images.consulServer, httpPort } },
   };
-  const files = renderImageFiles(withPort, stack);
+  const files = renderImageFiles(modelOf(withPort, stack));
   const server = await startConsulServer(pick(files, "consul-server.hcl", "consul_service.json"), httpPort);
   const bootService = files.find((f) => f.name === CONSUL_BOOT_SERVICE_FILE_NAME);
   if (cfg.consul.acl.enabled !== (bootService !== undefined)) {

@@ -4,11 +4,12 @@ import * as fs from "node:fs";
 import * as nodeHttp from "node:http";
 import * as path from "node:path";
 import type { FabioRole, StackConfig } from "../../config";
-import { fabioTagPrefix, renderJobs, type RenderedJob } from "../../render";
+import { renderJobs, type RenderedJob } from "../../render";
 import type { ConsulAgent } from "./consul";
 import { renderTemplateActions, type NomadVariables } from "./fabio-task";
 import { jobspecServices, only, parseJobspec } from "./hcl";
 import { freePorts, http, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 /** One entry of Fabio's `/api/routes`. */
 export interface FabioRoute {
@@ -188,8 +189,10 @@ export function firstRoutedResponse(
 /** A stack's rendered Fabio job for one role. */
 export function fabioJob(cfg: StackConfig, stack: string, role: FabioRole): RenderedJob {
   const name = cfg.fabio[role].jobName;
-  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "fabio" && candidate.name === name);
-  if (job === undefined) throw new Error(`renderJobs() has no Fabio job named ${name}`);
+  const job = renderJobs(modelOf(cfg, stack)).find(
+    (candidate) => candidate.kind === "fabio" && candidate.name === name,
+  );
+  if (job === undefined) throw new Error(`renderJobs(modelOf()) has no Fabio job named ${name}`);
   return job;
 }
 
@@ -198,15 +201,15 @@ export async function renderedPrometheusService(
   cfg: StackConfig,
   stack: string,
 ): Promise<{ name: string; tag: string }> {
-  const job = renderJobs(cfg, stack).find((candidate) => candidate.kind === "prometheus");
+  const job = renderJobs(modelOf(cfg, stack)).find((candidate) => candidate.kind === "prometheus");
   if (job === undefined) {
     throw new Error(
-      'renderJobs() returns no job of kind "prometheus" (render/prometheus-job.ts), so no service carries the Prometheus Fabio\'s tag',
+      'renderJobs(modelOf()) returns no job of kind "prometheus" (render/prometheus-job.ts), so no service carries the Prometheus Fabio\'s tag',
     );
   }
   const service = only(jobspecServices(await parseJobspec(job.hcl)), `service in ${job.name}`);
   const tags = (service.tags as string[] | undefined) ?? [];
-  const prefix = fabioTagPrefix(cfg, "prometheus");
+  const prefix = modelOf(cfg).fabios["prometheus"].tagPrefix;
   const routed = tags.filter((tag) => tag.startsWith(prefix));
   if (routed.length !== 1) {
     throw new Error(

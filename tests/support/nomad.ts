@@ -7,6 +7,7 @@ import { labelled, only, parseHcl } from "./hcl";
 import type { NomadJob, NomadJobPayload, NomadNode, PlanOutcome, PlanResponse } from "./nomad-api";
 import { failureReasons } from "./nomad-api";
 import { freePorts, http, runToolAsync, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 
 /** The host volumes a rendered Nomad client config declares. */
 export async function declaredHostVolumes(clientHcl: string): Promise<{ name: string; readOnly: boolean }[]> {
@@ -78,7 +79,7 @@ export async function startNomad(cfg: StackConfig): Promise<NomadAgent> {
   const [httpPort, rpcPort, serfPort] = await freePorts(3);
   const dir = tempDir("nomad");
   const configFile = path.join(dir, "agent.hcl");
-  const clientHcl = nomadClientHcl(cfg, "test", cfg.nomad.datacenters[0]!);
+  const clientHcl = nomadClientHcl(modelOf(cfg, "test"), cfg.nomad.datacenters[0]!);
   const volumes = await declaredHostVolumes(clientHcl);
   fs.writeFileSync(
     configFile,

@@ -5,6 +5,7 @@ import type { StackConfig } from "../../config";
 import { stringify } from "yaml";
 import { alertRules, alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { modelOf } from "./stack";
 import { withTestFor, withTestTiming } from "./test-timing";
 
 export interface PrometheusFiles {
@@ -21,7 +22,7 @@ export interface PrometheusFiles {
  * For promtool's checks of the files themselves; a real Prometheus runs `writePrometheusFiles`.
  */
 export function writeRenderedPrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
-  return writeFiles(cfg, consulAddr, (config) => config, alertRulesYaml(cfg));
+  return writeFiles(cfg, consulAddr, (config) => config, alertRulesYaml(modelOf(cfg)));
 }
 
 /**
@@ -36,8 +37,8 @@ export function writePrometheusFiles(
 ): PrometheusFiles {
   const rules =
     alertFor === "test"
-      ? stringify(withTestFor(alertRules(cfg)), { lineWidth: 0, aliasDuplicateObjects: false })
-      : alertRulesYaml(cfg);
+      ? stringify(withTestFor(alertRules(modelOf(cfg))), { lineWidth: 0, aliasDuplicateObjects: false })
+      : alertRulesYaml(modelOf(cfg));
   return writeFiles(cfg, consulAddr, withTestTiming, rules);
 }
 
@@ -48,8 +49,8 @@ function writeFiles(
   rules: string,
 ): PrometheusFiles {
   const dir = tempDir("prometheus");
-  const rendered = prometheusYaml(cfg);
-  const server = consulSdServer(cfg);
+  const rendered = prometheusYaml(modelOf(cfg));
+  const server = consulSdServer(modelOf(cfg));
   if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
   const rulesDir = path.join(dir, "rules");
   fs.mkdirSync(rulesDir);

@@ -1,10 +1,11 @@
 // A test Consul that enforces the stack's ACLs, with a token per Fabio as production delivers it.
 import { randomUUID } from "node:crypto";
 import type { StackConfig } from "../../config";
-import { aclConsumers, nomadVariablePath, renderArtifacts, TOKEN_ITEM } from "../../render";
+import { aclConsumers, renderArtifacts, TOKEN_ITEM } from "../../render";
 import { startConsul, type ConsulAgent } from "./consul";
 import type { NomadVariables } from "./fabio-task";
 import { http, waitFor } from "./processes";
+import { modelOf } from "./stack";
 
 export interface StackConsul {
   agent: ConsulAgent;
@@ -46,14 +47,14 @@ export async function startStackConsul(cfg: StackConfig, stack: string): Promise
     if (response.status !== 200) throw new Error(`PUT ${route}: ${response.status} ${response.text}`);
     return response.text;
   };
-  const files = new Map(renderArtifacts(cfg, stack).map((artifact) => [artifact.path, artifact.content]));
+  const files = new Map(renderArtifacts(modelOf(cfg, stack)).map((artifact) => [artifact.path, artifact.content]));
   const variables: NomadVariables = {};
-  for (const consumer of aclConsumers(cfg).filter((candidate) => candidate.kind === "fabio")) {
+  for (const consumer of aclConsumers(modelOf(cfg)).filter((candidate) => candidate.kind === "fabio")) {
     const rules = files.get(`consul-acl/${consumer.policyName}.hcl`);
     if (rules === undefined) throw new Error(`the render CLI writes no consul-acl/${consumer.policyName}.hcl`);
     await asAdmin("/v1/acl/policy", { Name: consumer.policyName, Rules: rules });
     const token = await asAdmin("/v1/acl/token", { Policies: [{ Name: consumer.policyName }] });
-    variables[nomadVariablePath(consumer.jobName)] = {
+    variables[consumer.variablePath] = {
       [TOKEN_ITEM]: (JSON.parse(token) as { SecretID: string }).SecretID,
     };
   }

@@ -9,6 +9,7 @@ import {
   type RawConfig,
   type StackConfig,
 } from "../../config";
+import { resolveStack, type StackModel } from "../../model";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const STACKS = ["dev", "prod"] as const;
@@ -39,4 +40,14 @@ export function configErrorOf(raw: RawConfig, file = "Pulumi.prod.yaml"): string
     return (err as Error).message;
   }
   throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+/** The stack model of a config, as the program and the CLIs resolve it (`source` defaults to Pulumi.<stack>.yaml). */
+export function modelOf(config: StackConfig, stack = "test", source?: string): StackModel {
+  return resolveStack({ config, stack, source });
+}
+
+/** The model of a committed stack file. */
+export function loadModel(stack: string): StackModel {
+  return modelOf(loadStack(stack), stack);
 }

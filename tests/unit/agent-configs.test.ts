@@ -26,7 +26,7 @@ import {
 } from "../../render";
 import { decodeTemplateEscapes, only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { HOSTILE } from "../support/hostile";
-import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf } from "../support/stack";
+import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf, modelOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
@@ -74,7 +74,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   const cfg = loadStack(stack);
 
   it("configure a Consul server that serves Prometheus metrics and joins the listed servers", async () => {
-    const doc = await parseHcl(consulServerHcl(cfg, stack));
+    const doc = await parseHcl(consulServerHcl(modelOf(cfg, stack)));
     expect(doc).toEqual({
       datacenter: cfg.images.consul.datacenter,
       data_dir: "/opt/consul",
@@ -92,7 +92,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   });
 
   it("define consul_http on port 8500, tagged with the cluster and http, checked against the agent's own API", () => {
-    expect(JSON.parse(consulServiceJson(cfg))).toEqual({
+    expect(JSON.parse(consulServiceJson(modelOf(cfg)))).toEqual({
       service: {
         name: "consul_http",
         port: 8500,
@@ -109,22 +109,22 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   });
 
   it("load consul_http from the config directory only without ACLs, else ship it for the boot step to register", () => {
-    const names = renderImageFiles(cfg, stack).map((f) => f.name);
-    const service = renderImageFiles(cfg, stack).find((f) => f.name.startsWith("consul_service"))!;
-    expect(service.content).toBe(consulServiceJson(cfg));
+    const names = renderImageFiles(modelOf(cfg, stack)).map((f) => f.name);
+    const service = renderImageFiles(modelOf(cfg, stack)).find((f) => f.name.startsWith("consul_service"))!;
+    expect(service.content).toBe(consulServiceJson(modelOf(cfg)));
     if (cfg.consul.acl.enabled) {
       // Consul 1.8 would register a config-file service with the default token, which token-less requests share.
       expect(names).not.toContain("consul_service.json");
       expect(service.name).toBe(path.basename(CONSUL_BOOT_SERVICE_FILE));
       expect(path.dirname(CONSUL_BOOT_SERVICE_FILE)).not.toBe("/etc/consul.d");
-      expect(commentLines(consulServerHcl(cfg, stack))).toContain(CONSUL_BOOT_SERVICE_FILE);
+      expect(commentLines(consulServerHcl(modelOf(cfg, stack)))).toContain(CONSUL_BOOT_SERVICE_FILE);
     } else {
       expect(service.name).toBe("consul_service.json");
     }
   });
 
   it("configure the Consul client on Nomad hosts to join the same servers and serve consul.address", async () => {
-    const doc = await parseHcl(consulClientHcl(cfg, stack));
+    const doc = await parseHcl(consulClientHcl(modelOf(cfg, stack)));
     expect(doc).toEqual({
       datacenter: cfg.images.consul.datacenter,
       data_dir: "/opt/consul",
@@ -139,8 +139,8 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   });
 
   it.each([
-    ["server", nomadServerHcl],
-    ["client", (c: StackConfig, name: string) => nomadClientHcl(c, name, "dc1")],
+    ["server", (c: StackConfig, name: string) => nomadServerHcl(modelOf(c, name))],
+    ["client", (c: StackConfig, name: string) => nomadClientHcl(modelOf(c, name), "dc1")],
   ])(
     "give the Nomad %s the full telemetry block and the stack's Consul agent, under the stack's own service names",
     async (_, render) => {
@@ -163,42 +163,40 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   );
 
   it("make the Nomad server expect the configured number of servers", async () => {
-    const doc = await parseHcl(nomadServerHcl(cfg, stack));
+    const doc = await parseHcl(nomadServerHcl(modelOf(cfg, stack)));
     expect(only(doc.server)).toEqual({ enabled: true, bootstrap_expect: cfg.images.nomadServer.bootstrapExpect });
     expect(doc.client).toBeUndefined();
   });
 
   it("give the Nomad client the node class the Fabio jobs' constraint selects", async () => {
-    const client = only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client);
+    const client = only((await parseHcl(nomadClientHcl(modelOf(cfg, stack), "dc1"))).client);
     expect(client).toEqual({ enabled: true, node_class: "nameServer", ...PER_STACK[stack].nomadHostVolume });
     expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${node.class}", value: client.node_class });
   });
 
   it("declare on the Nomad client every host volume the Prometheus job mounts, and no other", async () => {
-    const prometheus = renderJobs(cfg, stack).find((job) => job.kind === "prometheus")!;
+    const prometheus = renderJobs(modelOf(cfg, stack)).find((job) => job.kind === "prometheus")!;
     const { group } = await parseJobspec(prometheus.hcl);
     const needed = Object.values((group.volume ?? {}) as Record<string, HclBody[]>)
       .map((list) => only(list, "volume"))
       .filter((volume) => volume.type === "host")
       .map((volume) => volume.source);
-    const client = only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client);
+    const client = only((await parseHcl(nomadClientHcl(modelOf(cfg, stack), "dc1"))).client);
     expect(Object.keys((client.host_volume ?? {}) as Record<string, unknown>)).toEqual(needed);
     expect(needed).toHaveLength(cfg.prometheus.storage.kind === "hostVolume" ? 1 : 0);
   });
 
   it("hand packer the directory of that host volume to create, and an empty path without one", async () => {
-    const vars = await parseHcl(packerVarsHcl(cfg, stack));
-    const volumes = (only((await parseHcl(nomadClientHcl(cfg, stack, "dc1"))).client).host_volume ?? {}) as Record<
-      string,
-      HclBody[]
-    >;
+    const vars = await parseHcl(packerVarsHcl(modelOf(cfg, stack)));
+    const volumes = (only((await parseHcl(nomadClientHcl(modelOf(cfg, stack), "dc1"))).client).host_volume ??
+      {}) as Record<string, HclBody[]>;
     const paths = Object.values(volumes).map((list) => only(list, "host_volume").path);
     expect(vars.prometheus_volume_path).toBe(paths[0] ?? "");
     expect(paths.length).toBeLessThanOrEqual(1);
   });
 
   it("name the boot step for every Consul token the agents need, and carry no token themselves", async () => {
-    const headers = renderImageFiles(cfg, stack)
+    const headers = renderImageFiles(modelOf(cfg, stack))
       .filter((file) => file.name.endsWith(".hcl"))
       .map((file) => ({ name: file.name, header: commentLines(file.content) }));
     const named = (token: BootToken): string[] =>
@@ -210,7 +208,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
     for (const { name, header } of headers) expect(header, name).not.toMatch(/set-agent-token default/);
     const clients = cfg.nomad.datacenters.map((dc) => `nomad-client/${dc}/nomad-client.hcl`);
     expect(named(NOMAD_CONSUL_TOKEN)).toEqual(acl ? ["nomad-server.hcl", ...clients] : []);
-    for (const file of renderImageFiles(cfg, stack)) {
+    for (const file of renderImageFiles(modelOf(cfg, stack))) {
       expect(
         keysOf(file.name.endsWith(".json") ? JSON.parse(file.content) : await parseHcl(file.content)),
       ).not.toContain("token");
@@ -219,51 +217,55 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   });
 
   it("are what the render CLI writes under packer/", () => {
-    const packer = renderArtifacts(cfg, stack).filter((a) => a.path.startsWith("packer/"));
-    expect(packer).toEqual(renderImageFiles(cfg, stack).map((f) => ({ path: `packer/${f.name}`, content: f.content })));
+    const packer = renderArtifacts(modelOf(cfg, stack)).filter((a) => a.path.startsWith("packer/"));
+    expect(packer).toEqual(
+      renderImageFiles(modelOf(cfg, stack)).map((f) => ({ path: `packer/${f.name}`, content: f.content })),
+    );
   });
 });
 
 describe("image files from one config value each", () => {
   it("mark Nomad clients with node meta when NameServer hosts are selected by meta", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "meta", key: "role", value: "ns" } });
-    const client = only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client);
+    const client = only((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).client);
     expect(client).toEqual({ enabled: true, meta: { role: "ns" } });
     expect(hostConstraint(cfg.nameServerHosts)).toEqual({ attribute: "${meta.role}", value: "ns" });
   });
 
   it("follow a changed node class in both the client config and the Fabio constraint", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:nameServerHosts`]: { by: "nodeClass", nodeClass: "rmq-ns" } });
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client).node_class).toBe("rmq-ns");
+    expect(only((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).client).node_class).toBe("rmq-ns");
     expect(hostConstraint(cfg.nameServerHosts).value).toBe("rmq-ns");
   });
 
   it("put a changed HTTP port into the Consul server's ports, the service and its check alike", async () => {
     const cfg = parseRaw(withImages({ consulServer: { httpPort: 18500 } }));
-    expect(only((await parseHcl(consulServerHcl(cfg, "test"))).ports)).toEqual({ http: 18500 });
-    const { service } = JSON.parse(consulServiceJson(cfg)) as { service: { port: number; check: { http: string } } };
+    expect(only((await parseHcl(consulServerHcl(modelOf(cfg, "test")))).ports)).toEqual({ http: 18500 });
+    const { service } = JSON.parse(consulServiceJson(modelOf(cfg))) as {
+      service: { port: number; check: { http: string } };
+    };
     expect(service.port).toBe(18500);
     expect(service.check.http).toBe("http://127.0.0.1:18500/v1/status/leader");
   });
 
   it("serve a changed consul.address port from the Consul client and hand the address to Nomad", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:consul`]: { address: "127.0.0.1:18500" } });
-    expect(only((await parseHcl(consulClientHcl(cfg, "test"))).ports)).toEqual({ http: 18500 });
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).consul)).toMatchObject({
+    expect(only((await parseHcl(consulClientHcl(modelOf(cfg, "test")))).ports)).toEqual({ http: 18500 });
+    expect(only((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).consul)).toMatchObject({
       address: "127.0.0.1:18500",
     });
   });
 
   it("place the Nomad servers in the first job datacenter unless images.nomadServer.datacenter says otherwise", async () => {
     const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
-    expect((await parseHcl(nomadServerHcl(parseRaw(raw), "test"))).datacenter).toBe("dc7");
+    expect((await parseHcl(nomadServerHcl(modelOf(parseRaw(raw), "test")))).datacenter).toBe("dc7");
     const pinned = parseRaw({ ...raw, [`${NS}:images`]: { nomadServer: { datacenter: "ctrl" } } });
-    expect((await parseHcl(nomadServerHcl(pinned, "test"))).datacenter).toBe("ctrl");
+    expect((await parseHcl(nomadServerHcl(modelOf(pinned, "test")))).datacenter).toBe("ctrl");
   });
 
   it("render one server config and a client config and variables file for each job datacenter", async () => {
     const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
-    const files = renderImageFiles(parseRaw(raw), "test");
+    const files = renderImageFiles(modelOf(parseRaw(raw), "test"));
     expect(files.map((f) => f.name).filter((name) => name.startsWith("nomad"))).toEqual([
       "nomad-server.hcl",
       "nomad-client/dc7/nomad-client.hcl",
@@ -281,7 +283,7 @@ describe("image files from one config value each", () => {
 
   it("hand packer the stack and the same data directories the agent configs use", async () => {
     const cfg = parseRaw(withImages({ consul: { dataDir: "/data/consul" }, nomad: { dataDir: "/data/nomad" } }));
-    expect(await parseHcl(packerVarsHcl(cfg, "test"))).toEqual({
+    expect(await parseHcl(packerVarsHcl(modelOf(cfg, "test")))).toEqual({
       stack: "test",
       consul_data_dir: "/data/consul",
       nomad_data_dir: "/data/nomad",
@@ -289,8 +291,8 @@ describe("image files from one config value each", () => {
       consul_version: "1.8.7",
       nomad_version: "1.4",
     });
-    expect((await parseHcl(consulServerHcl(cfg, "test"))).data_dir).toBe("/data/consul");
-    expect((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).data_dir).toBe("/data/nomad");
+    expect((await parseHcl(consulServerHcl(modelOf(cfg, "test")))).data_dir).toBe("/data/consul");
+    expect((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).data_dir).toBe("/data/nomad");
   });
 });
 
@@ -308,14 +310,14 @@ describe("Consul ACLs in the image files", () => {
       const expected = enabled
         ? [{ enabled: true, default_policy: "deny", enable_token_persistence: true }]
         : undefined;
-      expect((await parseHcl(consulServerHcl(cfg, "test"))).acl).toEqual(expected);
-      expect((await parseHcl(consulClientHcl(cfg, "test"))).acl).toEqual(expected);
+      expect((await parseHcl(consulServerHcl(modelOf(cfg, "test")))).acl).toEqual(expected);
+      expect((await parseHcl(consulClientHcl(modelOf(cfg, "test")))).acl).toEqual(expected);
     },
   );
 
   it("leave Nomad's consul block without a token, its token coming from the boot step's file", async () => {
     const cfg = withAcl(true);
-    for (const text of [nomadServerHcl(cfg, "test"), nomadClientHcl(cfg, "test", "dc1")]) {
+    for (const text of [nomadServerHcl(modelOf(cfg, "test")), nomadClientHcl(modelOf(cfg, "test"), "dc1")]) {
       expect(only((await parseHcl(text)).consul)).toEqual({
         address: cfg.consul.address,
         server_service_name: "test-nomad",
@@ -354,7 +356,7 @@ describe("the Consul client's listen addresses", () => {
   ])("with images.consul.bindAddr %j are %j", async (bindAddr, clientAddr) => {
     const cfg = parseRaw(withImages({ consul: { bindAddr } }));
     expect(consulClientAddr(bindAddr)).toBe(clientAddr);
-    expect((await parseHcl(consulClientHcl(cfg, "test"))).client_addr).toBe(clientAddr);
+    expect((await parseHcl(consulClientHcl(modelOf(cfg, "test")))).client_addr).toBe(clientAddr);
   });
 });
 
@@ -364,11 +366,11 @@ describe("Prometheus' host volume in the image files", () => {
 
   it("takes its name from prometheus.storage and its path from images.nomad.prometheusVolumePath", async () => {
     const cfg = parseRaw(hostVolumeRaw({ by: "nameServerHosts" }, { nomad: { prometheusVolumePath: "/data/tsdb" } }));
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client).host_volume).toEqual({
+    expect(only((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).client).host_volume).toEqual({
       tsdb: [{ path: "/data/tsdb", read_only: false }],
     });
-    expect((await parseHcl(packerVarsHcl(cfg, "test"))).prometheus_volume_path).toBe("/data/tsdb");
-    expect((await parseHcl(nomadServerHcl(cfg, "test"))).client).toBeUndefined();
+    expect((await parseHcl(packerVarsHcl(modelOf(cfg, "test")))).prometheus_volume_path).toBe("/data/tsdb");
+    expect((await parseHcl(nomadServerHcl(modelOf(cfg, "test")))).client).toBeUndefined();
   });
 
   it.each([{ by: "nameServerHosts" }, { by: "anyHost" }, { by: "nodeClass", nodeClass: "nameServer" }])(
@@ -391,7 +393,7 @@ describe("Prometheus' host volume in the image files", () => {
     const cfg = parseRaw(
       withImages({}, { [`${NS}:prometheus`]: { placement: { by: "nodeClass", nodeClass: "monitoring" } } }),
     );
-    expect(only((await parseHcl(nomadClientHcl(cfg, "test", "dc1"))).client).host_volume).toBeUndefined();
+    expect(only((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).client).host_volume).toBeUndefined();
   });
 });
 
@@ -466,7 +468,9 @@ describe("images config", () => {
     "registers consul_http where other hosts reach an API on %j: at %s (unset: the node address)",
     (clientAddr, at) => {
       const cfg = parseRaw(withImages({ consulServer: { clientAddr } }));
-      expect((JSON.parse(consulServiceJson(cfg)) as { service: { address?: string } }).service.address).toBe(at);
+      expect((JSON.parse(consulServiceJson(modelOf(cfg))) as { service: { address?: string } }).service.address).toBe(
+        at,
+      );
     },
   );
 
@@ -535,7 +539,7 @@ function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): St
 describe("hostile values in image files", () => {
   it.each(HOSTILE)("come back from the Consul configs exactly: %j", async (value) => {
     const cfg = hostileConfig(value, { by: "nodeClass", nodeClass: value });
-    expect(await parseHcl(consulServerHcl(cfg, value))).toEqual({
+    expect(await parseHcl(consulServerHcl(modelOf(cfg, value)))).toEqual({
       datacenter: value,
       data_dir: value,
       server: true,
@@ -547,7 +551,7 @@ describe("hostile values in image files", () => {
       ports: [{ http: 8500 }],
       telemetry: [{ prometheus_retention_time: value, disable_hostname: true }],
     });
-    expect(await parseHcl(consulClientHcl(cfg, value))).toEqual({
+    expect(await parseHcl(consulClientHcl(modelOf(cfg, value)))).toEqual({
       datacenter: value,
       data_dir: value,
       retry_join: [value, "10.0.0.1"],
@@ -555,7 +559,7 @@ describe("hostile values in image files", () => {
       client_addr: `127.0.0.1 ${value}`,
       ports: [{ http: 8500 }],
     });
-    expect((JSON.parse(consulServiceJson(cfg)) as { service: { tags: string[] } }).service.tags).toEqual([
+    expect((JSON.parse(consulServiceJson(modelOf(cfg))) as { service: { tags: string[] } }).service.tags).toEqual([
       `cluster-${value}`,
       "http",
     ]);
@@ -579,17 +583,17 @@ describe("hostile values in image files", () => {
       telemetry: [{ ...FULL_TELEMETRY, collection_interval: value }],
     };
     const byClass = hostileConfig(value, { by: "nodeClass", nodeClass: value });
-    expect(await parseHcl(nomadServerHcl(byClass, value))).toEqual({
+    expect(await parseHcl(nomadServerHcl(modelOf(byClass, value)))).toEqual({
       ...expectedCommon,
       server: [{ enabled: true, bootstrap_expect: 3 }],
     });
     const hostVolume = { [value]: [{ path: value, read_only: false }] };
-    expect(await parseHcl(nomadClientHcl(byClass, value, value))).toEqual({
+    expect(await parseHcl(nomadClientHcl(modelOf(byClass, value), value))).toEqual({
       ...expectedCommon,
       client: [{ enabled: true, node_class: value, host_volume: hostVolume }],
     });
     const byMeta = hostileConfig(value, { by: "meta", key: value, value });
-    const doc = await parseHcl(nomadClientHcl(byMeta, value, value));
+    const doc = await parseHcl(nomadClientHcl(modelOf(byMeta, value), value));
     // parseHcl decodes values only; an object key comes back in source form too.
     const client = only<{ enabled: boolean; meta: Record<string, string>; host_volume: unknown }>(doc.client);
     expect(Object.keys(client).sort()).toEqual(["enabled", "host_volume", "meta"]);
@@ -610,8 +614,8 @@ describe("hostile values in image files", () => {
       consul_version: "1.8.7",
       nomad_version: "1.4",
     };
-    expect(await parseHcl(packerVarsHcl(cfg, value))).toEqual(shared);
-    expect(await parseHcl(nomadClientPackerVarsHcl(cfg, value, value))).toEqual({
+    expect(await parseHcl(packerVarsHcl(modelOf(cfg, value)))).toEqual(shared);
+    expect(await parseHcl(nomadClientPackerVarsHcl(modelOf(cfg, value), value))).toEqual({
       ...shared,
       nomad_client_datacenter: value,
     });
@@ -619,7 +623,11 @@ describe("hostile values in image files", () => {
 
   it.each(HOSTILE)("are written without the $${ and %%{ escapes HCL v1 would keep literally: %j", (value) => {
     const cfg = hostileConfig(value, { by: "meta", key: value, value });
-    for (const text of [consulServerHcl(cfg, "x"), consulClientHcl(cfg, "x"), nomadClientHcl(cfg, "x", "dc1")]) {
+    for (const text of [
+      consulServerHcl(modelOf(cfg, "x")),
+      consulClientHcl(modelOf(cfg, "x")),
+      nomadClientHcl(modelOf(cfg, "x"), "dc1"),
+    ]) {
       expect(text).not.toMatch(/\$\$\{|%%\{/);
     }
     expect(agentHclString("${")).toBe('"\\u0024{"');

@@ -1,28 +1,32 @@
 // Each component on its own under the engine mocks, built from literal args rather than the whole program.
 import { describe, expect, it } from "vitest";
-import { fabioSystemJobArgs } from "../../components";
-import type { AclConsumer, RenderedJob } from "../../render";
+import { renderFabioJob, renderPrometheusJob, type AclConsumer, type RenderedJob } from "../../render";
 import { installMocks, isSecretInput, MOCK_TOKEN_SECRET, promiseOf, type RegisteredResource } from "../support/pulumi";
-import { loadStack } from "../support/stack";
+import { minimalRaw, modelOf, parseRaw } from "../support/stack";
 
 const JOB_TYPE = "nomad:index/job:Job";
 
-const fabioJob: RenderedJob = {
-  name: "fabio-a",
-  kind: "fabio",
-  type: "system",
-  hcl: 'job "fabio-a" {\n  type = "system"\n}\n',
-};
 const prometheusJob: RenderedJob = {
   name: "prom-a",
   kind: "prometheus",
   type: "service",
   hcl: 'job "prom-a" {\n  type = "service"\n}\n',
 };
+/** A stack whose Prometheus Fabio is "fabio-a" (prefix "p-") and whose Prometheus is "prom-a". */
+const model = modelOf(
+  parseRaw({
+    ...minimalRaw(),
+    "rocketmq-system-jobs:clusterName": "c",
+    "rocketmq-system-jobs:fabio": { prometheus: { jobName: "fabio-a", tagPrefix: "p-" } },
+    "rocketmq-system-jobs:prometheus": { jobName: "prom-a" },
+  }),
+);
 const consumer: AclConsumer = {
   kind: "fabio",
   jobName: "fabio-a",
   policyName: "rocketmq-c_fabio-a",
+  variablePath: "nomad/jobs/fabio-a",
+  artifactPath: "consul-acl/rocketmq-c_fabio-a.hcl",
   rules: 'key_prefix "fabio/fabio-a/" {\n  policy = "read"\n}\n',
 };
 
@@ -36,16 +40,12 @@ async function mocked() {
 const ofType = (resources: RegisteredResource[], type: string) => resources.filter((r) => r.type === type);
 
 describe("FabioSystemJob on its own", () => {
-  it("registers its jobspec as one detached Nomad job it parents, and exposes its ports and prefix", async () => {
+  it("registers its role's jobspec as one detached Nomad job it parents, and exposes it with its model", async () => {
     const { components, resources } = await mocked();
-    const fabio = new components.FabioSystemJob("a-fabio", {
-      job: fabioJob,
-      proxyPort: 8080,
-      uiPort: 9998,
-      tagPrefix: "p-",
-    });
-    expect(await promiseOf(fabio.jobName)).toBe("fabio-a");
-    expect([fabio.proxyPort, fabio.uiPort, fabio.tagPrefix, fabio.jobspec]).toEqual([8080, 9998, "p-", fabioJob.hcl]);
+    const fabio = new components.FabioSystemJob("a-fabio", { model, role: "prometheus" });
+    const fabioJob = renderFabioJob(model, "prometheus");
+    expect(await promiseOf(fabio.job.name)).toBe("fabio-a");
+    expect([fabio.fabio.ports.proxy, fabio.fabio.ports.ui, fabio.fabio.tagPrefix]).toEqual([9090, 9999, "c.p-"]);
 
     const [job, ...more] = ofType(resources(), JOB_TYPE);
     expect(more).toEqual([]);
@@ -63,55 +63,35 @@ describe("FabioSystemJob on its own", () => {
   it("holds its Nomad job back until each resource in waitFor exists", async () => {
     const { components, nomad, resources } = await mocked();
     const token = new nomad.Variable("token", { path: "nomad/jobs/fabio-a", items: { consul_token: "x" } });
-    const fabio = new components.FabioSystemJob("a-fabio", {
-      job: fabioJob,
-      proxyPort: 8080,
-      uiPort: 9998,
-      tagPrefix: "p-",
-      waitFor: [token],
-    });
-    await promiseOf(fabio.jobName);
+    const fabio = new components.FabioSystemJob("a-fabio", { model, role: "prometheus", waitFor: [token] });
+    await promiseOf(fabio.job.name);
     const variable = ofType(resources(), "nomad:index/variable:Variable")[0]!;
     expect(ofType(resources(), JOB_TYPE)[0]!.dependencies).toEqual([variable.urn]);
   });
 
-  it("refuses a service job with a ResourceError naming the job", async () => {
-    const { components, pulumi } = await mocked();
-    const attempt = () =>
-      new components.FabioSystemJob("a-fabio", { job: prometheusJob, proxyPort: 1, uiPort: 2, tagPrefix: "p-" });
-    expect(attempt).toThrow('job "prom-a" is a prometheus service job; this component takes a fabio system job');
-    expect(attempt).toThrow(pulumi.ResourceError);
-  });
-
-  it("gets its args from the stack config's Fabio of the given role", () => {
-    const args = fabioSystemJobArgs(loadStack("dev"), "prometheus", "dev");
-    expect({ ...args, job: { name: args.job.name, kind: args.job.kind, type: args.job.type } }).toEqual({
-      job: { name: "fabio-prometheus", kind: "fabio", type: "system" },
-      proxyPort: 9090,
-      uiPort: 9999,
-      tagPrefix: "dev.rmq-prometheus-",
-      waitFor: undefined,
-    });
+  it("gives both Fabios one shape, each from its own role's model", async () => {
+    const { components } = await mocked();
+    const index = new components.FabioSystemJob("index", { model, role: "nameServerIndex" });
+    const prom = new components.FabioSystemJob("prom", { model, role: "prometheus" });
+    expect([await promiseOf(index.job.name), await promiseOf(prom.job.name)]).toEqual([
+      "fabio-nameserver-index",
+      "fabio-a",
+    ]);
+    expect([index.fabio.tagPrefix, prom.fabio.tagPrefix]).toEqual(["c.rmq-nsindex-", "c.p-"]);
   });
 });
 
 describe("PrometheusJob on its own", () => {
   it("registers its jobspec as one Nomad job whose deployment `pulumi up` waits for", async () => {
     const { components, resources } = await mocked();
-    const prometheus = new components.PrometheusJob("prom", { job: prometheusJob, routeTag: "p-/" });
-    expect(await promiseOf(prometheus.jobName)).toBe("prom-a");
-    expect(prometheus.routeTag).toBe("p-/");
+    const prometheus = new components.PrometheusJob("prom", { model });
+    const prometheusJob = renderPrometheusJob(model);
+    expect(await promiseOf(prometheus.job.name)).toBe("prom-a");
+    expect(model.prometheus.routeTag).toBe("c.p-/");
     const [job, ...more] = ofType(resources(), JOB_TYPE);
     expect(more).toEqual([]);
     expect(job!.urn).toContain("::rocketmq:system:PrometheusJob$nomad:index/job:Job::prom");
     expect(job!.inputs).toMatchObject({ jobspec: prometheusJob.hcl, detach: false });
-  });
-
-  it("refuses a Fabio job with a ResourceError naming the job", async () => {
-    const { components, pulumi } = await mocked();
-    const attempt = () => new components.PrometheusJob("prom", { job: fabioJob, routeTag: "p-/" });
-    expect(attempt).toThrow('job "fabio-a" is a fabio system job; this component takes a prometheus service job');
-    expect(attempt).toThrow(pulumi.ResourceError);
   });
 });
 
@@ -146,7 +126,7 @@ describe("ConsulAccess on its own", () => {
   it("creates the job's policy, a token with it and a secret Nomad Variable holding the token, all its children", async () => {
     const { components, resources } = await mocked();
     const access = new components.ConsulAccess("a-access", { consumer, datacenter: "dc9" });
-    expect(await promiseOf(access.policyName)).toBe("rocketmq-c_fabio-a");
+    expect(await promiseOf(access.policy.name)).toBe("rocketmq-c_fabio-a");
     await promiseOf(access.variable.id);
 
     const all = resources();
@@ -174,7 +154,7 @@ describe("ConsulAccess on its own", () => {
 
   it("leaves the policy's datacenter to the provider when none is given", async () => {
     const { components, resources } = await mocked();
-    await promiseOf(new components.ConsulAccess("a-access", { consumer }).policyName);
+    await promiseOf(new components.ConsulAccess("a-access", { consumer }).policy.name);
     expect(ofType(resources(), "consul:index/aclPolicy:AclPolicy")[0]!.inputs).not.toHaveProperty("datacenters");
   });
 });
@@ -204,7 +184,7 @@ describe("createConsulAccessPerJob", () => {
       managementToken: () => "management-token",
     });
     expect([...access.keys()]).toEqual(["fabio-a"]);
-    await promiseOf(access.get("fabio-a")!.policyName);
+    await promiseOf(access.get("fabio-a")!.policy.name);
     const [provider, ...more] = ofType(resources(), "pulumi:providers:consul");
     expect(more).toEqual([]);
     expect(provider!.inputs).toMatchObject({ address: "consul.example:8501", scheme: "https" });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { RawConfig } from "../../config";
 import { prometheusConfig } from "../../render";
-import { minimalRaw, parseRaw, configErrorOf } from "../support/stack";
+import { minimalRaw, parseRaw, configErrorOf, modelOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
@@ -102,7 +102,7 @@ describe("service names the scrape config discovers for another purpose", () => 
 
   it("rejects, as the Prometheus job name, every service the rendered prometheus.yml discovers for another job", () => {
     const base = { prometheus: { alertmanagerService: "alertmanager" } };
-    const yaml = prometheusConfig(parseRaw(withKeys(base)));
+    const yaml = prometheusConfig(modelOf(parseRaw(withKeys(base))));
     const elsewhere = [
       ...yaml.scrape_configs.filter((job) => job.job_name !== "prometheus").flatMap((job) => job.consul_sd_configs),
       ...(yaml.alerting?.alertmanagers ?? []).flatMap((am) => am.consul_sd_configs),

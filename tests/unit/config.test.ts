@@ -8,7 +8,7 @@ import { hostConstraint, renderJobs } from "../../render";
 import { only, parseHcl, parseJobspec } from "../support/hcl";
 import { readStackFileConfig } from "../support/pulumi";
 import { acceptedType } from "../support/schema";
-import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf } from "../support/stack";
+import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf, modelOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
@@ -289,7 +289,7 @@ describe("node meta keys", () => {
       [`${NS}:nameServerHosts`]: byMeta(key),
       [`${NS}:prometheus`]: { placement: byMeta(key) },
     });
-    for (const rendered of renderJobs(cfg, "test")) {
+    for (const rendered of renderJobs(modelOf(cfg, "test"))) {
       const { job } = await parseJobspec(rendered.hcl);
       expect(only(job.constraint)).toEqual({ attribute: `\${meta.${key}}`, value: "ns" });
     }

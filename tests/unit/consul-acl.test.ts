@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { aclPolicyName, FABIO_ROLES, loadStackFile } from "../../config";
+import { nomadVariablePath } from "../../model";
 import {
   aclConsumers,
   fabioProperties,
@@ -14,7 +15,7 @@ import {
   renderArtifacts,
 } from "../../render";
 import { parseHcl, parseJobspec, type HclBody } from "../support/hcl";
-import { loadStack, parseRaw, stackFile } from "../support/stack";
+import { loadStack, parseRaw, stackFile, modelOf } from "../support/stack";
 import { readStackFileConfig } from "../support/pulumi";
 
 const prod = loadStack("prod");
@@ -44,23 +45,23 @@ function withJobs(jobs: { index: string; prom: string; prometheus: string }) {
 
 describe("Consul ACL policies", () => {
   it("exist for both Fabios and Prometheus when ACLs are on, and not at all when off", () => {
-    expect(aclConsumers(prod).map((c) => [c.kind, c.jobName, c.policyName])).toEqual([
+    expect(aclConsumers(modelOf(prod)).map((c) => [c.kind, c.jobName, c.policyName])).toEqual([
       ["fabio", "fabio-nameserver-index", "rocketmq-prod_fabio-nameserver-index"],
       ["fabio", "fabio-prometheus", "rocketmq-prod_fabio-prometheus"],
       ["prometheus", "prometheus", "rocketmq-prod_prometheus"],
     ]);
-    expect(aclConsumers(dev)).toEqual([]);
+    expect(aclConsumers(modelOf(dev))).toEqual([]);
   });
 
   it("are named per cluster, so stacks sharing one Consul never share a policy", () => {
     const staging = { ...prod, clusterName: "staging" };
-    const names = [prod, staging].flatMap((cfg) => aclConsumers(cfg).map((c) => c.policyName));
+    const names = [prod, staging].flatMap((cfg) => aclConsumers(modelOf(cfg)).map((c) => c.policyName));
     expect(new Set(names).size).toBe(6);
   });
 
   it("are named apart for a Fabio job prometheus-x and a Prometheus job fabio-prometheus-x", () => {
     const cfg = withJobs({ index: "prometheus-x", prom: "fabio-y", prometheus: "fabio-prometheus-x" });
-    expect(aclConsumers(cfg).map((c) => c.policyName)).toEqual([
+    expect(aclConsumers(modelOf(cfg)).map((c) => c.policyName)).toEqual([
       "rocketmq-prod_prometheus-x",
       "rocketmq-prod_fabio-y",
       "rocketmq-prod_fabio-prometheus-x",
@@ -82,7 +83,7 @@ describe("Consul ACL policies", () => {
   });
 
   it("let a Fabio read services, nodes, the agent and only its own KV prefix", async () => {
-    const rules = await parseHcl(aclConsumers(prod)[0]!.rules);
+    const rules = await parseHcl(aclConsumers(modelOf(prod))[0]!.rules);
     expect(rules).toEqual({
       service_prefix: { "": [{ policy: "read" }] },
       node_prefix: { "": [{ policy: "read" }] },
@@ -92,19 +93,19 @@ describe("Consul ACL policies", () => {
   });
 
   it("give the Fabio's KV prefix exactly the paths its properties read", () => {
-    const properties = fabioProperties(prod, "nameServerIndex");
+    const properties = fabioProperties(modelOf(prod), "nameServerIndex");
     expect(properties).toContain("registry.consul.kvpath = /fabio/prod/fabio-nameserver-index/config\n");
     expect(properties).toContain("registry.consul.noroutehtmlpath = /fabio/prod/fabio-nameserver-index/noroute.html\n");
   });
 
   it("let Prometheus read services, nodes and the agent, and nothing in KV", async () => {
-    const rules = await parseHcl(aclConsumers(prod)[2]!.rules);
+    const rules = await parseHcl(aclConsumers(modelOf(prod))[2]!.rules);
     expect(Object.keys(rules).sort()).toEqual(["agent_prefix", "node_prefix", "service_prefix"]);
   });
 
   it("are written by the render CLI as consul-acl/<policy>.hcl only when ACLs are on", () => {
     const aclFiles = (cfg: typeof prod, stack: string) =>
-      renderArtifacts(cfg, stack)
+      renderArtifacts(modelOf(cfg, stack))
         .map((a) => a.path)
         .filter((p) => p.startsWith("consul-acl/"));
     expect(aclFiles(prod, "prod")).toEqual([
@@ -120,7 +121,7 @@ describe("token delivery", () => {
   it("gives each Fabio its own token as CONSUL_HTTP_TOKEN, never in fabio.properties, which Fabio logs", async () => {
     for (const role of FABIO_ROLES) {
       const job = prod.fabio[role].jobName;
-      const rendered = renderJobs(prod, "prod").find((j) => j.name === job)!;
+      const rendered = renderJobs(modelOf(prod, "prod")).find((j) => j.name === job)!;
       const { task } = await parseJobspec(rendered.hcl);
       const [properties, tokenEnv] = task.template as HclBody[];
       expect(properties!.data).not.toMatch(/token|nomadVar/);
@@ -130,27 +131,30 @@ describe("token delivery", () => {
         change_mode: "restart",
         data: `CONSUL_HTTP_TOKEN={{ with nomadVar "nomad/jobs/${job}" }}{{ .consul_token }}{{ end }}\n`,
       });
-      expect(fabioProperties(dev, role)).not.toContain("token");
+      expect(fabioProperties(modelOf(dev), role)).not.toContain("token");
     }
   });
 
   it("gives Prometheus the token for consul_sd and as bearer token for Consul's metrics", () => {
-    const expression = tokenTemplateExpression("prometheus");
-    const config = prometheusConfig(prod);
+    const expression = tokenTemplateExpression(modelOf(prod).prometheus);
+    const config = prometheusConfig(modelOf(prod));
     for (const job of config.scrape_configs) expect(job.consul_sd_configs[0]!.token).toBe(expression);
     const consulJob = config.scrape_configs.find((j) => j.job_name === "consul-servers")!;
     expect(consulJob.bearer_token).toBe(expression);
     expect(config.scrape_configs.filter((j) => j.bearer_token !== undefined)).toHaveLength(1);
-    expect(parseYaml(prometheusYaml(prod))).toEqual(config);
+    expect(parseYaml(prometheusYaml(modelOf(prod)))).toEqual(config);
   });
 
   it("leaves every token lookup out when ACLs are off", () => {
-    expect(prometheusYaml(dev)).not.toMatch(/token|nomadVar/);
-    for (const job of renderJobs(dev, "dev")) expect(job.hcl).not.toContain("nomadVar");
+    expect(prometheusYaml(modelOf(dev))).not.toMatch(/token|nomadVar/);
+    for (const job of renderJobs(modelOf(dev, "dev"))) expect(job.hcl).not.toContain("nomadVar");
   });
 
   it("refuses a job name that would break out of the template action", () => {
-    expect(() => tokenTemplateExpression('x" }}{{ env "HOME')).toThrow(/refusing to build a Nomad Variable path/);
+    const name = 'x" }}{{ env "HOME';
+    expect(() => tokenTemplateExpression({ name, variablePath: nomadVariablePath(name) })).toThrow(
+      /refusing to build a Nomad Variable path/,
+    );
   });
 });
 

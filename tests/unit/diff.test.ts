@@ -5,26 +5,25 @@ import {
   consequencesOf,
   formatMarkdown,
   formatText,
-  stackFactsOf,
   type DiffReport,
   type RenderTree,
 } from "../../diff";
 import { lineDiff } from "../../diff/line-diff";
-import { minimalRaw, parseRaw } from "../support/stack";
-import { renderArtifacts } from "../../render";
+import { minimalRaw, parseRaw, modelOf } from "../support/stack";
+import { MANIFEST_PATH, renderArtifacts } from "../../render";
 
 const BASE = { ref: "origin/main", commit: "0123456789abcdef0123456789abcdef01234567" };
 
 /** The minimal stack with `overrides` merged in, rendered as the render CLI would write it. */
 function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig } {
   const raw = { ...minimalRaw(), ...overrides };
-  const tree = new Map(renderArtifacts(parseRaw(raw), "test").map((a) => [a.path, a.content]));
+  const tree = new Map(renderArtifacts(modelOf(parseRaw(raw), "test")).map((a) => [a.path, a.content]));
   return { tree, raw };
 }
 
-async function reportOf(before: RenderTree, after: RenderTree, raw: RawConfig = minimalRaw()): Promise<DiffReport> {
+async function reportOf(before: RenderTree, after: RenderTree): Promise<DiffReport> {
   const comparison = await compareRenders(before, after);
-  const consequences = consequencesOf(comparison, stackFactsOf(parseRaw(raw)));
+  const consequences = consequencesOf(comparison);
   return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences };
 }
 
@@ -32,10 +31,39 @@ const fabio = (value: object): RawConfig => ({ "rocketmq-system-jobs:fabio": val
 const prometheus = (value: object): RawConfig => ({ "rocketmq-system-jobs:prometheus": value });
 
 describe("the diff of two renders", () => {
+  it("shows a change inside args as the one changed element, not the whole list twice", async () => {
+    const report = await reportOf(rendered().tree, rendered(prometheus({ retentionTime: "30d" })).tree);
+    const lines = formatText(report, { colour: false }).split("\n");
+    expect(lines).toContain(
+      '  ~ job "prometheus" › group "prometheus" › task "prometheus" › config › args[3]: "--storage.tsdb.retention.time=15d" → "--storage.tsdb.retention.time=30d"',
+    );
+    expect(lines.filter((l) => l.includes("--config.file"))).toEqual([]);
+  });
+
+  it("compares each Fabio's fabio.properties artifact property by property, from the render's manifest", async () => {
+    const report = await reportOf(rendered().tree, rendered(fabio({ prometheus: { proxyPort: 9091 } })).tree);
+    const properties = report.artifacts.find((a) => a.path === "jobs/fabio-prometheus.fabio.properties");
+    expect(properties).toEqual({
+      path: "jobs/fabio-prometheus.fabio.properties",
+      status: "changed",
+      changes: [
+        {
+          kind: "changed",
+          path: ["proxy.addr"],
+          before: ":9090,:9996;proto=prometheus",
+          after: ":9091,:9996;proto=prometheus",
+        },
+      ],
+    });
+  });
+
   it("names a moved static port by its path, with both values, in a few lines", async () => {
     const changed = rendered(fabio({ prometheus: { proxyPort: 9091 } }));
-    const report = await reportOf(rendered().tree, changed.tree, changed.raw);
-    expect(report.artifacts.map((a) => a.path)).toEqual(["jobs/fabio-prometheus.nomad.hcl"]);
+    const report = await reportOf(rendered().tree, changed.tree);
+    expect(report.artifacts.map((a) => a.path)).toEqual([
+      "jobs/fabio-prometheus.fabio.properties",
+      "jobs/fabio-prometheus.nomad.hcl",
+    ]);
     const text = formatText(report, { colour: false });
     expect(text).toContain('~ job "fabio-prometheus" › group "fabio" › network › port "proxy" › static: 9090 → 9091');
     expect(text.split("\n").length).toBeLessThanOrEqual(15);
@@ -46,8 +74,11 @@ describe("the diff of two renders", () => {
 
   it("flags a NameServer-index tag prefix change as re-routing every lookup, and shows the property's line", async () => {
     const changed = rendered(fabio({ nameServerIndex: { tagPrefix: "rmq-ns-" } }));
-    const report = await reportOf(rendered().tree, changed.tree, changed.raw);
-    expect(report.artifacts.map((a) => a.path)).toEqual(["jobs/fabio-nameserver-index.nomad.hcl"]);
+    const report = await reportOf(rendered().tree, changed.tree);
+    expect(report.artifacts.map((a) => a.path)).toEqual([
+      "jobs/fabio-nameserver-index.fabio.properties",
+      "jobs/fabio-nameserver-index.nomad.hcl",
+    ]);
     const flags = report.consequences.filter((c) => c.kind === "tagPrefix").map((c) => c.message);
     expect(flags).toEqual([
       'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTag)',
@@ -61,7 +92,7 @@ describe("the diff of two renders", () => {
 
   it("shows a template's data as a line diff, the scrape config per field, and says the task restarts", async () => {
     const changed = rendered(prometheus({ scrapeInterval: "30s" }));
-    const report = await reportOf(rendered().tree, changed.tree, changed.raw);
+    const report = await reportOf(rendered().tree, changed.tree);
     const config = report.artifacts.find((a) => a.path === "prometheus/prometheus.yml");
     expect(config).toMatchObject({
       status: "changed",
@@ -188,7 +219,8 @@ describe("the diff of two renders", () => {
     const { tree } = rendered();
     const report = await reportOf(new Map(), tree);
     expect(report.artifacts.every((a) => a.status === "added")).toBe(true);
-    expect(report.artifacts).toHaveLength(tree.size);
+    // Every artifact; the manifest describes them and is none itself.
+    expect(report.artifacts).toHaveLength([...tree.keys()].filter((p) => p !== MANIFEST_PATH).length);
     const text = formatText({ ...report, base: { ...BASE, note: "it has no Pulumi.test.yaml" } }, { colour: false });
     expect(text.split("\n")[0]).toBe(
       "! base origin/main (0123456): it has no Pulumi.test.yaml; everything is shown as added",
@@ -219,7 +251,9 @@ describe("the diff of two renders", () => {
     const two = await reportOf(reversed(before), reversed(after));
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
     expect(one.artifacts.map((a) => a.path)).toEqual([
+      "jobs/fabio-nameserver-index.fabio.properties",
       "jobs/fabio-nameserver-index.nomad.hcl",
+      "jobs/fabio-prometheus.fabio.properties",
       "jobs/fabio-prometheus.nomad.hcl",
     ]);
   });
@@ -246,7 +280,7 @@ describe("the markdown comment", () => {
 
   it("puts each changed artifact in a collapsible block and the consequences above them", async () => {
     const changed = rendered(fabio({ prometheus: { proxyPort: 9091 } }));
-    const md = formatMarkdown(await reportOf(rendered().tree, changed.tree, changed.raw), { rerun: "npm run diff" });
+    const md = formatMarkdown(await reportOf(rendered().tree, changed.tree), { rerun: "npm run diff" });
     expect(md.split("\n")[0]).toBe("<!-- rocketmq-system-jobs diff: stack test -->");
     expect(md).toContain("<details><summary><code>jobs/fabio-prometheus.nomad.hcl: 2 changes</code></summary>");
     expect(md.indexOf(":warning: static port")).toBeLessThan(md.indexOf("<details>"));

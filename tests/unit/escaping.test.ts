@@ -3,7 +3,7 @@ import type { StackConfig } from "../../config";
 import { escapeHclString, fabioProperties, hclHeredoc, hclString, hclStringList, renderFabioJob } from "../../render";
 import { only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { HOSTILE } from "../support/hostile";
-import { minimalRaw, parseRaw } from "../support/stack";
+import { minimalRaw, parseRaw, modelOf } from "../support/stack";
 
 describe("HCL string escaping", () => {
   it.each(HOSTILE)("round-trips %j through HashiCorp's parser as a string", async (value) => {
@@ -38,7 +38,9 @@ describe("jobspec injection safety", () => {
   });
 
   it.each(HOSTILE)("keeps %j a value in every jobspec field it reaches", async (value) => {
-    const { job, group, task } = await parseJobspec(renderFabioJob(hostile(value), "nameServerIndex", "test").hcl);
+    const { job, group, task } = await parseJobspec(
+      renderFabioJob(modelOf(hostile(value), "test"), "nameServerIndex").hcl,
+    );
     expect(job.region).toBe(value);
     expect(job.datacenters).toEqual([value, "dc1"]);
     expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value });
@@ -62,17 +64,19 @@ describe("jobspec injection safety", () => {
 
   it.each(interpretable)("refuses to put %j into fabio.properties as a tag prefix", (value) => {
     const cfg = { ...base, fabio: { ...base.fabio, prometheus: { ...base.fabio.prometheus, tagPrefix: value } } };
-    expect(() => fabioProperties(cfg, "prometheus")).toThrow(/refusing to write registry\.consul\.tagprefix/);
+    expect(() => fabioProperties(modelOf(cfg), "prometheus")).toThrow(/refusing to write registry\.consul\.tagprefix/);
   });
 
   it.each(interpretable)("refuses to put %j into fabio.properties as a cluster name", (value) => {
-    expect(() => fabioProperties({ ...base, clusterName: value }, "prometheus")).toThrow(
+    expect(() => fabioProperties(modelOf({ ...base, clusterName: value }), "prometheus")).toThrow(
       /refusing to write registry\.consul\.tagprefix/,
     );
   });
 
   it.each(interpretable)("refuses to render a Fabio job named %j", (value) => {
     const cfg = { ...base, fabio: { ...base.fabio, prometheus: { ...base.fabio.prometheus, jobName: value } } };
-    expect(() => renderFabioJob(cfg, "prometheus", "test")).toThrow(/refusing to write registry\.consul\.kvpath/);
+    expect(() => renderFabioJob(modelOf(cfg, "test"), "prometheus")).toThrow(
+      /refusing to write registry\.consul\.kvpath/,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FabioRole } from "../../config";
 import { fabioProperties, renderFabioJob, renderJobs } from "../../render";
 import { only, parseJobspec, type HclBody } from "../support/hcl";
-import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+import { loadStack, minimalRaw, parseRaw, STACKS, modelOf } from "../support/stack";
 
 /** Reads fabio.properties text back into a map, the way Fabio reads `key = value` lines. */
 function readProperties(text: string): Record<string, string> {
@@ -25,7 +25,7 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
     ["prometheus", 9090],
   ])("%s is a system job on NameServer hosts with its proxy on %i", async (role, proxyPort) => {
     const instance = cfg.fabio[role];
-    const { id, job, group, task } = await parseJobspec(renderFabioJob(cfg, role, stack).hcl);
+    const { id, job, group, task } = await parseJobspec(renderFabioJob(modelOf(cfg, stack), role).hcl);
 
     expect(id).toBe(instance.jobName);
     expect(job.type).toBe("system");
@@ -59,12 +59,12 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
     expect(tokenEnv === undefined).toBe(!cfg.consul.acl.enabled);
     expect(template!.destination).toBe("local/fabio.properties");
     expect(template!.change_mode).toBe("restart");
-    expect(template!.data).toBe(fabioProperties(cfg, role));
+    expect(template!.data).toBe(fabioProperties(modelOf(cfg), role));
   });
 
   it("gives each Fabio its own ports, prefix, KV path and service name", () => {
-    const index = readProperties(fabioProperties(cfg, "nameServerIndex"));
-    const prom = readProperties(fabioProperties(cfg, "prometheus"));
+    const index = readProperties(fabioProperties(modelOf(cfg), "nameServerIndex"));
+    const prom = readProperties(fabioProperties(modelOf(cfg), "prometheus"));
     expect(index).toMatchObject({
       "proxy.addr": `:8080,:${cfg.fabio.nameServerIndex.metricsPort};proto=prometheus`,
       "metrics.target": "prometheus",
@@ -97,7 +97,7 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
   it.each<FabioRole>(["nameServerIndex", "prometheus"])(
     "runs the %s Fabio with a read-only UI/API and routes only to instances whose every check passes",
     (role) => {
-      expect(readProperties(fabioProperties(cfg, role))).toMatchObject({
+      expect(readProperties(fabioProperties(modelOf(cfg), role))).toMatchObject({
         "ui.access": "ro",
         "registry.consul.checksRequired": "all",
       });
@@ -105,8 +105,8 @@ describe.each(STACKS)("the %s stack's Fabio jobs", (stack) => {
   );
 
   it("renders byte-identical jobspecs twice from the same config", () => {
-    const first = renderJobs(loadStack(stack), stack).map((job) => job.hcl);
-    const second = renderJobs(loadStack(stack), stack).map((job) => job.hcl);
+    const first = renderJobs(modelOf(loadStack(stack), stack)).map((job) => job.hcl);
+    const second = renderJobs(modelOf(loadStack(stack), stack)).map((job) => job.hcl);
     expect(second).toEqual(first);
   });
 });
@@ -117,13 +117,15 @@ describe("NameServer host selection", () => {
       ...minimalRaw(),
       "rocketmq-system-jobs:nameServerHosts": { by: "meta", key: "rocketmq_role", value: "nameserver" },
     });
-    const { job } = await parseJobspec(renderFabioJob(cfg, "nameServerIndex", "test").hcl);
+    const { job } = await parseJobspec(renderFabioJob(modelOf(cfg, "test"), "nameServerIndex").hcl);
     expect(only(job.constraint)).toEqual({ attribute: "${meta.rocketmq_role}", value: "nameserver" });
   });
 
   it("refuses a metadata key that would break out of the constraint expression", () => {
     const cfg = parseRaw(minimalRaw());
     const hostile = { ...cfg, nameServerHosts: { by: "meta" as const, key: 'x}" evil = "', value: "v" } };
-    expect(() => renderFabioJob(hostile, "nameServerIndex", "test")).toThrow(/refusing to write node meta key/);
+    expect(() => renderFabioJob(modelOf(hostile, "test"), "nameServerIndex")).toThrow(
+      /refusing to write node meta key/,
+    );
   });
 });

@@ -3,10 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { renderJobs } from "../../render";
 import { jobspecProblems } from "../support/jobspec-rules";
-import { loadStack, STACKS } from "../support/stack";
+import { loadStack, STACKS, modelOf } from "../support/stack";
 
 describe.each(STACKS)("the %s stack's jobspecs", (stack) => {
-  const jobs = renderJobs(loadStack(stack), stack);
+  const jobs = renderJobs(modelOf(loadStack(stack), stack));
 
   it.each(jobs.map((job) => [job.name, job.hcl]))(
     "%s declares every port its services and listeners use, writes templates only under local/, secrets/ or alloc/, and mounts only declared volumes",
@@ -17,7 +17,7 @@ describe.each(STACKS)("the %s stack's jobspecs", (stack) => {
 });
 
 describe("the jobspec rules catch what they state", () => {
-  const [fabio, , prometheus] = renderJobs(loadStack("prod"), "prod");
+  const [fabio, , prometheus] = renderJobs(modelOf(loadStack("prod"), "prod"));
 
   it.each([
     [

@@ -7,7 +7,7 @@ import { stacksAmong } from "../../config";
 import { renderImageFiles } from "../../render";
 import { parse as parseYaml } from "yaml";
 import { parseHcl, type HclBody } from "../support/hcl";
-import { loadStack, PROJECT_DIR } from "../support/stack";
+import { loadStack, PROJECT_DIR, modelOf } from "../support/stack";
 
 const PACKER_DIR = path.join(PROJECT_DIR, "packer");
 const GENERATED_DIR = path.join(PACKER_DIR, "generated");
@@ -172,7 +172,7 @@ describe("packer/generated", () => {
 
   it.each(STACK_FILES)("holds exactly what the renderer writes for the %s stack", (stack) => {
     const dir = path.join(GENERATED_DIR, stack);
-    const fresh = renderImageFiles(loadStack(stack), stack);
+    const fresh = renderImageFiles(modelOf(loadStack(stack), stack));
     expect(filesUnder(dir), `packer/generated/${stack} has other files: ${REGENERATE}`).toEqual(
       fresh.map((f) => f.name).sort(),
     );
@@ -240,7 +240,7 @@ describe("packer templates", () => {
 
   it.each(STACK_FILES)("put every generated agent file of the %s stack into some image", (stack) => {
     const uploaded = new Set(imageRuns(stack).flatMap((run) => Object.keys(run.uploads)));
-    const agentFiles = renderImageFiles(loadStack(stack), stack)
+    const agentFiles = renderImageFiles(modelOf(loadStack(stack), stack))
       .map((f) => f.name)
       .filter((name) => !name.endsWith(".pkrvars.hcl"));
     expect(agentFiles.filter((name) => !uploaded.has(name))).toEqual([]);

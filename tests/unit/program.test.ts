@@ -13,7 +13,7 @@ import {
   stackFileConfig,
   withoutSecrets,
 } from "../support/pulumi";
-import { loadStack, stackFile, STACKS } from "../support/stack";
+import { loadStack, stackFile, STACKS, modelOf } from "../support/stack";
 
 const TOKEN_KEY = "rocketmq-system-jobs:consulAclToken";
 const MANAGEMENT_TOKEN = "mock-management-token-91c2";
@@ -49,7 +49,7 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
     expect(jobs.map((j) => j.name)).toEqual(["nameserver-index-fabio", "prometheus-fabio", "prometheus"]);
     jobs.forEach((job, i) => expect(job.urn).toContain(`::${components[i]!.type}$nomad:index/job:Job::${job.name}`));
 
-    const expected = renderJobs(loadStack(stack), stack);
+    const expected = renderJobs(modelOf(loadStack(stack), stack));
     expect(jobs.map((j) => j.inputs.jobspec)).toEqual(expected.map((j) => j.hcl));
     for (const job of jobs) expect(job.inputs).toMatchObject({ deregisterOnDestroy: true, purgeOnDestroy: false });
     // System jobs have no deployment to wait for; the Prometheus deployment is health-gated and waited on.
@@ -110,7 +110,7 @@ describe("one stack file, read by the render CLI and by the Pulumi program", () 
 
   const viaCli = (file: string): Outcome => {
     try {
-      return { jobspecs: renderJobs(loadStackFile(file), "dev").map((job) => job.hcl) };
+      return { jobspecs: renderJobs(modelOf(loadStackFile(file), "dev")).map((job) => job.hcl) };
     } catch (err) {
       return { error: (err as Error).message };
     }

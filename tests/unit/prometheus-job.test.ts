@@ -9,14 +9,14 @@ import {
   type ScrapeConfig,
 } from "../../render";
 import { only, parseJobspec, type HclBody } from "../support/hcl";
-import { loadStack, minimalRaw, parseRaw, STACKS } from "../support/stack";
+import { loadStack, minimalRaw, parseRaw, STACKS, modelOf } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
 
 const NS = "rocketmq-system-jobs";
 
 describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
   const cfg = loadStack(stack);
-  const parsed = () => parseJobspec(renderPrometheusJob(cfg, stack).hcl);
+  const parsed = () => parseJobspec(renderPrometheusJob(modelOf(cfg, stack)).hcl);
 
   it("is a service job on the NameServer hosts with a dynamic port, since 9090 there belongs to Fabio", async () => {
     const { id, job, group } = await parsed();
@@ -51,11 +51,11 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
       change_mode: "signal",
       change_signal: "SIGHUP",
     });
-    expect(config!.data).toBe(prometheusYaml(cfg));
-    expect(parseYaml(config!.data as string)).toEqual(prometheusConfig(cfg));
+    expect(config!.data).toBe(prometheusYaml(modelOf(cfg)));
+    expect(parseYaml(config!.data as string)).toEqual(prometheusConfig(modelOf(cfg)));
     expect(rules).toMatchObject({ destination: "local/rules/rocketmq-system.rules.yml", change_mode: "signal" });
-    expect(rules!.data).toBe(alertRulesYaml(cfg));
-    expect(parseYaml(rules!.data as string)).toEqual(alertRules(cfg));
+    expect(rules!.data).toBe(alertRulesYaml(modelOf(cfg)));
+    expect(parseYaml(rules!.data as string)).toEqual(alertRules(modelOf(cfg)));
   });
 
   it("gives consul-template delimiters for the rule file that the rules never contain", async () => {
@@ -99,7 +99,7 @@ describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
 
 describe("prometheus.yml", () => {
   const cfg = loadStack("prod");
-  const jobs = Object.fromEntries(prometheusConfig(cfg).scrape_configs.map((j) => [j.job_name, j])) as Record<
+  const jobs = Object.fromEntries(prometheusConfig(modelOf(cfg)).scrape_configs.map((j) => [j.job_name, j])) as Record<
     string,
     ScrapeConfig
   >;
@@ -131,7 +131,7 @@ describe("prometheus.yml", () => {
   });
 
   it("scrapes the Consul servers of the cluster consul.serverCluster names, on a Consul another stack built", () => {
-    const shared = prometheusConfig({ ...cfg, consul: { ...cfg.consul, serverCluster: "platform" } });
+    const shared = prometheusConfig(modelOf({ ...cfg, consul: { ...cfg.consul, serverCluster: "platform" } }));
     const byName = Object.fromEntries(shared.scrape_configs.map((job) => [job.job_name, job]));
     expect(byName["consul-servers"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-platform"]]);
     expect(byName["consul-servers"]!.relabel_configs.at(-1)).toEqual({ target_label: "cluster", replacement: "prod" });
@@ -165,21 +165,21 @@ describe("prometheus.yml", () => {
   });
 
   it("uses the stack's scrape and evaluation intervals (the seed scraped every 5 s)", () => {
-    expect(prometheusConfig(cfg).global).toEqual({ scrape_interval: "5s", evaluation_interval: "5s" });
+    expect(prometheusConfig(modelOf(cfg)).global).toEqual({ scrape_interval: "5s", evaluation_interval: "5s" });
   });
 
   it("loads the rule files the job writes", () => {
-    expect(prometheusConfig(cfg).rule_files).toEqual(["/local/rules/*.yml"]);
+    expect(prometheusConfig(modelOf(cfg)).rule_files).toEqual(["/local/rules/*.yml"]);
   });
 
   it("is byte-identical across renders and free of YAML aliases", () => {
-    expect(prometheusYaml(loadStack("prod"))).toBe(prometheusYaml(loadStack("prod")));
-    expect(prometheusYaml(cfg)).not.toMatch(/[&*]a\d/);
+    expect(prometheusYaml(modelOf(loadStack("prod")))).toBe(prometheusYaml(modelOf(loadStack("prod"))));
+    expect(prometheusYaml(modelOf(cfg))).not.toMatch(/[&*]a\d/);
   });
 });
 
 describe("alert rules", () => {
-  const rules = alertRules(loadStack("prod")).groups[0]!.rules;
+  const rules = alertRules(modelOf(loadStack("prod"))).groups[0]!.rules;
   const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
 
   it("covers Nomad and Consul servers down or missing, Consul leaderless, Fabio down or missing on every host or one, any target down", () => {
@@ -197,14 +197,14 @@ describe("alert rules", () => {
 
   it("waits the configured time before calling a target down", () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { targetDownFor: "10m" } });
-    expect(alertRules(cfg).groups[0]!.rules.find((r) => r.alert === "TargetDown")!.for).toBe("10m");
+    expect(alertRules(modelOf(cfg)).groups[0]!.rules.find((r) => r.alert === "TargetDown")!.for).toBe("10m");
   });
 });
 
 describe("Alertmanager", () => {
   it("is discovered through Consul when the stack names its service, among this cluster's instances only", () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { alertmanagerService: "alertmanager" } });
-    expect(prometheusConfig(cfg).alerting).toEqual({
+    expect(prometheusConfig(modelOf(cfg)).alerting).toEqual({
       alertmanagers: [
         { consul_sd_configs: [{ server: "127.0.0.1:8500", services: ["alertmanager"], tags: ["cluster-test"] }] },
       ],
@@ -212,14 +212,14 @@ describe("Alertmanager", () => {
   });
 
   it("is left out when the stack names none (alerts show in Prometheus only)", () => {
-    expect(prometheusConfig(parseRaw(minimalRaw())).alerting).toBeUndefined();
+    expect(prometheusConfig(modelOf(parseRaw(minimalRaw()))).alerting).toBeUndefined();
   });
 });
 
 describe("Prometheus placement", () => {
   it("drops the constraint when any host may run Prometheus", async () => {
     const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { placement: { by: "anyHost" } } });
-    const { job } = await parseJobspec(renderPrometheusJob(cfg, "test").hcl);
+    const { job } = await parseJobspec(renderPrometheusJob(modelOf(cfg, "test")).hcl);
     expect(job.constraint).toBeUndefined();
   });
 
@@ -228,7 +228,7 @@ describe("Prometheus placement", () => {
       ...minimalRaw(),
       [`${NS}:prometheus`]: { placement: { by: "nodeClass", nodeClass: "monitoring" } },
     });
-    const { job } = await parseJobspec(renderPrometheusJob(cfg, "test").hcl);
+    const { job } = await parseJobspec(renderPrometheusJob(modelOf(cfg, "test")).hcl);
     expect(only(job.constraint)).toEqual({ attribute: "${node.class}", value: "monitoring" });
   });
 });

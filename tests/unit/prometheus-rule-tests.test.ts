@@ -6,24 +6,27 @@ import {
   alertRuleTestCase,
   alertRuleTests,
   alertRuleTestsYaml,
-  durationSeconds,
   RULE_FILE,
   type AlertDefinition,
   renderArtifacts,
 } from "../../render";
-import { loadStack, minimalRaw, parseRaw } from "../support/stack";
+import { parseGoDuration, parsePrometheusDuration, prometheusDurationMs } from "../../config";
+import { seriesStops, targetLeavesDiscovery } from "../../render/alerts/scenarios";
+import { loadStack, minimalRaw, parseRaw, modelOf } from "../support/stack";
 
 describe("the alert rule tests", () => {
   const cfg = loadStack("prod");
 
   it("test every alert the rule file defines", () => {
-    const tested = new Set(alertRuleTests(cfg).tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
-    const defined = alertRules(cfg).groups.flatMap((g) => g.rules.map((r) => r.alert));
+    const tested = new Set(
+      alertRuleTests(modelOf(cfg)).tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)),
+    );
+    const defined = alertRules(modelOf(cfg)).groups.flatMap((g) => g.rules.map((r) => r.alert));
     expect([...tested].sort()).toEqual([...defined].sort());
   });
 
   it("check each alert both silent and firing", () => {
-    for (const testCase of alertRuleTests(cfg).tests) {
+    for (const testCase of alertRuleTests(modelOf(cfg)).tests) {
       const outcomes = testCase.alert_rule_test.map((a) => a.exp_alerts.length > 0);
       expect(outcomes).toContain(true);
       expect(outcomes).toContain(false);
@@ -32,17 +35,19 @@ describe("the alert rule tests", () => {
 
   it("follow the stack's TargetDown delay", () => {
     const slow = parseRaw({ ...minimalRaw(), "rocketmq-system-jobs:prometheus": { targetDownFor: "15m" } });
-    const targetDown = alertRuleTests(slow).tests.find((t) => t.alert_rule_test[0]!.alertname === "TargetDown")!;
+    const targetDown = alertRuleTests(modelOf(slow)).tests.find(
+      (t) => t.alert_rule_test[0]!.alertname === "TargetDown",
+    )!;
     const firstFiring = targetDown.alert_rule_test.find((a) => a.exp_alerts.length > 0)!;
-    expect(durationSeconds(firstFiring.eval_time)).toBeGreaterThan(15 * 60);
+    expect(prometheusDurationMs(firstFiring.eval_time)).toBeGreaterThan(15 * 60 * 1000);
   });
 
   it("load the rule file that sits beside them in the render output", () => {
-    expect(alertRuleTests(cfg).rule_files).toEqual([RULE_FILE]);
-    const paths = renderArtifacts(cfg, "prod").map((a) => a.path);
+    expect(alertRuleTests(modelOf(cfg)).rule_files).toEqual([RULE_FILE]);
+    const paths = renderArtifacts(modelOf(cfg, "prod")).map((a) => a.path);
     expect(paths).toContain("prometheus/rocketmq-system.rules.yml");
     expect(paths).toContain("prometheus/rocketmq-system.rules.test.yml");
-    expect(parseYaml(alertRuleTestsYaml(cfg))).toEqual(alertRuleTests(cfg));
+    expect(parseYaml(alertRuleTestsYaml(modelOf(cfg)))).toEqual(alertRuleTests(modelOf(cfg)));
   });
 });
 
@@ -54,14 +59,57 @@ describe("Prometheus durations", () => {
     ["1d", 86400],
     ["500ms", 0.5],
   ])("reads %s as %d seconds", (duration, seconds) => {
-    expect(durationSeconds(duration)).toBe(seconds);
+    expect(prometheusDurationMs(duration)).toBe(seconds * 1000);
+  });
+
+  it.each(["", "5", "1s1m", "1m1m", "1.5m", "5 m", "1h30", "1us"])("refuses %j as a Prometheus duration", (text) => {
+    expect(parsePrometheusDuration(text)).toBeUndefined();
+  });
+
+  it.each([
+    ["10s", 10_000],
+    ["1.5h", 5_400_000],
+    ["1m30s", 90_000],
+    ["300ms", 300],
+    ["2us", 0.002],
+  ])("reads the Go duration %s as %d ms", (text, ms) => {
+    expect(parseGoDuration(text)).toBe(ms);
+  });
+
+  it.each(["", "10", "1d", "1 s", "s"])("refuses %j as a Go duration", (text) => {
+    expect(parseGoDuration(text)).toBeUndefined();
+  });
+});
+
+describe("rule-test timelines", () => {
+  const firstFiring = (expect: { at: string; firing: unknown[] }[]) =>
+    prometheusDurationMs(expect.find((e) => e.firing.length > 0)!.at) / 60_000;
+
+  it("fire an absence alert only after the 5 minute lookback and the rule's own for:", () => {
+    // The last sample is at minute 2: absent from minute 7, firing once for: has passed.
+    for (const [forDuration, atLeast] of [
+      ["1m", 8],
+      ["10m", 17],
+    ] as const) {
+      const stops = seriesStops("m", { job: "j" }, { job: "j" }, forDuration);
+      expect(firstFiring(stops.expect)).toBeGreaterThan(atLeast);
+      const leaves = targetLeavesDiscovery(() => ({ job: "j" }), 1, { forDuration, firingValue: 1 });
+      expect(firstFiring(leaves.expect)).toBeGreaterThan(atLeast);
+    }
+  });
+
+  it("bring the series back only after the alert has fired", () => {
+    const stops = seriesStops("m", { job: "j" }, { job: "j" }, "10m");
+    const [values] = stops.series.map((s) => s.values.split(" "));
+    const backAt = values!.findIndex((v, i) => i > 2 && v === "1");
+    expect(backAt).toBeGreaterThan(firstFiring(stops.expect));
   });
 });
 
 describe("rule tests derived from the alert definitions", () => {
   const prod = loadStack("prod");
   const firingAt = (alert: string) =>
-    alertRuleTests(prod)
+    alertRuleTests(modelOf(prod))
       .tests.flatMap((t) => t.alert_rule_test)
       .find((a) => a.alertname === alert && a.exp_alerts.length > 0)!.exp_alerts;
 
@@ -92,7 +140,7 @@ describe("rule tests derived from the alert definitions", () => {
   it("speak of the one server when the cluster has one", () => {
     const dev = loadStack("dev");
     expect(dev.images.nomadServer.bootstrapExpect).toBe(1);
-    const rule = alertRules(dev).groups[0]!.rules.find((r) => r.alert === "NomadServersMissing")!;
+    const rule = alertRules(modelOf(dev)).groups[0]!.rules.find((r) => r.alert === "NomadServersMissing")!;
     expect(rule.annotations).toEqual({
       summary: "No Nomad server is up",
       description: "The Nomad server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.",
@@ -100,7 +148,9 @@ describe("rule tests derived from the alert definitions", () => {
   });
 
   it("cover the leaderless cluster as each supported Consul version reports it", () => {
-    const cases = alertRuleTests(prod).tests.filter((t) => t.alert_rule_test[0]!.alertname === "ConsulNoLeader");
+    const cases = alertRuleTests(modelOf(prod)).tests.filter(
+      (t) => t.alert_rule_test[0]!.alertname === "ConsulNoLeader",
+    );
     const metrics = cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))].sort());
     // 1.8: only the leader publishes autopilot health; 1.13+: every server publishes both gauges.
     expect(metrics).toEqual([["consul_autopilot_healthy"], ["consul_autopilot_healthy", "consul_server_isLeader"]]);

@@ -4,9 +4,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OUTPUT_MARKER } from "../../scripts/output-dir";
 import { renderCli } from "../../scripts/render-cli";
-import { loadStack, PROJECT_DIR, stackFile } from "../support/stack";
+import { loadStack, PROJECT_DIR, stackFile, modelOf } from "../support/stack";
 import { EXPECTED_ALERTS } from "../support/alerts";
-import { renderArtifacts } from "../../render";
+import { renderArtifacts, renderJobs } from "../../render";
+import { fabioPropertiesOf } from "../support/fabio-task";
 
 /** Runs the CLI in-process; a promise, like the spawned CLI the integration tests run. */
 function render(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -33,12 +34,68 @@ describe("the render CLI", () => {
     const out = tempDir();
     const result = await render("--stack", "prod", "--out", out);
     expect(result.code).toBe(0);
-    const expected = renderArtifacts(loadStack("prod"), "prod");
+    const expected = renderArtifacts(modelOf(loadStack("prod"), "prod"));
     expect(filesUnder(out)).toEqual([OUTPUT_MARKER, ...expected.map((a) => a.path)].sort());
     expect(result.stdout.trim().split("\n")).toEqual(expected.map((a) => path.join(out, a.path)));
     for (const artifact of expected) {
       expect(fs.readFileSync(path.join(out, artifact.path), "utf8")).toBe(artifact.content);
     }
+  });
+
+  it("writes each Fabio's fabio.properties beside its jobspec, the text its template stanza writes", async () => {
+    const out = tempDir();
+    expect((await render("--stack", "prod", "--out", out)).code).toBe(0);
+    const jobs = renderJobs(modelOf(loadStack("prod"), "prod")).filter((job) => job.kind === "fabio");
+    expect(jobs.map((job) => job.name)).toEqual(["fabio-nameserver-index", "fabio-prometheus"]);
+    for (const job of jobs) {
+      const written = fs.readFileSync(path.join(out, "jobs", `${job.name}.fabio.properties`), "utf8");
+      expect(written).toBe(await fabioPropertiesOf(job));
+      expect(written).toContain("registry.consul.tagprefix = prod.");
+    }
+  });
+
+  it("writes a manifest naming each job's kind, jobspec and Fabio properties", async () => {
+    const out = tempDir();
+    expect((await render("--stack", "prod", "--out", out)).code).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "jobs", "manifest.json"), "utf8")) as {
+      stack: string;
+      source: string;
+      jobs: { name: string; kind: string; type: string; jobspec: string; onNameServerHosts: boolean; fabio?: object }[];
+    };
+    expect([manifest.stack, manifest.source]).toEqual(["prod", "Pulumi.prod.yaml"]);
+    expect(manifest.jobs.map((job) => ({ ...job, fabio: job.fabio !== undefined }))).toEqual([
+      {
+        name: "fabio-nameserver-index",
+        kind: "fabio",
+        type: "system",
+        jobspec: "jobs/fabio-nameserver-index.nomad.hcl",
+        onNameServerHosts: true,
+        fabio: true,
+      },
+      {
+        name: "fabio-prometheus",
+        kind: "fabio",
+        type: "system",
+        jobspec: "jobs/fabio-prometheus.nomad.hcl",
+        onNameServerHosts: true,
+        fabio: true,
+      },
+      {
+        name: "prometheus",
+        kind: "prometheus",
+        type: "service",
+        jobspec: "jobs/prometheus.nomad.hcl",
+        onNameServerHosts: false,
+        fabio: false,
+      },
+    ]);
+    for (const job of manifest.jobs) expect(fs.existsSync(path.join(out, job.jobspec))).toBe(true);
+    expect(manifest.jobs[0]!.fabio).toMatchObject({
+      tagPrefix: "prod.rmq-nsindex-",
+      nameServerIndex: true,
+      propertiesPath: "jobs/fabio-nameserver-index.fabio.properties",
+      properties: { "proxy.addr": ":8080,:9997;proto=prometheus", "registry.consul.tagprefix": "prod.rmq-nsindex-" },
+    });
   });
 
   it("summarises jobs with their ports, scrape jobs, alerts and ACL policies on stderr for review", async () => {
@@ -120,7 +177,7 @@ describe("the render CLI", () => {
     fs.writeFileSync(path.join(out, "extra", "keep.hcl"), "mine too");
 
     expect((await render("--stack", "dev", "--out", out)).code).toBe(0); // dev runs without Consul ACLs
-    const expected = renderArtifacts(loadStack("dev"), "dev").map((a) => a.path);
+    const expected = renderArtifacts(modelOf(loadStack("dev"), "dev")).map((a) => a.path);
     expect(filesUnder(out)).toEqual([...expected, OUTPUT_MARKER, "extra/keep.hcl", "notes.txt"].sort());
     expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, "extra", "jobs", "notes.txt", "packer", "prometheus"]);
     expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");

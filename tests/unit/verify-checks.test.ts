@@ -16,7 +16,7 @@ import {
   type ConsulView,
   type ServiceInstance,
 } from "../../verify";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const cfg = loadStack("dev");
 
@@ -87,7 +87,7 @@ describe("verify's checks", () => {
       { name: "ns-1", address: "10.0.0.1" },
       { name: "ns-2", address: "fd00::2" },
     ];
-    expect(hostProbes(cfg, hosts, ["nsaddr-a"]).map((p) => [p.check, p.host, p.url])).toEqual([
+    expect(hostProbes(modelOf(cfg), hosts, ["nsaddr-a"]).map((p) => [p.check, p.host, p.url])).toEqual([
       ["route /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "http://10.0.0.1:8080/rocketmq/nsaddr-a"],
       ["no leak /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "http://10.0.0.1:9090/rocketmq/nsaddr-a"],
       ["prometheus ready", "ns-1 (10.0.0.1)", "http://10.0.0.1:9090/-/ready"],
@@ -108,7 +108,7 @@ describe("verify's checks", () => {
       "rocketmq-prod": ["prod.rmq-nsindex-/rocketmq/nsaddr-a", "rmq-nsindex-/rocketmq/nsaddr-a"],
       untagged: null,
     };
-    expect(Object.fromEntries(indexServiceNames(cfg, services))).toEqual({
+    expect(Object.fromEntries(indexServiceNames(modelOf(cfg), services))).toEqual({
       "rocketmq-a": ["nsaddr-a", "nsaddr-a-unit1"],
       "rocketmq-b": ["nsaddr-b"],
     });
@@ -126,7 +126,7 @@ describe("verify's checks", () => {
       { name: "ns-1", address: "10.0.0.1" },
       { name: "ns-2", address: "10.0.0.2" },
     ]);
-    expect(hosts.map((host) => fabioServicesCheck(cfg, host, view))).toEqual([
+    expect(hosts.map((host) => fabioServicesCheck(modelOf(cfg), host, view))).toEqual([
       {
         check: "fabio services",
         host: "ns-1 (10.0.0.1)",
@@ -165,7 +165,7 @@ describe("verify's checks", () => {
       target("fabio", "10.0.0.1:9997"),
       target("prometheus", "10.0.0.1:23456"),
     ];
-    expect(scrapeJobChecks(cfg, targets, "via").map((r) => [r.check, r.result, r.detail])).toEqual([
+    expect(scrapeJobChecks(modelOf(cfg), targets, "via").map((r) => [r.check, r.result, r.detail])).toEqual([
       ["scrape job nomad-servers", "pass", "1 target(s) up"],
       [
         "scrape job nomad-clients",
@@ -188,12 +188,12 @@ describe("verify's checks", () => {
         ],
       },
     ];
-    const result = rulesCheck(cfg, loaded, "via");
+    const result = rulesCheck(modelOf(cfg), loaded, "via");
     expect(result.result).toBe("fail");
     expect(result.detail).toContain("FabioDown fails to evaluate (bad expression)");
     expect(result.detail).toContain("ConsulNoLeader is not loaded");
     expect(result.detail).not.toContain("NomadServerDown");
-    expect(rulesCheck(cfg, [], "via").detail).toBe("group rocketmq-system is not loaded");
+    expect(rulesCheck(modelOf(cfg), [], "via").detail).toBe("group rocketmq-system is not loaded");
   });
 
   it("fails on a firing alert and lists pending ones", () => {

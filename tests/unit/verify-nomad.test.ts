@@ -5,7 +5,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { discoverNomad, fabioAllocationsCheck, httpClient, type Api } from "../../verify";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const cfg = loadStack("prod"); // nodeClass "nameServer", datacenters dc1 and dc2, region global
 
@@ -119,12 +119,12 @@ describe("verify against Nomad's API (fake server: response parsing only)", () =
       ],
       "/v1/status/peers": ["10.10.0.21:4647", "10.10.0.22:4647", "10.10.0.23:4647"],
     });
-    const view = await discoverNomad(cfg, client(), fake.api);
+    const view = await discoverNomad(modelOf(cfg), client(), fake.api);
     expect(view.selected.map((n) => n.Name)).toEqual(["ns-1", "ns-2"]);
     expect(view.clients.map((n) => n.Name)).toEqual(["ns-1", "ns-2", "app-1"]);
     expect(view.servers).toEqual(["10.10.0.21", "10.10.0.22", "10.10.0.23"]);
     const checks = view.selected.map((node) =>
-      fabioAllocationsCheck(cfg, { name: node.Name, address: node.Address }, node.ID, view),
+      fabioAllocationsCheck(modelOf(cfg), { name: node.Name, address: node.Address }, node.ID, view),
     );
     expect(checks).toEqual([
       {
@@ -149,9 +149,9 @@ describe("verify against Nomad's API (fake server: response parsing only)", () =
       "/v1/job/fabio-prometheus/allocations": [alloc("cccccccc-1", 1, "running")],
       "/v1/status/peers": ["10.10.0.21:4647"],
     });
-    const view = await discoverNomad(cfg, client(), fake.api);
+    const view = await discoverNomad(modelOf(cfg), client(), fake.api);
     const node = view.selected[0]!;
-    expect(fabioAllocationsCheck(cfg, { name: node.Name, address: node.Address }, node.ID, view).detail).toBe(
+    expect(fabioAllocationsCheck(modelOf(cfg), { name: node.Name, address: node.Address }, node.ID, view).detail).toBe(
       "fabio-nameserver-index: job not found",
     );
   });
@@ -166,12 +166,12 @@ describe("verify against Nomad's API (fake server: response parsing only)", () =
       "/v1/job/fabio-prometheus/allocations": [],
       "/v1/status/peers": [],
     });
-    expect((await discoverNomad(byMeta, client(), fake.api)).selected.map((n) => n.Name)).toEqual(["ns-1"]);
+    expect((await discoverNomad(modelOf(byMeta), client(), fake.api)).selected.map((n) => n.Name)).toEqual(["ns-1"]);
   });
 
   it("fails with the request named, and never the token, when Nomad answers 403", async () => {
     fake = await fakeNomad({ "/v1/nodes": "Permission denied" }, { "/v1/nodes": 403 });
-    const error = await discoverNomad(cfg, client(), fake.api).catch((err: Error) => err.message);
+    const error = await discoverNomad(modelOf(cfg), client(), fake.api).catch((err: Error) => err.message);
     expect(error).toBe(`GET ${fake.api.url}/v1/nodes?region=global: HTTP 403 "Permission denied"`);
   });
 

@@ -3,7 +3,7 @@
 // deploy: see tests/unit/verify-nomad.test.ts).
 import { describe, expect, it } from "vitest";
 import { verifyStack, type CheckResult, type HttpClient, type HttpResult } from "../../verify";
-import { loadStack } from "../support/stack";
+import { loadStack, modelOf } from "../support/stack";
 
 const cfg = loadStack("dev");
 const CONSUL = "http://consul:8500";
@@ -75,7 +75,7 @@ describe("verifyStack", () => {
   it("checks every host Consul or Nomad knows, and names the one that lost both Fabios", async () => {
     const client = fakeClient({ ...consulAnswers, ...nomadAnswers, "http://10.0.0.1:9090/-/ready": "Ready." });
     const results = await verifyStack({
-      cfg,
+      model: modelOf(cfg),
       client,
       consul: { url: CONSUL, headers: { "X-Consul-Token": "consul-tok" } },
       nomad: { url: NOMAD, headers: { "X-Nomad-Token": "nomad-tok" } },
@@ -111,7 +111,11 @@ describe("verifyStack", () => {
   });
 
   it("stops after the Consul check when Consul does not answer", async () => {
-    const results = await verifyStack({ cfg, client: fakeClient({}), consul: { url: CONSUL, headers: {} } });
+    const results = await verifyStack({
+      model: modelOf(cfg),
+      client: fakeClient({}),
+      consul: { url: CONSUL, headers: {} },
+    });
     expect(results).toEqual([
       {
         check: "consul api",
@@ -132,7 +136,7 @@ describe("verifyStack", () => {
       [`${prometheus}/api/v1/alerts`]: { status: "success", data: { alerts: [] } },
     });
     const results = await verifyStack({
-      cfg,
+      model: modelOf(cfg),
       client,
       consul: { url: CONSUL, headers: {} },
       nomad: { url: NOMAD, headers: {} },
