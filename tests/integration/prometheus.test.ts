@@ -6,7 +6,7 @@ import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../re
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS, modelOf } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
-import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
+import { freePort, http, requireTools, runTool, runToolAsync, stopAll, tempDir, waitFor } from "../support/processes";
 import {
   activeTargets,
   startPrometheus,
@@ -85,18 +85,19 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     }
     return dir;
   };
-  const testRules = (dir: string) => runTool("promtool", ["test", "rules", path.join(dir, RULE_TEST_FILE)]);
+  // Concurrent: each is a promtool run of its own, and they keep both cores busy once other files are done.
+  const testRules = (dir: string) => runToolAsync("promtool", ["test", "rules", path.join(dir, RULE_TEST_FILE)]);
 
-  it.each(STACKS)(
+  it.concurrent.for(STACKS)(
     "prove every alert of the %s stack fires after its `for:` and resolves when the target is back",
-    (stack) => {
-      const result = testRules(renderedPrometheusDir(stack));
+    async (stack, { expect }) => {
+      const result = await testRules(renderedPrometheusDir(stack));
       expect(result.output).toContain("SUCCESS");
       expect(result.code, result.output).toBe(0);
     },
   );
 
-  it.each([
+  it.concurrent.for([
     ["FabioDown", 'up{job="fabio"} == 0', 'up{job="fabio"} == 2'],
     ["TargetDown", "for: 5m", "for: 30m"],
     ["NomadServerDown", "Nomad server {{ $labels.instance }} is down", "Nomad server {{ $labels.job }} is down"],
@@ -115,8 +116,8 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ],
     // dev has one Nomad server.
     ["NomadServersMissing", "No Nomad server is up", "Fewer than 1 Nomad servers are up", "dev"],
-  ])("fail when %s is broken, so they test something", (alert, from, to, stack = "prod") => {
-    const result = testRules(renderedPrometheusDir(stack, (rules) => rules.replace(from, to)));
+  ])("fail when %s is broken, so they test something", async ([alert, from, to, stack = "prod"], { expect }) => {
+    const result = await testRules(renderedPrometheusDir(stack, (rules) => rules.replace(from!, to!)));
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`alertname: ${alert},`);
   });
