@@ -13,5 +13,8 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: Number(process.env.INTEGRATION_WORKERS ?? 4),
     isolate: false,
+    // Transformed modules kept between runs (node_modules/.experimental-vitest-cache, keyed by content): a rerun
+    // skips most of the TypeScript transform.
+    experimental: { fsModuleCache: true },
   },
 });
