@@ -313,10 +313,28 @@ tool_version() { # binary: its version line
   esac
 }
 
+# The tools are provided side by side: a lone go build leaves a core idle while it downloads modules, links,
+# or waits on its last package. Each runs in the background; wait_for_tools fails naming every one that failed
+# (its own ERROR line is above).
+tool_pids=() tool_names=()
+in_background() { # name command...
+  local name=$1
+  shift
+  "$@" &
+  tool_pids+=($!)
+  tool_names+=("$name")
+}
+wait_for_tools() {
+  local i failed=()
+  for i in "${!tool_pids[@]}"; do wait "${tool_pids[$i]}" || failed+=("${tool_names[$i]}"); done
+  tool_pids=() tool_names=()
+  ((${#failed[@]} == 0)) || die "could not provide: ${failed[*]} (see above)"
+}
+
 fabio_version=$(pinned_module_version fabio github.com/fabiolb/fabio)
 build_fabio() { go_build_tools fabio "$tools_dir" "-s -w" github.com/fabiolb/fabio; }
 # fabio -v prints "<version> <go version>".
-provide_go_tool fabio "^${fabio_version#v} " build_fabio
+in_background fabio provide_go_tool fabio "^${fabio_version#v} " build_fabio
 
 # Prometheus publishes release 2.x.y as the module version v0.x.y; the version string is stamped the way
 # Prometheus' own release build does, so `prometheus --version` names the release.
@@ -328,9 +346,14 @@ build_prometheus() {
     "-s -w -X $x.Version=$prometheus_version -X $x.Branch=module -X $x.Revision=$prometheus_module" \
     github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
 }
-for b in prometheus promtool; do
-  provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
-done
+provide_prometheus() { # one build makes both
+  local b
+  for b in prometheus promtool; do
+    provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
+  done
+}
+in_background "prometheus, promtool" provide_prometheus
+wait_for_tools
 
 # The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)
