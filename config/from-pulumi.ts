@@ -1,5 +1,7 @@
 // Loads the stack config inside the Pulumi program, failing with a clean message (no stack trace).
 import * as pulumi from "@pulumi/pulumi";
+import { alertSecretReferences } from "./alert-secrets";
+import type { AlertingConfig } from "./alerting-schema";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { decodeEngineConfig, parseStackConfig } from "./load";
 import type { StackConfig } from "./schema";
@@ -23,4 +25,19 @@ export function loadConsulAclToken(): pulumi.Output<string> {
     throw new pulumi.RunError(new ConfigError(stackFileName(pulumi.getStack()), [key], hint).message);
   }
   return token;
+}
+
+/** The secrets a deployed Alertmanager's receivers name, as secret Outputs; each must be set as a secret. */
+export function loadAlertSecrets(alerting: AlertingConfig): Record<string, pulumi.Output<string>> {
+  const config = new pulumi.Config(PROJECT_NAMESPACE);
+  const secrets: Record<string, pulumi.Output<string>> = {};
+  for (const { name, keyPath } of alertSecretReferences(alerting)) {
+    const file = stackFileName(pulumi.getStack());
+    if (config.get(name) === undefined) {
+      const hint = `names the secret "${name}", which is not set; set it with \`pulumi config set --secret ${name} <value>\``;
+      throw new pulumi.RunError(new ConfigError(file, keyPath, hint).message);
+    }
+    secrets[name] = config.requireSecret(name);
+  }
+  return secrets;
 }

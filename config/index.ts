@@ -5,6 +5,8 @@ export * from "./namespaces";
 export * from "./primitives";
 export * from "./schema";
 export * from "./prometheus-schema";
+export * from "./alerting-schema";
+export * from "./alert-secrets";
 export * from "./durations";
 export * from "./images-schema";
 export * from "./load";

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
+import { alertSecretReferences, rawAlertSecretNames } from "./alert-secrets";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
 import { issueDetail, ruleOf, unknownKeyDetail } from "./issue-message";
 import { CONFIG_NAMESPACES, UNREAD_NAMESPACES } from "./namespaces";
@@ -19,6 +20,7 @@ export const SECRET_KEYS = ["consulAclToken"] as const;
 /** Validates raw config; `file` is the stack file named in every error. */
 export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
   const ours: Record<string, unknown> = {};
+  const secretKeys = [...SECRET_KEYS, ...alertSecretNames(raw)];
   for (const [fullKey, value] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");
     const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
@@ -33,7 +35,7 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
     }
     if (namespace !== PROJECT_NAMESPACE) continue; // provider config such as nomad:address
     const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
-    if (!(SECRET_KEYS as readonly string[]).includes(key)) ours[key] = value;
+    if (!secretKeys.includes(key)) ours[key] = value;
   }
   const result = stackConfigSchema.safeParse(ours, { reportInput: true, error: ruleOf });
   if (!result.success) {
@@ -46,7 +48,28 @@ export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
         : issueDetail(issue);
     throw new ConfigError(file, keyPath.map(toKeyPart), detail);
   }
+  requireAlertSecretNames(result.data, file);
   return result.data;
+}
+
+/** The secret keys the raw config's Alertmanager receivers name; a schema key is never one. */
+function alertSecretNames(raw: RawConfig): string[] {
+  const prometheus = raw[`${PROJECT_NAMESPACE}:prometheus`] ?? raw.prometheus;
+  const schemaKeys = Object.keys(stackConfigSchema.shape);
+  return rawAlertSecretNames(prometheus).filter((name) => !schemaKeys.includes(name));
+}
+
+/**
+ * A secret's name is a top-level config key: one of this program's own keys cannot be one. Whether it is set
+ * is checked where it is read, in the program (config/from-pulumi.ts), as for consulAclToken.
+ */
+function requireAlertSecretNames(cfg: StackConfig, file: string): void {
+  const schemaKeys = Object.keys(stackConfigSchema.shape);
+  for (const { name, keyPath } of alertSecretReferences(cfg.prometheus.alerting)) {
+    if (schemaKeys.includes(name) || (SECRET_KEYS as readonly string[]).includes(name)) {
+      throw new ConfigError(file, keyPath, `"${name}" is a config key of this program; name the secret otherwise`);
+    }
+  }
 }
 
 function toKeyPart(part: PropertyKey): string | number {
@@ -71,14 +94,14 @@ export function loadStackFile(filePath: string): StackConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
-  requireEncryptedSecrets(config as RawConfig, file);
+  requireEncryptedSecrets(config as RawConfig, [...SECRET_KEYS, ...alertSecretNames(config as RawConfig)], file);
   // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
   return parseStackConfig(decodeEngineConfig(encodeAsEngine(doc)), file);
 }
 
 /** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
-function requireEncryptedSecrets(config: RawConfig, file: string): void {
-  for (const key of SECRET_KEYS) {
+function requireEncryptedSecrets(config: RawConfig, keys: readonly string[], file: string): void {
+  for (const key of keys) {
     for (const spelled of [key, `${PROJECT_NAMESPACE}:${key}`]) {
       const value = config[spelled];
       const encrypted = typeof value === "object" && value !== null && "secure" in value;

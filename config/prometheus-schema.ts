@@ -1,5 +1,6 @@
 // Stack config of the Prometheus service job.
 import { z } from "zod";
+import { ALERTMANAGER_SERVICE_MOVED, alertingSchema } from "./alerting-schema";
 import { parsePrometheusDuration, prometheusDurationMs } from "./durations";
 import { dnsName, nodeMetaKey, pinnedImage, resources, safeToken, wholeNumberBetween } from "./primitives";
 
@@ -21,6 +22,10 @@ function promDurationBetween(min: string, max: string, why: string) {
 // queries and alerts between scrapes; below 1s it scrapes or evaluates faster than the targets refresh.
 const INTERVAL_WHY =
   "faster loads the targets for nothing, slower than 2m lets series drop out of queries between samples";
+
+/** Where the runbooks live unless the stack says otherwise: docs/runbooks in this repository. */
+export const DEFAULT_RUNBOOK_BASE_URL =
+  "https://github.com/rocketmq-platform/rocketmq-system-jobs/blob/main/docs/runbooks";
 
 /** Where Prometheus runs: by default on the NameServer hosts, as the seed did. */
 const placement = z.discriminatedUnion("by", [
@@ -68,11 +73,18 @@ export const prometheusSchema = z.strictObject({
     .optional(),
   placement: placement.default({ by: "nameServerHosts" }),
   storage: storage.default({ kind: "ephemeralDisk", sizeMb: 2048 }),
+  /** Replaced by `alerting`; a stack file that still sets it is told the new form. */
+  alertmanagerService: z.never({ error: ALERTMANAGER_SERVICE_MOVED }).optional(),
+  /** Where alerts go: a discovered or a deployed Alertmanager, or none with a reason. No default. */
+  alerting: alertingSchema,
   /**
-   * Consul service name of the Alertmanager(s) to send alerts to. Unset, alerts are only visible in
-   * Prometheus itself (/alerts).
+   * Base URL of the runbooks: each alert's `runbook_url` is `<runbookBaseUrl>/<AlertName>.md`.
+   * Default: this repository's docs/runbooks on GitHub.
    */
-  alertmanagerService: dnsName.optional(),
+  runbookBaseUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s"'<>]+[^/\s"'<>]$/, "must be an http(s) URL without a trailing '/'")
+    .default(DEFAULT_RUNBOOK_BASE_URL),
   /** How long a scrape target must stay down before the TargetDown alert fires. */
   targetDownFor: promDurationBetween(
     "1m",

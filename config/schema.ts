@@ -11,6 +11,7 @@ import {
   type DiscoveryPurpose,
 } from "./naming";
 import { dnsName, hostPort, nodeMetaKey, pinnedImage, port, resources, safeToken, uniqueList } from "./primitives";
+import { alertmanagerService } from "./alerting-schema";
 import { prometheusSchema } from "./prometheus-schema";
 import { imagesSchema } from "./images-schema";
 
@@ -112,7 +113,8 @@ const stackConfigShape = z.strictObject({
   nameServerHosts: nameServerHosts.default({ by: "nodeClass", nodeClass: "nameServer" }),
   consul: consul.prefault({}),
   fabio: fabio.prefault({}),
-  prometheus: prometheusSchema.prefault({}),
+  // No prometheus mapping still gets every default but one: `alerting` has none, and its absence is reported.
+  prometheus: prometheusSchema.prefault({} as z.input<typeof prometheusSchema>),
   images: imagesSchema.prefault({}),
 });
 
@@ -201,7 +203,7 @@ export function discoveryNames(cfg: StackConfig): DiscoveryNames {
     clusterName: cfg.clusterName,
     fabioJobNames: FABIO_ROLES.map((role) => cfg.fabio[role].jobName),
     prometheusJobName: cfg.prometheus.jobName,
-    alertmanagerService: cfg.prometheus.alertmanagerService,
+    alertmanagerService: alertmanagerService(cfg.prometheus.alerting),
   };
 }
 

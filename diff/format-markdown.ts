@@ -31,7 +31,10 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions): st
   head.push(`### Rendered diff of stack \`${report.stack}\` against \`${escapeCode(baseName(report))}\``, "");
   const note = baseNoteLine(report);
   if (note !== undefined) head.push(`> **Note:** ${escapeHtml(note)}`, "");
-  if (!hasChanges(report)) return [...head, escapeHtml(noChangesLine(report)), ""].join("\n");
+  if (!hasChanges(report)) {
+    return [...head, escapeHtml(noChangesLine(report)), "", escapeHtml(report.alertDelivery), ""].join("\n");
+  }
+  head.push(escapeHtml(report.alertDelivery), "");
 
   if (report.consequences.length > 0) {
     head.push("**What this means for running allocations**", "");

@@ -30,10 +30,12 @@ export function formatText(report: DiffReport, options: { colour: boolean }): st
   const lines: Line[] = [];
   const note = baseNoteLine(report);
   if (note !== undefined) lines.push({ style: "flag", text: `! ${note}` });
+  const delivery: Line = { style: "plain", text: report.alertDelivery };
   if (!hasChanges(report))
-    return [...lines, { style: "plain" as const, text: noChangesLine(report) }].map(paint).join("\n");
+    return [...lines, { style: "plain" as const, text: noChangesLine(report) }, delivery].map(paint).join("\n");
 
   lines.push({ style: "heading", text: `Stack "${report.stack}": ${baseName(report)} → working tree` });
+  lines.push(delivery);
   for (const c of report.consequences) lines.push({ style: "flag", text: `! ${c.message}` });
   for (const artifact of report.artifacts) {
     lines.push({ style: "plain", text: "" });

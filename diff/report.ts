@@ -16,6 +16,8 @@ export interface DiffReport {
   };
   consequences: Consequence[];
   artifacts: ArtifactDiff[];
+  /** Where the working tree's stack sends its alerts (`alertDeliveryLine`), shown whether or not anything changed. */
+  alertDelivery: string;
 }
 
 export function hasChanges(report: DiffReport): boolean {

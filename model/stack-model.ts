@@ -10,6 +10,7 @@ import {
   nomadClientService,
   nomadServerService,
   stackFileName,
+  type DeployedAlerting,
   type DiscoveredServices,
   type FabioInstanceConfig,
   type FabioRole,
@@ -84,8 +85,30 @@ export interface PrometheusJobModel extends JobModelBase {
   readonly artifacts: JobArtifacts;
 }
 
+/** The Alertmanager service job, when the stack deploys one (`prometheus.alerting.delivery: deployed`). */
+export interface AlertmanagerJobModel extends JobModelBase {
+  readonly kind: "alertmanager";
+  readonly type: "service";
+  /** The Consul service of its gossip port, which its instances find their peers by: `<job>-cluster`. */
+  readonly peersService: string;
+  /**
+   * The Nomad Variable holding the receivers' secrets: the task's own path (`nomad/jobs/<job>/<group>/<task>`),
+   * which Nomad lets only that task read.
+   */
+  readonly secretsVariablePath: string;
+  readonly artifacts: JobArtifacts & {
+    /** `alertmanager/alertmanager.yml`: the config its template stanza writes. */
+    readonly config: string;
+  };
+  /** Its settings (`prometheus.alerting`): route, receivers, inhibition, image, count, resources. */
+  readonly alerting: DeployedAlerting;
+}
+
+/** The group and the task of the Alertmanager job: one of each, named alike. */
+export const ALERTMANAGER_TASK = "alertmanager";
+
 /** Every Nomad job of a stack; switch on `kind` (a new job adds its own kind). */
-export type JobModel = FabioJobModel | PrometheusJobModel;
+export type JobModel = FabioJobModel | PrometheusJobModel | AlertmanagerJobModel;
 export type JobKind = JobModel["kind"];
 
 export interface StackModel {
@@ -105,7 +128,9 @@ export interface StackModel {
   /** The Fabio jobs by role. */
   readonly fabios: Readonly<Record<FabioRole, FabioJobModel>>;
   readonly prometheus: PrometheusJobModel;
-  /** Every Nomad job in render order: the Fabios (FABIO_ROLES order), then Prometheus. */
+  /** The Alertmanager job, when the stack deploys one. */
+  readonly alertmanager: AlertmanagerJobModel | undefined;
+  /** Every Nomad job in render order: the Fabios (FABIO_ROLES order), Prometheus, then the Alertmanager if any. */
   readonly jobs: readonly JobModel[];
 }
 
@@ -155,6 +180,21 @@ function fabioJob(cfg: StackConfig, role: FabioRole): FabioJobModel {
   };
 }
 
+function alertmanagerJob(cfg: StackConfig): AlertmanagerJobModel | undefined {
+  const alerting = cfg.prometheus.alerting;
+  if (alerting.delivery !== "deployed") return undefined;
+  const identity = jobIdentity(cfg, alerting.jobName);
+  return {
+    ...identity,
+    kind: "alertmanager",
+    type: "service",
+    peersService: `${alerting.jobName}-cluster`,
+    secretsVariablePath: `${identity.variablePath}/${ALERTMANAGER_TASK}/${ALERTMANAGER_TASK}`,
+    artifacts: { ...identity.artifacts, config: "alertmanager/alertmanager.yml" },
+    alerting,
+  };
+}
+
 /** Resolves a stack into its model: pure, and the only place a derived name is computed. */
 export function resolveStack({ config, stack, source }: StackSource): StackModel {
   const fabios = Object.fromEntries(FABIO_ROLES.map((role) => [role, fabioJob(config, role)])) as Record<
@@ -167,6 +207,7 @@ export function resolveStack({ config, stack, source }: StackSource): StackModel
     type: "service",
     routeTag: `${fabios.prometheus.tagPrefix}/`,
   };
+  const alertmanager = alertmanagerJob(config);
   return deepFreeze({
     config,
     stack,
@@ -178,7 +219,8 @@ export function resolveStack({ config, stack, source }: StackSource): StackModel
     discovered: discoveredServices(discoveryNames(config)),
     fabios,
     prometheus,
-    jobs: [...FABIO_ROLES.map((role) => fabios[role]), prometheus],
+    alertmanager,
+    jobs: [...FABIO_ROLES.map((role) => fabios[role]), prometheus, ...(alertmanager ? [alertmanager] : [])],
   });
 }
 

@@ -1,6 +1,8 @@
 // Everything the render CLI writes for a stack, as relative paths and file contents.
 import type { StackModel } from "../model";
 import { renderImageFiles } from "./agents";
+import { alertmanagerYaml } from "./alertmanager";
+import { dashboardArtifactPath, dashboardJson } from "./dashboard";
 import { aclConsumers } from "./consul-acl";
 import { fabioProperties } from "./fabio-properties";
 import { renderJobs } from "./jobs";
@@ -29,8 +31,13 @@ export function renderArtifacts(model: StackModel): Artifact[] {
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
     { path: "prometheus/prometheus.yml", content: prometheusYaml(model) },
     { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(model) },
+    // As the Alertmanager job's template writes it (no secret in it: receivers read theirs from files).
+    ...(model.alertmanager
+      ? [{ path: model.alertmanager.artifacts.config, content: alertmanagerYaml(model.alertmanager.alerting) }]
+      : []),
     // `promtool test rules` cases, beside the rules they test.
     { path: `prometheus/${RULE_TEST_FILE}`, content: alertRuleTestsYaml(model) },
+    { path: dashboardArtifactPath(model.config.clusterName), content: dashboardJson(model) },
     ...aclConsumers(model).map((c) => ({ path: c.artifactPath, content: c.rules })),
     ...renderImageFiles(model).map((file) => ({ path: `packer/${file.name}`, content: file.content })),
   ];

@@ -39,22 +39,32 @@ export function prometheusPolicyRules(): string {
 /** Every consumer of a Consul token, empty when the cluster runs without ACLs. */
 export function aclConsumers(model: StackModel): AclConsumer[] {
   if (!model.config.consul.acl.enabled) return [];
-  return model.jobs.map((job): AclConsumer => ({
-    kind: job.kind,
-    jobName: job.name,
-    policyName: job.aclPolicyName,
-    variablePath: job.variablePath,
-    artifactPath: job.artifacts.aclPolicy,
-    rules: policyRules(job),
-  }));
+  return model.jobs.flatMap((job): AclConsumer[] => {
+    const rules = policyRules(job);
+    if (rules === undefined) return [];
+    return [
+      {
+        kind: job.kind,
+        jobName: job.name,
+        policyName: job.aclPolicyName,
+        variablePath: job.variablePath,
+        artifactPath: job.artifacts.aclPolicy,
+        rules,
+      },
+    ];
+  });
 }
 
-function policyRules(job: StackModel["jobs"][number]): string {
+/** A job's rules, or undefined for a job that never calls Consul and so gets no token at all. */
+function policyRules(job: StackModel["jobs"][number]): string | undefined {
   switch (job.kind) {
     case "fabio":
       return fabioPolicyRules(job.kvPrefix);
     case "prometheus":
       return prometheusPolicyRules();
+    case "alertmanager":
+      // Alertmanager talks to no Consul API; its peers template is read by Nomad's own Consul integration.
+      return undefined;
     default: {
       const unreachable: never = job;
       throw new Error(`unknown job ${JSON.stringify(unreachable)}`);

@@ -1,5 +1,6 @@
 // Every Nomad job the stack runs.
 import type { StackModel } from "../model";
+import { renderAlertmanagerJob } from "./alertmanager";
 import { renderFabioJob } from "./fabio-job";
 import { renderPrometheusJob } from "./prometheus-job";
 import type { RenderedJob } from "./rendered-job";
@@ -12,6 +13,8 @@ export function renderJobs(model: StackModel): RenderedJob[] {
         return renderFabioJob(model, job.role);
       case "prometheus":
         return renderPrometheusJob(model);
+      case "alertmanager":
+        return renderAlertmanagerJob(model, job);
       default: {
         const unreachable: never = job;
         throw new Error(`unknown job ${JSON.stringify(unreachable)}`);

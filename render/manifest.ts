@@ -56,6 +56,7 @@ export function renderManifest(model: StackModel): RenderManifest {
             },
           };
         case "prometheus":
+        case "alertmanager":
           return { ...base, onNameServerHosts: false };
         default: {
           const unreachable: never = job;

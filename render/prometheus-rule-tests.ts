@@ -1,7 +1,15 @@
 // `promtool test rules` cases, derived from the alert definitions: synthetic series in, expected alerts out.
 import { stringify } from "yaml";
 import type { StackModel } from "../model";
-import { alertDefinitions, type AlertDefinition, type ExpectedFiring, type Scenario } from "./alerts";
+import {
+  alertCauses,
+  alertDefinitions,
+  runbookUrl,
+  type Cause,
+  type AlertDefinition,
+  type ExpectedFiring,
+  type Scenario,
+} from "./alerts";
 import { RULE_FILE } from "./prometheus-config";
 
 interface ExpectedAlert {
@@ -30,7 +38,7 @@ export interface RuleTestFile {
 export const RULE_TEST_FILE = RULE_FILE.replace(/\.yml$/, ".test.yml");
 
 /** The labels and annotations promtool must report for one firing alert. */
-function expectedAlert(definition: AlertDefinition, firing: ExpectedFiring): ExpectedAlert {
+function expectedAlert(definition: AlertDefinition, firing: ExpectedFiring, runbookBaseUrl: string): ExpectedAlert {
   const annotations = definition.annotations({
     label: (name) => {
       const value = firing.labels[name];
@@ -42,27 +50,61 @@ function expectedAlert(definition: AlertDefinition, firing: ExpectedFiring): Exp
       return String(firing.value);
     },
   });
-  return { exp_labels: { ...firing.labels, ...definition.labels }, exp_annotations: { ...annotations } };
+  return {
+    exp_labels: { ...firing.labels, ...definition.labels },
+    exp_annotations: { ...annotations, runbook_url: runbookUrl(runbookBaseUrl, definition.alert) },
+  };
 }
 
 /** One `promtool test rules` case: a scenario's series, and the alerts the definition must produce from them. */
-export function alertRuleTestCase(definition: AlertDefinition, scenario: Scenario): RuleTestCase {
+export function alertRuleTestCase(
+  definition: AlertDefinition,
+  scenario: Scenario,
+  runbookBaseUrl: string,
+): RuleTestCase {
   return {
     interval: "1m",
     input_series: scenario.series,
     alert_rule_test: scenario.expect.map(({ at, firing }) => ({
       eval_time: at,
       alertname: definition.alert,
-      exp_alerts: firing.map((f) => expectedAlert(definition, f)),
+      exp_alerts: firing.map((f) => expectedAlert(definition, f, runbookBaseUrl)),
     })),
   };
 }
 
+/**
+ * One case per cause: at every step, every alert of the stack is checked, so an alert the cause must not raise
+ * fails the test as surely as a missing one.
+ */
+export function causeTestCase(definitions: AlertDefinition[], cause: Cause, runbookBaseUrl: string): RuleTestCase {
+  const known = new Set(definitions.map((d) => d.alert));
+  for (const name of cause.expect.flatMap((step) => Object.keys(step.firing))) {
+    if (!known.has(name)) throw new Error(`cause "${cause.name}" expects ${name}, which is not an alert of the stack`);
+  }
+  return {
+    interval: "1m",
+    input_series: cause.series,
+    alert_rule_test: cause.expect.flatMap(({ at, firing }) =>
+      definitions.map((d) => ({
+        eval_time: at,
+        alertname: d.alert,
+        exp_alerts: (firing[d.alert] ?? []).map((f) => expectedAlert(d, f, runbookBaseUrl)),
+      })),
+    ),
+  };
+}
+
 export function alertRuleTests(model: StackModel): RuleTestFile {
+  const definitions = alertDefinitions(model);
+  const base = model.config.prometheus.runbookBaseUrl;
   return {
     rule_files: [RULE_FILE],
     evaluation_interval: "1m",
-    tests: alertDefinitions(model).flatMap((d) => d.scenarios.map((s) => alertRuleTestCase(d, s))),
+    tests: [
+      ...definitions.flatMap((d) => d.scenarios.map((s) => alertRuleTestCase(d, s, base))),
+      ...alertCauses(model).map((cause) => causeTestCase(definitions, cause, base)),
+    ],
   };
 }
 

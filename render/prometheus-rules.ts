@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import type { StackModel } from "../model";
 import {
   alertDefinitions,
+  runbookUrl,
   type AlertDefinition,
   type AnnotationContext,
   type Annotations,
@@ -14,7 +15,7 @@ export interface AlertRule {
   expr: string;
   for: string;
   labels: { severity: Severity };
-  annotations: Annotations;
+  annotations: Annotations & { runbook_url: string };
 }
 
 export interface RuleFile {
@@ -27,18 +28,25 @@ const TEMPLATE_REFERENCES: AnnotationContext = {
   value: () => "{{ $value }}",
 };
 
-export function alertRule(definition: AlertDefinition): AlertRule {
+/** `runbookBaseUrl` is the stack's `prometheus.runbookBaseUrl`. */
+export function alertRule(definition: AlertDefinition, runbookBaseUrl: string): AlertRule {
   return {
     alert: definition.alert,
     expr: definition.expr,
     for: definition.for,
     labels: definition.labels,
-    annotations: definition.annotations(TEMPLATE_REFERENCES),
+    annotations: {
+      ...definition.annotations(TEMPLATE_REFERENCES),
+      runbook_url: runbookUrl(runbookBaseUrl, definition.alert),
+    },
   };
 }
 
 export function alertRules(model: StackModel): RuleFile {
-  return { groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map(alertRule) }] };
+  const base = model.config.prometheus.runbookBaseUrl;
+  return {
+    groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map((d) => alertRule(d, base)) }],
+  };
 }
 
 export function alertRulesYaml(model: StackModel): string {

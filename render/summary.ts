@@ -1,5 +1,6 @@
 // The short plan a reviewer reads after `npm run render`: jobs with their ports, scrape jobs, alerts.
 import type { JobModel, StackModel } from "../model";
+import { alertDeliveryLine } from "./alert-delivery";
 import { aclConsumers } from "./consul-acl";
 import { prometheusConfig } from "./prometheus-config";
 import { alertRules } from "./prometheus-rules";
@@ -18,6 +19,8 @@ function ports(job: JobModel): string {
   switch (job.kind) {
     case "prometheus":
       return "http: dynamic (behind the Prometheus Fabio)";
+    case "alertmanager":
+      return "http, cluster: dynamic (found through Consul)";
     case "fabio":
       return `proxy: ${job.ports.proxy}, ui: ${job.ports.ui}, metrics: ${job.ports.metrics} (static)`;
     default: {
@@ -45,6 +48,8 @@ export function renderSummary(model: StackModel, fileOf: (artifactPath: string) 
     ...table(["scrape job", "consul services", "metrics path"], scrape),
     "",
     ...table(["alert", "expr", "for"], alerts),
+    "",
+    alertDeliveryLine(model.config.prometheus.alerting, model.clusterTag),
     "",
     ...(acl.length > 0
       ? [...table(["consul acl policy", "job", "token in nomad variable"], acl), ""]

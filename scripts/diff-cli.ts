@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadStackFile } from "../config";
 import { compareRenders, consequencesOf, formatMarkdown, formatText, hasChanges, type DiffReport } from "../diff";
 import { resolveStack } from "../model";
-import { renderArtifacts } from "../render";
+import { alertDeliveryLine, renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
 import { exitCodeFor, type Console } from "./cli-io";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
@@ -80,6 +80,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
     base: { ref: values.base, commit: base.commit, ...(base.tree === undefined ? { note: base.why } : {}) },
     consequences: consequencesOf(comparison),
     artifacts: comparison.artifacts,
+    alertDelivery: alertDeliveryLine(model.config.prometheus.alerting, model.clusterTag),
   };
 
   if (values.json) io.log(JSON.stringify(report, null, 2));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real binaries the CI test tiers run: fabio, consul, prometheus and promtool, each from a
+# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool and alertmanager, each from a
 # package registry. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
@@ -19,6 +19,8 @@
 #                       PROMTOOL_BIN use those binaries; ones on PATH are used when they report the pinned
 #                       version (Debian's bookworm/trixie builds do not, and lack Consul service discovery).
 #                       The promtool used is checked to accept a consul_sd_configs section.
+#   alertmanager        the version of tools/alertmanager/go.mod (= the prometheus.alerting.image tag a deployed
+#                       Alertmanager runs), built the same way. ALERTMANAGER_BIN uses that binary instead.
 #   consul              used from PATH (or CONSUL_BIN) when present; otherwise `apt-get install
 #                       consul/bullseye` (1.8.7; bookworm has no consul), from Debian's bullseye suite
 #                       added from the same mirror the machine already uses, pinned low (priority 100) so
@@ -354,6 +356,15 @@ provide_prometheus() { # one build makes both
 }
 in_background "prometheus, promtool" provide_prometheus
 wait_for_tools
+
+alertmanager_version=$(pinned_module_version alertmanager github.com/prometheus/alertmanager)
+build_alertmanager() {
+  local x=github.com/prometheus/common/version
+  go_build_tools alertmanager "$tools_dir" \
+    "-s -w -X $x.Version=${alertmanager_version#v} -X $x.Branch=module -X $x.Revision=$alertmanager_version" \
+    github.com/prometheus/alertmanager/cmd/alertmanager
+}
+provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
 
 # The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)

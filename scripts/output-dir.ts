@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Artifact } from "../render";
 
 /** The subdirectories of --out the CLI owns: each is replaced as a whole on every render. */
-export const OWNED_DIRS = ["jobs", "prometheus", "consul-acl", "packer"] as const;
+export const OWNED_DIRS = ["jobs", "prometheus", "alertmanager", "dashboards", "consul-acl", "packer"] as const;
 
 /**
  * Left in --out by every render. Owned directories are replaced only where this marker shows the CLI wrote

@@ -1,8 +1,8 @@
 // Pure checks of what Prometheus reports through its Fabio: targets per scrape job, rules, alerts, agents.
 import type { StackModel } from "../model";
-import { alertRules, prometheusConfig, SCRAPE_JOBS } from "../render";
+import { alertDeliveryLine, alertRules, prometheusConfig, SCRAPE_JOBS } from "../render";
 import { fail, pass, skip, type CheckResult, type Verdict } from "./result";
-import type { ActiveTarget, Alert, RuleGroup } from "./responses";
+import type { ActiveAlertmanager, ActiveTarget, Alert, RuleGroup } from "./responses";
 import { hostOf, type NomadView } from "./views";
 
 export const scrapeJobCheckName = (job: string) => `scrape job ${job}`;
@@ -10,6 +10,7 @@ export const RULES_CHECK = "alert rules";
 export const ALERTS_CHECK = "alerts firing";
 export const CONSUL_AGENTS_CHECK = "consul servers scraped";
 export const NOMAD_AGENTS_CHECK = "nomad agents scraped";
+export const ALERT_DELIVERY_CHECK = "alert delivery";
 
 const instanceOf = (target: ActiveTarget) => target.labels.instance ?? target.labels.__address__ ?? "?";
 
@@ -65,6 +66,27 @@ export function alertsCheck(alerts: Alert[], via: string): CheckResult {
   ];
   const verdict = firing.length > 0 ? fail(parts.join("; ")) : pass(parts.length > 0 ? parts.join("; ") : "none");
   return { check: ALERTS_CHECK, host: via, ...verdict };
+}
+
+/**
+ * Where alerts go, and when the stack delivers them, that Prometheus has at least one Alertmanager to send to.
+ * `alertmanagers` is undefined when delivery is off (nothing was asked).
+ */
+export function alertDeliveryCheck(
+  model: StackModel,
+  alertmanagers: ActiveAlertmanager[] | undefined,
+  via: string,
+): CheckResult {
+  const where = alertDeliveryLine(model.config.prometheus.alerting, model.clusterTag);
+  const verdict: Verdict =
+    alertmanagers === undefined
+      ? skip(where)
+      : alertmanagers.length === 0
+        ? fail(`Prometheus has no active Alertmanager; ${where}`)
+        : pass(
+            `${alertmanagers.length} active Alertmanager(s) (${alertmanagers.map((a) => a.url).join(", ")}); ${where}`,
+          );
+  return { check: ALERT_DELIVERY_CHECK, host: via, ...verdict };
 }
 
 /** The addresses a scrape job's targets are at. */

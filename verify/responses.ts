@@ -79,12 +79,18 @@ export const prometheusAlerts = prometheusEnvelope(
   z.object({ alerts: z.array(z.object({ labels: z.record(z.string(), z.string()), state: z.string() })) }),
 );
 
+/** `/api/v1/alertmanagers`. */
+export const prometheusAlertmanagers = prometheusEnvelope(
+  z.object({ activeAlertmanagers: z.array(z.object({ url: z.string() })) }),
+);
+
 export type ConsulHealth = z.infer<typeof consulHealth>;
 export type NomadNodeStub = z.infer<typeof nomadNodes>[number];
 export type NomadAllocation = z.infer<typeof nomadAllocations>[number];
 export type ActiveTarget = z.infer<typeof prometheusTargets>["data"]["activeTargets"][number];
 export type RuleGroup = z.infer<typeof prometheusRules>["data"]["groups"][number];
 export type Alert = z.infer<typeof prometheusAlerts>["data"]["alerts"][number];
+export type ActiveAlertmanager = z.infer<typeof prometheusAlertmanagers>["data"]["activeAlertmanagers"][number];
 
 /** Parses a JSON answer; the error says what was expected in one line. */
 export function parseAnswer<T>(schema: z.ZodType<T>, text: string, what: string): T {

@@ -11,9 +11,9 @@ import {
 } from "./host-checks";
 import type { HttpClient } from "./http";
 import { inOrder } from "./in-order";
-import { agentChecks, alertsCheck, rulesCheck, scrapeJobChecks } from "./prometheus-checks";
+import { agentChecks, alertDeliveryCheck, alertsCheck, rulesCheck, scrapeJobChecks } from "./prometheus-checks";
 import { hostProbes, PROMETHEUS_READY_CHECK, prometheusUrl } from "./probes";
-import { prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
+import { prometheusAlertmanagers, prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
 import { fail, hostLabel, pass, skip, type CheckResult, type Host } from "./result";
 import type { NomadView } from "./views";
 
@@ -141,6 +141,15 @@ async function checkPrometheus(
   }
   try {
     record(alertsCheck((await getJson(client, api, "/api/v1/alerts", prometheusAlerts)).data.alerts, via));
+  } catch (err) {
+    record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
+  }
+  try {
+    const delivers = model.config.prometheus.alerting.delivery !== "none";
+    const active = delivers
+      ? (await getJson(client, api, "/api/v1/alertmanagers", prometheusAlertmanagers)).data.activeAlertmanagers
+      : undefined;
+    record(alertDeliveryCheck(model, active, via));
   } catch (err) {
     record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
   }

@@ -41,4 +41,11 @@ export interface AlertDefinition {
   annotations: (context: AnnotationContext) => Annotations;
   /** Each way the watched system can report the condition, with the series that make the alert fire and resolve. */
   scenarios: Scenario[];
+  /** The scrape job whose targets' `up == 0` this alert reports: the catch-all TargetDown leaves that job out. */
+  downJob?: string;
+}
+
+/** Every alert's runbook: `docs/runbooks/<AlertName>.md` under the stack's `prometheus.runbookBaseUrl`. */
+export function runbookUrl(runbookBaseUrl: string, alert: string): string {
+  return `${runbookBaseUrl}/${alert}.md`;
 }

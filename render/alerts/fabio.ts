@@ -52,30 +52,39 @@ export function fabioMissing(model: StackModel): AlertDefinition[] {
       service: model.fabios[other].metricsService,
     }));
     const instance = (i: number) => ({ job, instance: `10.0.1.${i}:1234`, cluster, service });
-    const upCount = `count(up{job="${job}",service="${service}"} == 1)`;
+    // Discovered targets, up or not: a target that is there but down is FabioDown's, so it is not also "missing".
+    const discovered = `count(up{job="${job}",service="${service}"})`;
     const everywhere: AlertDefinition = {
       alert,
-      expr: `absent(up{job="${job}",service="${service}"} == 1)`,
+      expr: `absent(up{job="${job}",service="${service}"})`,
       for: MISSING_FOR,
       labels: { severity: "critical" },
       annotations: () => ({
         summary: `No ${fabio.name} Fabio is up`,
-        description: `No ${service} target has been discovered and up for 2 minutes: ${impact} on every host.`,
+        description: `No ${service} target has been discovered for 2 minutes: ${impact} on every host.`,
       }),
-      scenarios: [targetLeavesDiscovery(instance, 1, { forDuration: MISSING_FOR, firingValue: 1, bystanders })],
+      scenarios: [
+        targetLeavesDiscovery(instance, 1, {
+          forDuration: MISSING_FOR,
+          firingValue: 1,
+          firingLabels: { job, service },
+          bystanders,
+        }),
+      ],
     };
     // A stopped or failed allocation deregisters its service, so its target leaves discovery instead of going
     // down: FabioDown never sees it, and the absent() above only fires once every host has lost its Fabio.
-    // Fewer up than at any time in the last hour means a host lost its Fabio; a host taken out of service on
-    // purpose stops counting after that hour.
+    // Fewer discovered than at any time in the last hour means a host lost its Fabio; a host taken out of
+    // service on purpose stops counting after that hour. Once none is left, count() is empty and only the
+    // absent() above fires.
     const onOneHost: AlertDefinition = {
       alert: `${stem}HostMissing`,
-      expr: `${upCount} < max_over_time(${upCount}[${HOST_MEMORY}:1m])`,
+      expr: `${discovered} < max_over_time(${discovered}[${HOST_MEMORY}:1m])`,
       for: MISSING_FOR,
       labels: { severity: oneHost },
       annotations: ({ value }) => ({
         summary: `A NameServer host lost its ${fabio.name} Fabio`,
-        description: `Only ${value()} ${service} targets are up, fewer than in the last ${HOST_MEMORY}: ${impact} through the host that lost it.`,
+        description: `Only ${value()} ${service} targets are discovered, fewer than in the last ${HOST_MEMORY}: ${impact} through the host that lost it.`,
       }),
       scenarios: [targetLeavesDiscovery(instance, 3, { forDuration: MISSING_FOR, firingValue: 2, bystanders })],
     };

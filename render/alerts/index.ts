@@ -9,11 +9,12 @@ import { prometheusConfigReloadFailed } from "./prometheus";
 import { anyTargetDown, serverDown, serversMissing } from "./targets";
 
 export * from "./definition";
+export * from "./causes";
 
 export function alertDefinitions(model: StackModel): AlertDefinition[] {
   const cfg = model.config;
   const cluster = cfg.clusterName;
-  return [
+  const specific = [
     serverDown("Nomad", SCRAPE_JOBS.nomadServers, cluster),
     serversMissing("Nomad", SCRAPE_JOBS.nomadServers, cfg.images.nomadServer.bootstrapExpect, cluster),
     nomadNoLeader(cfg),
@@ -22,7 +23,6 @@ export function alertDefinitions(model: StackModel): AlertDefinition[] {
     consulNoLeader(cfg),
     fabioDown(cfg),
     ...fabioMissing(model),
-    anyTargetDown(cfg),
-    prometheusConfigReloadFailed(cfg),
   ];
+  return [...specific, anyTargetDown(cfg, specific), prometheusConfigReloadFailed(cfg)];
 }

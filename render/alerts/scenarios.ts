@@ -76,7 +76,12 @@ function gapTimeline(forDuration: string, firingMargin: number, backAfter: numbe
 export function targetLeavesDiscovery(
   instanceLabels: (i: number) => Labels,
   expected: number,
-  { forDuration, firingValue, bystanders = [] }: { forDuration: string; firingValue: number; bystanders?: Labels[] },
+  {
+    forDuration,
+    firingValue,
+    firingLabels = {},
+    bystanders = [],
+  }: { forDuration: string; firingValue: number; firingLabels?: Labels; bystanders?: Labels[] },
 ): Scenario {
   const timeline = gapTimeline(forDuration, 3, 3);
   const stays = [
@@ -89,7 +94,7 @@ export function targetLeavesDiscovery(
     expect: [
       { at: timeline.checks.before, firing: [] },
       { at: timeline.checks.silentAt, firing: [] },
-      { at: timeline.checks.firingAt, firing: [{ labels: {}, value: firingValue }] },
+      { at: timeline.checks.firingAt, firing: [{ labels: firingLabels, value: firingValue }] },
       { at: timeline.checks.resolvedAt, firing: [] },
     ],
   };

@@ -24,6 +24,7 @@ export function targetDown(args: TargetDownArgs): AlertDefinition {
     labels: { severity: args.severity },
     annotations: args.annotations,
     scenarios: [targetGoesDown(args.example, args.for)],
+    ...(args.job === undefined ? {} : { downJob: args.job }),
   };
 }
 
@@ -79,10 +80,16 @@ export function serversMissing(
   };
 }
 
-/** Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all below the specific alerts. */
-export function anyTargetDown(cfg: StackConfig): AlertDefinition {
+/**
+ * Any scrape target down for the stack's `prometheus.targetDownFor`: the catch-all for the jobs no specific
+ * alert watches. `covered` are the specific alerts; their jobs are left out, so one down target raises one alert.
+ */
+export function anyTargetDown(cfg: StackConfig, covered: readonly AlertDefinition[]): AlertDefinition {
   const targetDownFor = cfg.prometheus.targetDownFor;
-  return targetDown({
+  const jobs = [...new Set(covered.flatMap((d) => (d.downJob === undefined ? [] : [d.downJob])))].sort();
+  const example = { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName };
+  if (jobs.includes(example.job)) throw new Error(`TargetDown's rule test needs a job no other alert covers`);
+  const catchAll = targetDown({
     alert: "TargetDown",
     job: undefined,
     for: targetDownFor,
@@ -91,6 +98,9 @@ export function anyTargetDown(cfg: StackConfig): AlertDefinition {
       summary: `Scrape target ${label("instance")} of job ${label("job")} is down`,
       description: `${label("job")} target ${label("instance")} has been down for ${targetDownFor}.`,
     }),
-    example: { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName },
+    example,
   });
+  if (jobs.length === 0) return catchAll;
+  const escaped = jobs.map((job) => job.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return { ...catchAll, expr: `up{job!~"${escaped.join("|")}"} == 0` };
 }

@@ -103,7 +103,18 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ["NomadServerDown", "Nomad server {{ $labels.instance }} is down", "Nomad server {{ $labels.job }} is down"],
     ["NomadServersMissing", "or vector(0)) < ", "or vector(0)) <= "],
     // Watching both Fabios together lets the other Fabio's targets hide the missing one.
-    ["NameServerIndexFabioMissing", ',service="fabio-nameserver-index-metrics"} == 1)', "} == 1)"],
+    [
+      "NameServerIndexFabioMissing",
+      'absent(up{job="fabio",service="fabio-nameserver-index-metrics"})',
+      'absent(up{job="fabio"})',
+    ],
+    // One cause, one alert: a Fabio that is down but registered is FabioDown's alone.
+    ["TargetDown", 'up{job!~"consul-servers|fabio|nomad-servers"} == 0', "up == 0"],
+    [
+      "NameServerIndexFabioHostMissing",
+      'count(up{job="fabio",service="fabio-nameserver-index-metrics"}) <',
+      'count(up{job="fabio",service="fabio-nameserver-index-metrics"} == 1) <',
+    ],
     // Compared with the current count instead of the last hour's, one host's loss goes unnoticed.
     ["NameServerIndexFabioHostMissing", "[1h:1m])", "[1m:1m])"],
     // Read as Consul 1.8 reports it only (the rule before issue 13), it misses a leaderless Consul 1.13+.

@@ -7,7 +7,10 @@ import * as path from "node:path";
 import { diffCli } from "../../scripts/diff-cli";
 import { PROJECT_DIR } from "./stack";
 
-export const STACK = "config:\n  rocketmq-system-jobs:clusterName: scratch\n";
+const PROMETHEUS_KEY = "  rocketmq-system-jobs:prometheus:\n";
+// Every stack says where alerts go; the scratch stack sends them nowhere.
+const ALERTING = "    alerting: { delivery: none, reason: test }\n";
+export const STACK = `config:\n  rocketmq-system-jobs:clusterName: scratch\n${PROMETHEUS_KEY}${ALERTING}`;
 const MARKER = '\nbase_only "marker" {\n  note = "only the base revision\'s template has this"\n}\n';
 
 const OLDER_RULES_RENDER = `
@@ -50,7 +53,12 @@ export function createScratchRepo(): ScratchRepo {
     git("commit", "-q", "-m", tag);
     git("tag", tag);
   };
-  const writeStack = (yaml = ""): void => fs.writeFileSync(stackFile, STACK + yaml);
+  const writeStack = (yaml = ""): void => {
+    const text = yaml.includes(PROMETHEUS_KEY)
+      ? `config:\n  rocketmq-system-jobs:clusterName: scratch\n${yaml.replace(PROMETHEUS_KEY, PROMETHEUS_KEY + ALERTING)}`
+      : STACK + yaml;
+    fs.writeFileSync(stackFile, text);
+  };
 
   const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" })
     .split("\n")
@@ -70,7 +78,8 @@ export function createScratchRepo(): ScratchRepo {
   writeStack();
   const template = fs
     .readdirSync(path.join(repo, "jobspecs"))
-    .find((f) => f.endsWith(".mustache") && fs.readFileSync(path.join(repo, "jobspecs", f), "utf8").includes('job "'));
+    // The Fabios' template: the scratch stack renders it (it deploys no Alertmanager, whose template sorts first).
+    .find((f) => f.startsWith("fabio") && fs.readFileSync(path.join(repo, "jobspecs", f), "utf8").includes('job "'));
   fs.appendFileSync(path.join(repo, "jobspecs", template!), MARKER);
   commit("marker");
   git("checkout", "-q", "valid", "--", ".");

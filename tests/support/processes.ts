@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export type Tool = "nomad" | "fabio" | "consul" | "prometheus" | "promtool";
+export type Tool = "nomad" | "fabio" | "consul" | "prometheus" | "promtool" | "alertmanager";
 
 /** The binary's path, from `<TOOL>_BIN` or PATH; undefined when absent. */
 export function findTool(tool: Tool): string | undefined {
@@ -86,16 +86,23 @@ export interface Started {
 
 const running = new Set<Started>();
 
+type StartOptions = { cwd?: string; env?: NodeJS.ProcessEnv };
+
 /** Starts a binary; its output is kept for diagnostics. Call `stop()` (or `stopAll()`) in afterAll. */
-export function start(tool: Tool, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Started {
+export function start(tool: Tool, args: string[], options: StartOptions = {}): Started {
   const bin = findTool(tool);
   if (bin === undefined) throw new Error(`${tool} not found on PATH`);
-  const child = spawn(bin, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: "pipe" });
+  return startCommand(bin, args, options);
+}
+
+/** Starts any command (e.g. `sh -c` running a jobspec's entrypoint line), tracked and stopped like `start`'s. */
+export function startCommand(command: string, args: string[], options: StartOptions = {}): Started {
+  const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: "pipe" });
   let log = "";
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const started: Started = {
-    name: `${tool} ${args.join(" ")}`,
+    name: `${command} ${args.join(" ")}`,
     child,
     output: () => log,
     stop: () => stopProcess(child).finally(() => running.delete(started)),
@@ -124,6 +131,13 @@ export async function stopAll(): Promise<void> {
 process.once("exit", () => {
   for (const p of running) p.child.kill("SIGKILL");
 });
+
+/** Polls `<url>/-/ready` (Prometheus' and Alertmanager's readiness endpoint) until it answers 200, bounded. */
+export async function waitForReady(what: string, url: string, proc: Started): Promise<void> {
+  await waitFor(`${what} to be ready`, async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined), {
+    process: proc,
+  });
+}
 
 /** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
 export async function waitFor<T>(

@@ -4,9 +4,9 @@ import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { stringify } from "yaml";
 import { alertRules, alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
-import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
+import { freePort, http, start, tempDir, waitFor, waitForReady, type Started } from "./processes";
 import { modelOf } from "./stack";
-import { withTestFor, withTestTiming } from "./test-timing";
+import { PROMETHEUS_TEST_TIMING, withTestFor, withTestTiming } from "./test-timing";
 
 export interface PrometheusFiles {
   dir: string;
@@ -67,21 +67,22 @@ export interface PrometheusServer {
   readonly url: string;
 }
 
-export async function startPrometheus(files: PrometheusFiles, port?: number): Promise<PrometheusServer> {
+/** With the test's alert resend delay (test-timing.ts); `extraArgs` are further flags. */
+export async function startPrometheus(
+  files: PrometheusFiles,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<PrometheusServer> {
   port ??= await freePort();
   const proc = start("prometheus", [
     `--config.file=${files.configFile}`,
     `--storage.tsdb.path=${path.join(files.dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    `--rules.alert.resend-delay=${PROMETHEUS_TEST_TIMING.alertResendDelay}`,
+    ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    "Prometheus to be ready",
-    async () => ((await http(`${url}/-/ready`)).status === 200 ? true : undefined),
-    {
-      process: proc,
-    },
-  );
+  await waitForReady("Prometheus", url, proc);
   return { process: proc, url };
 }
 

@@ -22,13 +22,31 @@ export function loadStack(stack: string): StackConfig {
   return loadStackFile(stackFile(stack));
 }
 
-/** The smallest valid config: everything else takes its default. */
+const PROMETHEUS_KEY = "rocketmq-system-jobs:prometheus";
+
+/** The choice every test stack makes unless the test is about alerting: alerts go nowhere. */
+export const TEST_ALERTING = { delivery: "none", reason: "a test stack" } as const;
+
+/**
+ * Every stack must choose where alerts go (prometheus.alerting has no default); a test config that says
+ * nothing about it chooses TEST_ALERTING.
+ */
+export function withAlertingChoice(raw: RawConfig): RawConfig {
+  const prometheus = raw[PROMETHEUS_KEY];
+  if (prometheus !== undefined && (typeof prometheus !== "object" || prometheus === null || Array.isArray(prometheus)))
+    return raw;
+  const given = (prometheus ?? {}) as Record<string, unknown>;
+  if ("alerting" in given) return raw;
+  return { ...raw, [PROMETHEUS_KEY]: { ...given, alerting: TEST_ALERTING } };
+}
+
+/** The smallest valid config: everything else takes its default (and alerts go nowhere). */
 export function minimalRaw(): RawConfig {
-  return { "rocketmq-system-jobs:clusterName": "test" };
+  return { "rocketmq-system-jobs:clusterName": "test", [PROMETHEUS_KEY]: { alerting: TEST_ALERTING } };
 }
 
 export function parseRaw(raw: RawConfig, file = "Pulumi.test.yaml"): StackConfig {
-  return parseStackConfig(raw, file);
+  return parseStackConfig(withAlertingChoice(raw), file);
 }
 
 /** The one-line message a raw config is rejected with, as a ConfigError; fails when the config is accepted. */

@@ -4,6 +4,7 @@
 // files as rendered (production intervals, the real `for:`) are what promtool checks and tests.
 // docs/testing.md lists these overrides too.
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
+import type { DeployedAlerting } from "../../config";
 import type { RuleFile } from "../../render";
 
 export const PROMETHEUS_TEST_TIMING = {
@@ -33,7 +34,28 @@ export const PROMETHEUS_TEST_TIMING = {
    * its labels, which a short hold does not change.
    */
   alertFor: "1s",
+  /**
+   * `--rules.alert.resend-delay` (default 1m): a firing alert is sent to the Alertmanagers again only after it,
+   * so one that fired before discovery found an Alertmanager would reach it a minute later. Which alerts are
+   * sent, and where, is unchanged.
+   */
+  alertResendDelay: "1s",
 } as const;
+
+export const ALERTMANAGER_TEST_TIMING = {
+  /**
+   * The route's `group_wait` and `group_interval` (rendered 30s and 5m by default): how long Alertmanager holds
+   * a new group, and a changed one, before notifying. Routing, grouping, receivers and inhibition are unchanged,
+   * and they are what the tests look at.
+   */
+  groupWait: "1s",
+  groupInterval: "1s",
+} as const;
+
+/** The stack's deployed alerting with the test grouping waits above; everything else as configured. */
+export function withTestGrouping(alerting: DeployedAlerting): DeployedAlerting {
+  return { ...alerting, route: { ...alerting.route, ...ALERTMANAGER_TEST_TIMING } };
+}
 
 function setEach(doc: Document, seqPath: string[], key: string, value: string, onlyIfSet = false): void {
   const seq = doc.getIn(seqPath);

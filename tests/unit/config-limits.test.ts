@@ -89,9 +89,11 @@ describe("service names the scrape config discovers for another purpose", () => 
   });
 
   it("rejects a Prometheus job named like the Alertmanager service it sends alerts to", () => {
-    expect(configErrorOf(withKeys({ prometheus: { jobName: "alerts", alertmanagerService: "alerts" } }))).toContain(
-      '"alerts" is the Consul service Prometheus discovers the Alertmanagers by',
-    );
+    expect(
+      configErrorOf(
+        withKeys({ prometheus: { jobName: "alerts", alerting: { delivery: "discovered", service: "alerts" } } }),
+      ),
+    ).toContain('"alerts" is the Consul service Prometheus discovers the Alertmanagers by');
   });
 
   it("rejects a Fabio job named like a service Prometheus scrapes for something else", () => {
@@ -101,7 +103,7 @@ describe("service names the scrape config discovers for another purpose", () => 
   });
 
   it("rejects, as the Prometheus job name, every service the rendered prometheus.yml discovers for another job", () => {
-    const base = { prometheus: { alertmanagerService: "alertmanager" } };
+    const base = { prometheus: { alerting: { delivery: "discovered", service: "alertmanager" } } };
     const yaml = prometheusConfig(modelOf(parseRaw(withKeys(base))));
     const elsewhere = [
       ...yaml.scrape_configs.filter((job) => job.job_name !== "prometheus").flatMap((job) => job.consul_sd_configs),

@@ -60,7 +60,10 @@ describe("the diff CLI's arguments", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-cli-"));
     try {
       const file = path.join(dir, "Pulumi.x.yaml");
-      fs.writeFileSync(file, "config:\n  rocketmq-system-jobs:clusterName: x\n");
+      fs.writeFileSync(
+        file,
+        "config:\n  rocketmq-system-jobs:clusterName: x\n  rocketmq-system-jobs:prometheus:\n    alerting: { delivery: none, reason: test }\n",
+      );
       const { code, stderr } = await run("--stack-file", file, "--base", "main");
       expect(code).toBe(2);
       expect(stderr).toBe(`error: ${file} is not in a git repository, so it has no base revision\n`);

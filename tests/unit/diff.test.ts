@@ -24,13 +24,22 @@ function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig
 async function reportOf(before: RenderTree, after: RenderTree): Promise<DiffReport> {
   const comparison = await compareRenders(before, after);
   const consequences = consequencesOf(comparison);
-  return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences };
+  const alertDelivery =
+    "alerts go to: nowhere (delivery: none; a test stack); they show only on Prometheus' /alerts page";
+  return { stack: "test", base: BASE, artifacts: comparison.artifacts, consequences, alertDelivery };
 }
 
 const fabio = (value: object): RawConfig => ({ "rocketmq-system-jobs:fabio": value });
 const prometheus = (value: object): RawConfig => ({ "rocketmq-system-jobs:prometheus": value });
 
 describe("the diff of two renders", () => {
+  it("says where the stack's alerts go, changed or not", async () => {
+    const same = await reportOf(rendered().tree, rendered().tree);
+    expect(formatText(same, { colour: false }).split("\n")).toContain(same.alertDelivery);
+    const report = await reportOf(rendered().tree, rendered(fabio({ prometheus: { proxyPort: 9091 } })).tree);
+    expect(formatText(report, { colour: false }).split("\n")[1]).toBe(report.alertDelivery);
+  });
+
   it("shows a change inside args as the one changed element, not the whole list twice", async () => {
     const report = await reportOf(rendered().tree, rendered(prometheus({ retentionTime: "30d" })).tree);
     const lines = formatText(report, { colour: false }).split("\n");
@@ -66,7 +75,8 @@ describe("the diff of two renders", () => {
     ]);
     const text = formatText(report, { colour: false });
     expect(text).toContain('~ job "fabio-prometheus" › group "fabio" › network › port "proxy" › static: 9090 → 9091');
-    expect(text.split("\n").length).toBeLessThanOrEqual(15);
+    // Heading, where alerts go, then the changes.
+    expect(text.split("\n").length).toBeLessThanOrEqual(16);
     expect(report.consequences.map((c) => c.message)).toContain(
       'static port "proxy" of job "fabio-prometheus" moves its listener 9090 → 9091 on every NameServer host: clients and firewalls must follow',
     );
@@ -230,16 +240,17 @@ describe("the diff of two renders", () => {
   it("names a base given as a full commit hash by its short hash alone", async () => {
     const { tree } = rendered();
     const report = await reportOf(tree, new Map(tree));
-    expect(formatText({ ...report, base: { ...BASE, ref: BASE.commit } }, { colour: false })).toBe(
+    expect(formatText({ ...report, base: { ...BASE, ref: BASE.commit } }, { colour: false }).split("\n")[0]).toBe(
       'No changes: stack "test" renders the same at 0123456 and in the working tree.',
     );
   });
 
-  it("is one line when nothing differs", async () => {
+  it("is one line, and where alerts go, when nothing differs", async () => {
     const { tree } = rendered();
     const report = await reportOf(tree, new Map(tree));
     expect(formatText(report, { colour: false })).toBe(
-      'No changes: stack "test" renders the same at origin/main (0123456) and in the working tree.',
+      'No changes: stack "test" renders the same at origin/main (0123456) and in the working tree.\n' +
+        "alerts go to: nowhere (delivery: none; a test stack); they show only on Prometheus' /alerts page",
     );
   });
 

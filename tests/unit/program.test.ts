@@ -17,18 +17,22 @@ import { loadStack, stackFile, STACKS, modelOf } from "../support/stack";
 
 const TOKEN_KEY = "rocketmq-system-jobs:consulAclToken";
 const MANAGEMENT_TOKEN = "mock-management-token-91c2";
+// The Nomad job resources that hold a Consul token: Alertmanager never calls Consul (docs/alerting.md).
+const TOKEN_JOBS = new Set(["nameserver-index-fabio", "prometheus-fabio", "prometheus"]);
+const WEBHOOK_KEY = "rocketmq-system-jobs:oncallWebhookUrl";
+const WEBHOOK_URL = "https://hooks.example.invalid/oncall/5c1e9d";
 
-/** A stack's config as `pulumi up` would pass it: prod also has its secret management token. */
+/** A stack's config as `pulumi up` would pass it: prod also has its secret management token and webhook URL. */
 function deployConfig(stack: string): Record<string, unknown> {
   const config = stackFileConfig(stack);
-  return stack === "prod" ? { ...config, [TOKEN_KEY]: MANAGEMENT_TOKEN } : config;
+  return stack === "prod" ? { ...config, [TOKEN_KEY]: MANAGEMENT_TOKEN, [WEBHOOK_KEY]: WEBHOOK_URL } : config;
 }
 
 const unmodified = new Map<string, ReturnType<typeof runProgram>>();
 
 /** Runs the program; runs on a stack's unmodified config are shared, since the program is deterministic. */
 function run(stack: string, config?: Record<string, unknown>) {
-  const secretKeys = stack === "prod" ? [TOKEN_KEY] : [];
+  const secretKeys = stack === "prod" ? [TOKEN_KEY, WEBHOOK_KEY] : [];
   if (config) return runProgram(stack, config, secretKeys);
   if (!unmodified.has(stack)) unmodified.set(stack, runProgram(stack, deployConfig(stack), secretKeys));
   return unmodified.get(stack)!;
@@ -38,22 +42,35 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
   it("creates each system job as a component parenting one Nomad job with the rendered jobspec", async () => {
     const { resources, error } = await run(stack);
     expect(error).toBeUndefined();
-    const components = resources.filter((r) => /^rocketmq:system:(FabioSystemJob|PrometheusJob)$/.test(r.type));
-    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
+    const components = resources.filter((r) =>
+      /^rocketmq:system:(FabioSystemJob|PrometheusJob|AlertmanagerJob)$/.test(r.type),
+    );
+    const order = ["nameserver-index-fabio", "prometheus-fabio", "prometheus", "alertmanager"];
+    const jobs = resources
+      .filter((r) => r.type === "nomad:index/job:Job")
+      .sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+    // prod deploys its Alertmanager; dev sends alerts nowhere.
+    const deploysAlertmanager = stack === "prod";
 
     expect(components.map((c) => [c.type, c.name])).toEqual([
       ["rocketmq:system:FabioSystemJob", "nameserver-index-fabio"],
       ["rocketmq:system:FabioSystemJob", "prometheus-fabio"],
       ["rocketmq:system:PrometheusJob", "prometheus"],
+      ...(deploysAlertmanager ? [["rocketmq:system:AlertmanagerJob", "alertmanager"]] : []),
     ]);
-    expect(jobs.map((j) => j.name)).toEqual(["nameserver-index-fabio", "prometheus-fabio", "prometheus"]);
+    expect(jobs.map((j) => j.name)).toEqual([
+      "nameserver-index-fabio",
+      "prometheus-fabio",
+      "prometheus",
+      ...(deploysAlertmanager ? ["alertmanager"] : []),
+    ]);
     jobs.forEach((job, i) => expect(job.urn).toContain(`::${components[i]!.type}$nomad:index/job:Job::${job.name}`));
 
     const expected = renderJobs(modelOf(loadStack(stack), stack));
     expect(jobs.map((j) => j.inputs.jobspec)).toEqual(expected.map((j) => j.hcl));
     for (const job of jobs) expect(job.inputs).toMatchObject({ deregisterOnDestroy: true, purgeOnDestroy: false });
     // System jobs have no deployment to wait for; the Prometheus deployment is health-gated and waited on.
-    expect(jobs.map((j) => j.inputs.detach)).toEqual([true, true, false]);
+    expect(jobs.map((j) => j.inputs.detach)).toEqual([true, true, false, ...(deploysAlertmanager ? [false] : [])]);
   });
 
   it("tags the Prometheus service with the Prometheus Fabio's prefix from the same config value", async () => {
@@ -78,6 +95,11 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
       prometheusFabioTagPrefix: `${stack}.rmq-prometheus-`,
       prometheusJob: cfg.prometheus.jobName,
       prometheusUrlPattern: "http://<nameserver-host>:9090/",
+      alertDelivery:
+        stack === "prod"
+          ? 'alerts go to: the Alertmanager job "alertmanager" this stack deploys (2 instances), receivers oncall (webhook)'
+          : "alerts go to: nowhere (delivery: none; development cluster; its alerts are read on Prometheus' /alerts page); they show only on Prometheus' /alerts page",
+      ...(stack === "prod" ? { alertmanagerJob: "alertmanager" } : {}),
       consulAclPolicies: cfg.consul.acl.enabled
         ? [
             `rocketmq-${stack}_fabio-nameserver-index`,
@@ -86,6 +108,34 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
           ]
         : [],
     });
+  });
+});
+
+describe("the Pulumi program's deployed Alertmanager (prod)", () => {
+  it("hands the webhook URL to the task's own Nomad Variable as a secret, and nowhere else", async () => {
+    const { resources, outputs, error } = await run("prod");
+    expect(error).toBeUndefined();
+    const variable = resources.find(
+      (r) =>
+        r.type === "nomad:index/variable:Variable" &&
+        r.inputs.path === "nomad/jobs/alertmanager/alertmanager/alertmanager",
+    )!;
+    expect(isSecretInput(variable.inputs.items)).toBe(true);
+    const job = resources.find((r) => r.type === "nomad:index/job:Job" && r.name === "alertmanager")!;
+    expect(job.dependencies).toContain(variable.urn);
+    const visible = JSON.stringify(withoutSecrets(resources.map((r) => r.inputs))) + JSON.stringify(outputs);
+    expect(visible).not.toContain(WEBHOOK_URL);
+    expect(outputs.alertDelivery).toMatch(/^alerts go to: the Alertmanager job "alertmanager" this stack deploys/);
+  });
+
+  it("fails naming the receiver's key when the secret it names is not set", async () => {
+    const config = deployConfig("prod");
+    delete config[WEBHOOK_KEY];
+    const { error, resources } = await runProgram("prod", config, [TOKEN_KEY]);
+    expect((error as Error).message).toBe(
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.alerting.receivers[0].webhooks[0].urlSecret: names the secret "oncallWebhookUrl", which is not set; set it with `pulumi config set --secret oncallWebhookUrl <value>`',
+    );
+    expect(resources).toEqual([]);
   });
 });
 
@@ -203,7 +253,7 @@ describe("Consul ACLs in the Pulumi program", () => {
       "consul:index/aclToken:AclToken",
       "nomad:index/variable:Variable",
     ]) {
-      const children = resources.filter((r) => r.type === type);
+      const children = resources.filter((r) => r.type === type && r.urn.includes("ConsulAccess"));
       expect(children.map((c) => c.name)).toEqual(access.map((a) => a.name));
       for (const child of children) expect(child.urn).toContain(`::rocketmq:system:ConsulAccess$${type}::`);
     }
@@ -214,7 +264,9 @@ describe("Consul ACLs in the Pulumi program", () => {
       "rocketmq-prod_prometheus",
     ]);
     expect(policies[0]!.inputs.rules).toContain('key_prefix "fabio/prod/fabio-nameserver-index/"');
-    const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
+    const variables = resources.filter(
+      (r) => r.type === "nomad:index/variable:Variable" && r.urn.includes("ConsulAccess"),
+    );
     expect(variables.map((v) => v.inputs.path)).toEqual([
       "nomad/jobs/fabio-nameserver-index",
       "nomad/jobs/fabio-prometheus",
@@ -236,7 +288,8 @@ describe("Consul ACLs in the Pulumi program", () => {
 
   it("reads each job's token from its own Nomad Variable in the jobspec, never the token itself", async () => {
     const { resources } = await run("prod");
-    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
+    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job" && TOKEN_JOBS.has(r.name));
+    expect(jobs).toHaveLength(TOKEN_JOBS.size);
     for (const job of jobs) {
       const jobspec = String(job.inputs.jobspec);
       const jobId = /^job "([^"]+)"/m.exec(jobspec)![1];
@@ -253,8 +306,11 @@ describe("Consul ACLs in the Pulumi program", () => {
 
   it("holds each job back until its own token is in its Nomad Variable", async () => {
     const { resources } = await run("prod");
-    const variables = resources.filter((r) => r.type === "nomad:index/variable:Variable");
-    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job");
+    const variables = resources.filter(
+      (r) => r.type === "nomad:index/variable:Variable" && r.urn.includes("ConsulAccess"),
+    );
+    const jobs = resources.filter((r) => r.type === "nomad:index/job:Job" && TOKEN_JOBS.has(r.name));
+    expect(jobs).toHaveLength(TOKEN_JOBS.size);
     jobs.forEach((job, i) => {
       expect(job.dependencies).toContain(variables[i]!.urn);
       for (const other of variables.filter((_, j) => j !== i)) expect(job.dependencies).not.toContain(other.urn);
@@ -262,7 +318,8 @@ describe("Consul ACLs in the Pulumi program", () => {
   });
 
   it("fails naming the key when ACLs are on and no management token is configured", async () => {
-    const { error, resources } = await runProgram("prod", stackFileConfig("prod"));
+    const config = { ...stackFileConfig("prod"), [WEBHOOK_KEY]: WEBHOOK_URL };
+    const { error, resources } = await runProgram("prod", config, [WEBHOOK_KEY]);
     expect((error as Error).message).toBe(
       "Pulumi.prod.yaml: rocketmq-system-jobs:consulAclToken: is required when consul.acl.enabled is true; set it with `pulumi config set --secret consulAclToken <token>`",
     );

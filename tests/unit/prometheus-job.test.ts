@@ -191,8 +191,12 @@ describe("alert rules", () => {
     expect(byName.ConsulServersMissing!.expr).toBe('(count(up{job="consul-servers"} == 1) or vector(0)) < 3');
     // A host whose Fabio allocation stops takes its target out of discovery while the other hosts stay up.
     expect(byName.NameServerIndexFabioHostMissing!.expr).toBe(
-      'count(up{job="fabio",service="fabio-nameserver-index-metrics"} == 1) < max_over_time(count(up{job="fabio",service="fabio-nameserver-index-metrics"} == 1)[1h:1m])',
+      'count(up{job="fabio",service="fabio-nameserver-index-metrics"}) < max_over_time(count(up{job="fabio",service="fabio-nameserver-index-metrics"})[1h:1m])',
     );
+    // One cause, one alert: the catch-all leaves out every job a specific *Down alert watches.
+    expect(byName.TargetDown!.expr).toBe('up{job!~"consul-servers|fabio|nomad-servers"} == 0');
+    for (const rule of rules)
+      expect(rule.annotations.runbook_url).toMatch(new RegExp(`/docs/runbooks/${rule.alert}\\.md$`));
   });
 
   it("waits the configured time before calling a target down", () => {
@@ -203,7 +207,10 @@ describe("alert rules", () => {
 
 describe("Alertmanager", () => {
   it("is discovered through Consul when the stack names its service, among this cluster's instances only", () => {
-    const cfg = parseRaw({ ...minimalRaw(), [`${NS}:prometheus`]: { alertmanagerService: "alertmanager" } });
+    const cfg = parseRaw({
+      ...minimalRaw(),
+      [`${NS}:prometheus`]: { alerting: { delivery: "discovered", service: "alertmanager" } },
+    });
     expect(prometheusConfig(modelOf(cfg)).alerting).toEqual({
       alertmanagers: [
         { consul_sd_configs: [{ server: "127.0.0.1:8500", services: ["alertmanager"], tags: ["cluster-test"] }] },

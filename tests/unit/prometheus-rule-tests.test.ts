@@ -106,6 +106,9 @@ describe("rule-test timelines", () => {
   });
 });
 
+// The documented default (README, docs/runbooks/README.md), stated here independently of the schema.
+const RUNBOOKS = "https://github.com/rocketmq-platform/rocketmq-system-jobs/blob/main/docs/runbooks";
+
 describe("rule tests derived from the alert definitions", () => {
   const prod = loadStack("prod");
   const firingAt = (alert: string) =>
@@ -120,6 +123,7 @@ describe("rule tests derived from the alert definitions", () => {
         exp_annotations: {
           summary: "Nomad server 10.0.0.1:1234 is down",
           description: "Prometheus could not scrape the Nomad server 10.0.0.1:1234 for 1 minute.",
+          runbook_url: `${RUNBOOKS}/NomadServerDown.md`,
         },
       },
     ]);
@@ -132,6 +136,7 @@ describe("rule tests derived from the alert definitions", () => {
         exp_annotations: {
           summary: "Fewer than 3 Consul servers are up",
           description: "Consul servers discovered and up: 2 of 3 (bootstrap_expect).",
+          runbook_url: `${RUNBOOKS}/ConsulServersMissing.md`,
         },
       },
     ]);
@@ -144,6 +149,7 @@ describe("rule tests derived from the alert definitions", () => {
     expect(rule.annotations).toEqual({
       summary: "No Nomad server is up",
       description: "The Nomad server (bootstrap_expect = 1) has not been discovered and up for 2 minutes.",
+      runbook_url: `${RUNBOOKS}/NomadServersMissing.md`,
     });
   });
 
@@ -172,7 +178,7 @@ describe("rule tests derived from the alert definitions", () => {
       scenarios: [],
     };
     const scenario = { series: [], expect: [{ at: "1m", firing: [{ labels: { job: "x" }, value: 0 }] }] };
-    expect(() => alertRuleTestCase(definition, scenario)).toThrow(
+    expect(() => alertRuleTestCase(definition, scenario, "https://runbooks.example/r")).toThrow(
       "Example: a rule test's firing alert has no label service",
     );
   });

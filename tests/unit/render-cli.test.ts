@@ -88,6 +88,14 @@ describe("the render CLI", () => {
         onNameServerHosts: false,
         fabio: false,
       },
+      {
+        name: "alertmanager",
+        kind: "alertmanager",
+        type: "service",
+        jobspec: "jobs/alertmanager.nomad.hcl",
+        onNameServerHosts: false,
+        fabio: false,
+      },
     ]);
     for (const job of manifest.jobs) expect(fs.existsSync(path.join(out, job.jobspec))).toBe(true);
     expect(manifest.jobs[0]!.fabio).toMatchObject({
@@ -179,7 +187,15 @@ describe("the render CLI", () => {
     expect((await render("--stack", "dev", "--out", out)).code).toBe(0); // dev runs without Consul ACLs
     const expected = renderArtifacts(modelOf(loadStack("dev"), "dev")).map((a) => a.path);
     expect(filesUnder(out)).toEqual([...expected, OUTPUT_MARKER, "extra/keep.hcl", "notes.txt"].sort());
-    expect(fs.readdirSync(out).sort()).toEqual([OUTPUT_MARKER, "extra", "jobs", "notes.txt", "packer", "prometheus"]);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      OUTPUT_MARKER,
+      "dashboards",
+      "extra",
+      "jobs",
+      "notes.txt",
+      "packer",
+      "prometheus",
+    ]);
     expect(fs.readFileSync(path.join(out, "notes.txt"), "utf8")).toBe("mine");
   });
 

@@ -46,7 +46,24 @@ describe("the stack model", () => {
       variablePath: "nomad/jobs/prometheus",
       artifacts: { jobspec: "jobs/prometheus.nomad.hcl", aclPolicy: "consul-acl/rocketmq-prod_prometheus.hcl" },
     });
-    expect(prod.jobs.map((job) => job.name)).toEqual(["fabio-nameserver-index", "fabio-prometheus", "prometheus"]);
+    // prod deploys its Alertmanager (prometheus.alerting.delivery: deployed), last.
+    expect(prod.jobs.map((job) => job.name)).toEqual([
+      "fabio-nameserver-index",
+      "fabio-prometheus",
+      "prometheus",
+      "alertmanager",
+    ]);
+  });
+
+  it("holds the deployed Alertmanager's peers service and the task-only Nomad Variable of its secrets", () => {
+    expect(prod.alertmanager).toMatchObject({
+      name: "alertmanager",
+      kind: "alertmanager",
+      type: "service",
+      peersService: "alertmanager-cluster",
+      secretsVariablePath: "nomad/jobs/alertmanager/alertmanager/alertmanager",
+      artifacts: { jobspec: "jobs/alertmanager.nomad.hcl", config: "alertmanager/alertmanager.yml" },
+    });
   });
 
   it("holds the cluster tags, the Nomad agents' services and what Prometheus discovers", () => {
@@ -62,7 +79,7 @@ describe("the stack model", () => {
       consulServers: ["consul_http"],
       fabios: ["fabio-nameserver-index-metrics", "fabio-prometheus-metrics"],
       prometheus: ["prometheus"],
-      alertmanagers: [],
+      alertmanagers: ["alertmanager"],
     });
   });
 

@@ -33,6 +33,31 @@ describe("the test tools", () => {
     }
   });
 
+  it("build Alertmanager at the release every deployed Alertmanager runs (prometheus.alerting.image)", () => {
+    const version = pinned("alertmanager", "github.com/prometheus/alertmanager");
+    expect(version).toMatch(/^v0\.\d+\.\d+$/);
+    const deployed = parseRaw({
+      ...minimalRaw(),
+      "rocketmq-system-jobs:prometheus": {
+        alerting: {
+          delivery: "deployed",
+          route: { receiver: "r" },
+          receivers: [{ name: "r", webhooks: [{ urlSecret: "u" }] }],
+        },
+      },
+      "rocketmq-system-jobs:u": "set",
+    });
+    const stacks = [
+      ["the schema default", deployed] as const,
+      ...STACKS.map((stack) => [`Pulumi.${stack}.yaml`, loadStack(stack)] as const),
+    ];
+    const images = stacks.flatMap(([where, cfg]) =>
+      cfg.prometheus.alerting.delivery === "deployed" ? [[where, cfg.prometheus.alerting.image] as const] : [],
+    );
+    expect(images.map(([where]) => where)).toContain("Pulumi.prod.yaml");
+    for (const [where, image] of images) expect(image, where).toBe(`prom/alertmanager:${version}`);
+  });
+
   it("declare both commands of the Prometheus module as tools of their module", () => {
     const goMod = fs.readFileSync(path.join(PROJECT_DIR, "tools", "prometheus", "go.mod"), "utf8");
     expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);

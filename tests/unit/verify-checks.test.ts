@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   agentChecks,
+  alertDeliveryCheck,
   alertsCheck,
   fabioServicesCheck,
   hostProbes,
@@ -16,7 +17,7 @@ import {
   type ConsulView,
   type ServiceInstance,
 } from "../../verify";
-import { loadStack, modelOf } from "../support/stack";
+import { loadModel, loadStack, modelOf } from "../support/stack";
 
 const cfg = loadStack("dev");
 
@@ -227,5 +228,31 @@ describe("verify's checks", () => {
       { check: "consul servers scraped", host: "via", result: "pass", detail: "1 Consul server(s) scraped" },
       { check: "nomad agents scraped", host: "via", result: "skip", detail: "NOMAD_ADDR is not set" },
     ]);
+  });
+});
+
+describe("the alert delivery check", () => {
+  const prod = loadModel("prod");
+  const dev = loadModel("dev");
+
+  it("passes when Prometheus has an active Alertmanager, and says where alerts go", () => {
+    const result = alertDeliveryCheck(prod, [{ url: "http://10.0.0.1:25001/api/v2/alerts" }], "prometheus");
+    expect(result).toEqual({
+      check: "alert delivery",
+      host: "prometheus",
+      result: "pass",
+      detail:
+        '1 active Alertmanager(s) (http://10.0.0.1:25001/api/v2/alerts); alerts go to: the Alertmanager job "alertmanager" this stack deploys (2 instances), receivers oncall (webhook)',
+    });
+  });
+
+  it("fails when delivery is on and Prometheus has no Alertmanager to send to", () => {
+    expect(alertDeliveryCheck(prod, [], "prometheus").result).toBe("fail");
+  });
+
+  it("is skipped, naming the reason, when the stack sends alerts nowhere", () => {
+    const result = alertDeliveryCheck(dev, undefined, "prometheus");
+    expect(result.result).toBe("skip");
+    expect(result.detail).toContain("development cluster");
   });
 });

@@ -1,0 +1,2 @@
+export * from "./panels";
+export * from "./dashboard";
