@@ -355,7 +355,6 @@ provide_prometheus() { # one build makes both
   done
 }
 in_background "prometheus, promtool" provide_prometheus
-wait_for_tools
 
 alertmanager_version=$(pinned_module_version alertmanager github.com/prometheus/alertmanager)
 build_alertmanager() {
@@ -364,7 +363,9 @@ build_alertmanager() {
     "-s -w -X $x.Version=${alertmanager_version#v} -X $x.Branch=module -X $x.Revision=$alertmanager_version" \
     github.com/prometheus/alertmanager/cmd/alertmanager
 }
-provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
+in_background alertmanager provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
+
+wait_for_tools
 
 # The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)
