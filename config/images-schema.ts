@@ -2,6 +2,7 @@
 // The cluster name, the NameServer host selection, the Nomad region and the Consul address the jobs use
 // are read from the top-level keys; only what exists on the machines alone is defined here.
 import { z } from "zod";
+import { consulVersion, DEFAULT_AGENT_VERSIONS, nomadVersion } from "./agent-versions";
 import { parseGoDuration } from "./durations";
 import { port, safeToken, uniqueList } from "./primitives";
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]*$/;
@@ -39,6 +40,11 @@ export function isLoopbackAddress(address: string): boolean {
 const bootstrapExpect = z.number().int("must be a whole number").min(1, "must be at least 1");
 
 const consul = z.strictObject({
+  /**
+   * The Consul release (`1.8.7`) or release line (`1.16`: any 1.16.x) every image runs; the image builds refuse a
+   * source image with another. Consul 1.8.x or 1.13 and later: the leader alert reads how those report it.
+   */
+  version: consulVersion.default(DEFAULT_AGENT_VERSIONS.consul),
   /** Consul datacenter of every agent in the images. */
   datacenter: safeToken.default("dc1"),
   /**
@@ -95,6 +101,11 @@ const consulServer = z.strictObject({
 });
 
 const nomad = z.strictObject({
+  /**
+   * The Nomad release (`1.4.3`) or release line (`1.4`: any 1.4.x) every image runs; the image builds refuse a
+   * source image with another. Nomad 1.4 and later: Nomad Variables deliver the jobs' Consul tokens.
+   */
+  version: nomadVersion.default(DEFAULT_AGENT_VERSIONS.nomad),
   /** `data_dir` of every Nomad agent. */
   dataDir: absolutePath.default("/opt/nomad"),
   /** Address the HTTP, RPC and serf listeners bind to. */

@@ -9,6 +9,7 @@ export * from "./alerting-schema";
 export * from "./alert-secrets";
 export * from "./durations";
 export * from "./images-schema";
+export * from "./agent-versions";
 export * from "./load";
 export * from "./naming";
 export * from "./stack-file";

@@ -52,12 +52,12 @@ variable "prometheus_volume_path" {
 
 variable "consul_version" {
   type        = string
-  description = "The Consul release (1.8.7) or release line (1.8) the source image must carry: the version the alert rules are written for."
+  description = "The Consul release (1.8.7) or release line (1.16) the source image must carry (images.consul.version: 1.8.x or 1.13 and later, the versions the alert rules read)."
 }
 
 variable "nomad_version" {
   type        = string
-  description = "The Nomad release (1.4.3) or release line (1.4) the source image must carry: the version the alert rules are written for."
+  description = "The Nomad release (1.4.3) or release line (1.4) the source image must carry (images.nomad.version: 1.4 and later)."
 }
 
 # UCloud access, from the environment only.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool and alertmanager, each from a
-# package registry. Nomad is not among them: no registry reachable here serves it, so the Nomad tier
+# package registry, and nomad-jobspec-check, this repository's Nomad jobspec schema checker. Nomad is not among
+# them: no registry reachable here serves it, so the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
@@ -21,6 +22,9 @@
 #                       The promtool used is checked to accept a consul_sd_configs section.
 #   alertmanager        the version of tools/alertmanager/go.mod (= the prometheus.alerting.image tag a deployed
 #                       Alertmanager runs), built the same way. ALERTMANAGER_BIN uses that binary instead.
+#   nomad-jobspec-check tools/nomad-jobspec-check (Nomad's jobspec types from github.com/hashicorp/nomad/api,
+#                       pinned in its go.mod/go.sum), built into $CACHE/tools; rebuilt only when its sources
+#                       change (their hash is kept beside the binary).
 #   consul              used from PATH (or CONSUL_BIN) when present; otherwise `apt-get install
 #                       consul/bullseye` (1.8.7; bookworm has no consul), from Debian's bullseye suite
 #                       added from the same mirror the machine already uses, pinned low (priority 100) so
@@ -364,6 +368,20 @@ build_alertmanager() {
     github.com/prometheus/alertmanager/cmd/alertmanager
 }
 in_background alertmanager provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
+
+# Nomad's jobspec schema without a Nomad: the checker is built from this repository's sources, so the cache
+# key is their hash rather than a release version.
+provide_jobspec_checker() {
+  local checker_dir=$repo_root/tools/nomad-jobspec-check checker_hash checker_stamp=$tools_dir/.nomad-jobspec-check.sha256
+  checker_hash=$(cd "$checker_dir" && sha256sum go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+  if [[ ! -x $tools_dir/nomad-jobspec-check || $(cat "$checker_stamp" 2>/dev/null) != "$checker_hash" ]]; then
+    rm -f "$checker_stamp"
+    go_build_tools nomad-jobspec-check "$tools_dir" "-s -w" rocketmq-system-jobs/tools/nomad-jobspec-check
+    echo "$checker_hash" >"$checker_stamp"
+  fi
+  log "nomad-jobspec-check: $tools_dir/nomad-jobspec-check (sources $checker_hash)"
+}
+in_background nomad-jobspec-check provide_jobspec_checker
 
 wait_for_tools
 

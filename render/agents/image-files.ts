@@ -2,7 +2,7 @@
 import type { StackModel } from "../../model";
 import { consulClientHcl, consulServerHcl } from "./consul";
 import { consulServiceFileName, consulServiceJson } from "./consul-service";
-import { nomadClientHcl, nomadServerHcl } from "./nomad";
+import { NOMAD_DEV_AGENT_FILE, nomadClientHcl, nomadDevAgentHcl, nomadServerHcl } from "./nomad";
 import { nomadClientDir, nomadClientPackerVarsHcl, PACKER_VARS_FILE, packerVarsHcl } from "./packer-vars";
 
 export interface ImageFile {
@@ -23,6 +23,8 @@ export function renderImageFiles(model: StackModel): ImageFile[] {
     { name: consulServiceFileName(model.config), content: consulServiceJson(model) },
     { name: "consul-client.hcl", content: consulClientHcl(model) },
     { name: "nomad-server.hcl", content: nomadServerHcl(model) },
+    // No image carries it: the quick start's `nomad agent -dev` reads it beside the Consul files it uses.
+    { name: NOMAD_DEV_AGENT_FILE, content: nomadDevAgentHcl(model) },
     { name: PACKER_VARS_FILE, content: packerVarsHcl(model) },
     // The Nomad client's datacenter is baked into its image: one client image per datacenter.
     ...model.config.nomad.datacenters.flatMap((dc) => [

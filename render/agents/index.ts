@@ -6,5 +6,4 @@ export * from "./nomad";
 export * from "./hcl1";
 export * from "./hcl-writer";
 export * from "./packer-vars";
-export * from "./versions";
 export * from "./image-files";

@@ -168,3 +168,33 @@ export function nomadClientHcl(model: StackModel, datacenter: string): string {
       nomadAclHeader(cfg),
   );
 }
+
+/** The file `nomad agent -dev` reads in the local quick start (README): one node, server and NameServer host. */
+export const NOMAD_DEV_AGENT_FILE = "nomad-dev-agent.hcl";
+
+/**
+ * A local `nomad agent -dev` as a member of the stack: registered in Consul under the stack's service names
+ * with its cluster tag, serving the telemetry Prometheus scrapes, its client a NameServer host. `-dev` supplies
+ * what belongs to one machine (loopback addresses, an in-memory data dir, a single server); the rest comes from
+ * the same blocks the images carry.
+ */
+export function nomadDevAgentHcl(model: StackModel): string {
+  const cfg = model.config;
+  const what = "Nomad agent config for `nomad agent -dev` on a workstation (the README's quick start)";
+  return writeHcl(
+    [
+      ["region", cfg.nomad.region],
+      ["datacenter", cfg.nomad.datacenters[0]!],
+      { block: "client", body: [nameServerHostMark(cfg.nameServerHosts), ...hostVolumeBlocks(cfg)] },
+      ...consulAndTelemetry(model),
+    ],
+    agentHclString,
+    `${generatedBy(what, model)}\n` +
+      "Not part of any image: -dev binds loopback, keeps its data in memory and runs one server that is also\n" +
+      "the NameServer host the Fabio jobs select." +
+      hostVolumeHeader(cfg) +
+      (cfg.consul.acl.enabled
+        ? "\nConsul ACLs are on: give the agent a Consul token in one more -config file (consul { token = … })."
+        : ""),
+  );
+}

@@ -7,7 +7,6 @@ import { hclString } from "../hcl";
 import { writeHcl, type HclEntry } from "./hcl-writer";
 import { prometheusHostVolume } from "./nomad";
 import { generatedBy } from "./provenance";
-import { AGENT_VERSIONS } from "./versions";
 
 /** The image builds of packer/*.pkr.hcl. */
 export type ImageBuild = "consul-server" | "nomad-server" | "nomad-client";
@@ -35,8 +34,8 @@ function sharedVars(cfg: StackConfig, stack: string): HclEntry[] {
     // The Nomad client image creates it; empty when Prometheus keeps its TSDB on Nomad's ephemeral disk.
     ["prometheus_volume_path", prometheusHostVolume(cfg)?.path ?? ""],
     // The builds refuse a source image with other agent versions: the alert rules read these versions' metrics.
-    ["consul_version", AGENT_VERSIONS.consul],
-    ["nomad_version", AGENT_VERSIONS.nomad],
+    ["consul_version", cfg.images.consul.version],
+    ["nomad_version", cfg.images.nomad.version],
   ];
 }
 

@@ -1,7 +1,8 @@
-// What the pinned Consul reports about leadership, the input ConsulNoLeader is written for: a server from the
+// What the default Consul (images.consul.version) reports about leadership, the input ConsulNoLeader is written for: a server from the
 // image files, once as the leader of its own cluster and once waiting for peers that never come.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_VERSIONS, renderImageFiles } from "../../render";
+import { DEFAULT_AGENT_VERSIONS } from "../../config";
+import { renderImageFiles } from "../../render";
 import { startConsulServer, type Agent } from "../support/agents";
 import { freePort, http, requireTools, runTool, stopAll, waitFor } from "../support/processes";
 import { loadStack, modelOf } from "../support/stack";
@@ -22,7 +23,7 @@ const metricsOf = async (consul: Agent): Promise<string> =>
   (await http(`${consul.url}/v1/agent/metrics?format=prometheus`)).text;
 const sampled = (text: string, metric: string): boolean => new RegExp(`^${metric}(\\{|\\s)`, "m").test(text);
 
-describe.runIf(available)(`Consul ${AGENT_VERSIONS.consul}, the version the images pin`, () => {
+describe.runIf(available)(`Consul ${DEFAULT_AGENT_VERSIONS.consul}, the version the images run by default`, () => {
   // Started together: the leaderless server runs at least as long as the leader takes to publish its
   // autopilot health, and is watched throughout that time.
   let leader: Agent;
@@ -49,7 +50,7 @@ describe.runIf(available)(`Consul ${AGENT_VERSIONS.consul}, the version the imag
   afterAll(stopAll);
 
   it("is the Consul on PATH", () => {
-    expect(runTool("consul", ["version"]).output).toMatch(new RegExp(`^Consul v${AGENT_VERSIONS.consul}\\b`));
+    expect(runTool("consul", ["version"]).output).toMatch(new RegExp(`^Consul v${DEFAULT_AGENT_VERSIONS.consul}\\b`));
   });
 
   it("publishes consul_autopilot_healthy from its leader, and no consul_server_isLeader", () => {

@@ -2,19 +2,14 @@
 // config and registered in Consul as its rendered jobspec registers it. What Nomad adds (placement, the
 // dynamic port) is proven in the Nomad tier; everything after the allocation starts is proven here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  fabioJob,
-  firstRoutedResponse,
-  proxyGet,
-  renderedPrometheusService,
-  startFabio,
-  type Fabio,
-} from "../support/fabio";
+import { fabioJob, firstRoutedResponse, proxyGet, startFabio, type Fabio } from "../support/fabio";
 import { fabioPropertiesOf } from "../support/fabio-task";
 import { freePort, requireTools, stopAll, waitFor } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
-import { loadStack } from "../support/stack";
-import { registerService, startConsul, type ConsulAgent } from "../support/consul";
+import { loadStack, modelOf } from "../support/stack";
+import { startConsul, type ConsulAgent } from "../support/consul";
+import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
+import { renderJobs } from "../../render";
 
 const available = requireTools("consul", "fabio", "prometheus");
 // dev runs without Consul ACLs; the token path is proven against a default-deny Consul in consul-acl.test.ts.
@@ -30,15 +25,15 @@ describe.runIf(available)("Prometheus behind the Prometheus Fabio, all three sta
   beforeAll(async () => {
     consul = await startConsul();
     const port = await freePort();
-    // As Nomad registers the job's service: its rendered name and route tag, checked on /-/ready.
-    const service = await renderedPrometheusService(cfg, stack);
-    await registerService(consul, {
-      id: `${service.name}-alloc`,
-      name: service.name,
-      port,
-      tags: [service.tag, `cluster-${cfg.clusterName}`],
-      checkUrl: `http://127.0.0.1:${port}/-/ready`,
-    });
+    // As Nomad registers the job's service: name, port label and tags from the rendered jobspec, checked on /-/ready.
+    const prometheusJob = renderJobs(modelOf(cfg, stack)).find((job) => job.kind === "prometheus")!;
+    const [label] = (await jobspecServicesOf(prometheusJob)).map((service) => service.portLabel);
+    await registerJobServices(
+      consul,
+      prometheusJob,
+      { [label!]: port },
+      { checkUrl: (p) => `http://127.0.0.1:${p}/-/ready` },
+    );
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), port);
     front = await startFabio(await fabioPropertiesOf(fabioJob(cfg, stack, "prometheus")), consul);
     index = await startFabio(await fabioPropertiesOf(fabioJob(cfg, stack, "nameServerIndex")), consul);

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts } from "../../render";
+import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts, renderJobs } from "../../render";
+import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS, modelOf } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
@@ -75,9 +76,24 @@ describe.runIf(available).each(STACKS)("the %s stack's Prometheus files with the
 });
 
 describe.runIf(available)("promtool test rules on the rendered rule tests", () => {
-  const renderedPrometheusDir = (stack: string, edit: (rules: string) => string = (r) => r): string => {
+  // A stack name, or the prod stack run with other agent versions (images.consul.version, images.nomad.version).
+  type Target = string | { consul: string; nomad: string };
+  const configOf = (target: Target) => {
+    if (typeof target === "string") return loadStack(target);
+    const prod = loadStack("prod");
+    return {
+      ...prod,
+      images: {
+        ...prod.images,
+        consul: { ...prod.images.consul, version: target.consul },
+        nomad: { ...prod.images.nomad, version: target.nomad },
+      },
+    };
+  };
+  const renderedPrometheusDir = (target: Target, edit: (rules: string) => string = (r) => r): string => {
     const dir = tempDir("rules");
-    for (const artifact of renderArtifacts(modelOf(loadStack(stack), stack)).filter((a) =>
+    const stack = typeof target === "string" ? target : "prod";
+    for (const artifact of renderArtifacts(modelOf(configOf(target), stack)).filter((a) =>
       a.path.startsWith("prometheus/"),
     )) {
       const content = artifact.path.endsWith(RULE_FILE) ? edit(artifact.content) : artifact.content;
@@ -97,7 +113,16 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     },
   );
 
-  it.concurrent.for([
+  it.concurrent(
+    "prove every alert fires and resolves as Consul 1.16.3 and Nomad 1.6.2 report it",
+    async ({ expect }) => {
+      const result = await testRules(renderedPrometheusDir({ consul: "1.16.3", nomad: "1.6.2" }));
+      expect(result.output).toContain("SUCCESS");
+      expect(result.code, result.output).toBe(0);
+    },
+  );
+
+  it.concurrent.for<[string, string, string, Target?]>([
     ["FabioDown", 'up{job="fabio"} == 0', 'up{job="fabio"} == 2'],
     ["TargetDown", "for: 5m", "for: 30m"],
     ["NomadServerDown", "Nomad server {{ $labels.instance }} is down", "Nomad server {{ $labels.job }} is down"],
@@ -118,7 +143,18 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     // Compared with the current count instead of the last hour's, one host's loss goes unnoticed.
     ["NameServerIndexFabioHostMissing", "[1h:1m])", "[1m:1m])"],
     // Read as Consul 1.8 reports it only (the rule before issue 13), it misses a leaderless Consul 1.13+.
-    ["ConsulNoLeader", 'max by (job) (consul_server_isLeader{job="consul-servers"}) == 0 or ', ""],
+    [
+      "ConsulNoLeader",
+      'max by (job) (consul_server_isLeader{job="consul-servers"}) == 0 or ',
+      "",
+      { consul: "1.16.3", nomad: "1.6.2" },
+    ],
+    // Read as Consul 1.13+ reports it only, it misses a leaderless Consul 1.8.
+    [
+      "ConsulNoLeader",
+      ' or (absent(consul_server_isLeader{job="consul-servers"}) and absent(consul_autopilot_healthy{job="consul-servers"}))',
+      "",
+    ],
     ["NomadNoLeader", "absent(nomad_nomad_autopilot_healthy", "absent(nomad_autopilot_healthy"],
     [
       "PrometheusConfigReloadFailed",
@@ -127,8 +163,8 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ],
     // dev has one Nomad server.
     ["NomadServersMissing", "No Nomad server is up", "Fewer than 1 Nomad servers are up", "dev"],
-  ])("fail when %s is broken, so they test something", async ([alert, from, to, stack = "prod"], { expect }) => {
-    const result = await testRules(renderedPrometheusDir(stack, (rules) => rules.replace(from!, to!)));
+  ])("fail when %s is broken, so they test something", async ([alert, from, to, target = "prod"], { expect }) => {
+    const result = await testRules(renderedPrometheusDir(target, (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`alertname: ${alert},`);
   });
@@ -160,13 +196,10 @@ describe.runIf(available)("a real Prometheus configured by the rendered file", (
     });
     // Registered before Prometheus starts, as Nomad would: discovery then finds it on the first sync.
     const prometheusPort = await freePort();
-    // Its cluster's tag, as the jobspec gives every service: each scrape job keeps only its cluster's instances.
-    await registerService(consul, {
-      id: "prometheus",
-      name: cfg.prometheus.jobName,
-      port: prometheusPort,
-      tags: [`cluster-${cfg.clusterName}`],
-    });
+    // Its name, port label and tags from the rendered jobspec: each scrape job keeps only its cluster's instances.
+    const prometheusJob = renderJobs(modelOf(cfg, "prod")).find((job) => job.kind === "prometheus")!;
+    const [label] = (await jobspecServicesOf(prometheusJob)).map((service) => service.portLabel);
+    await registerJobServices(consul, prometheusJob, { [label!]: prometheusPort });
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr), prometheusPort);
   });
 

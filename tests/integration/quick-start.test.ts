@@ -1,48 +1,18 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { waitForConsulLeader } from "../support/consul";
-import { freePorts, http, requireTools, start, stopAll, tempDir } from "../support/processes";
-import { PROJECT_DIR } from "../support/stack";
+import { freePorts, http, requireTools, stopAll } from "../support/processes";
+import { quickStartLines, startQuickStartConsul } from "../support/quick-start";
 
 const available = requireTools("consul");
-
-/** The shell lines of the README's quick start. */
-function quickStartLines(): string[] {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Quick start"));
-  const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
-  return block.split("\n").map((line) => line.replace(/\s+#.*$/, "").trim());
-}
 
 describe.runIf(available)("the README's quick-start Consul, on the real binary", () => {
   afterAll(stopAll);
 
   it("registers consul_http for the dev cluster and serves Prometheus metrics", async () => {
-    const line = quickStartLines().find((l) => l.startsWith("consul agent"))!;
-    expect(line).toBeDefined();
-    // Run as written: plain words only, so splitting on spaces is what a shell would do.
-    expect(line).toMatch(/^[\w ./=:-]+&$/);
-    const args = line.replace(/&$/, "").trim().split(/\s+/).slice(1);
-    // Later flags win: only the ports (free ones, so a local Consul on 8500 is left alone) and the data
-    // directory (a fresh one) change.
-    const [httpPort, dns, serfLan, serfWan, server, grpc] = await freePorts(6);
-    const proc = start(
-      "consul",
-      [
-        ...args,
-        `-data-dir=${tempDir("quick-start-consul")}`,
-        `-http-port=${httpPort}`,
-        `-dns-port=${dns}`,
-        `-serf-lan-port=${serfLan}`,
-        `-serf-wan-port=${serfWan}`,
-        `-server-port=${server}`,
-        `-grpc-port=${grpc}`,
-      ],
-      { cwd: PROJECT_DIR },
-    );
+    // The line must be plain words, run as a shell would split it (quickStartArgs refuses anything else).
+    expect(quickStartLines().find((l) => l.startsWith("consul agent"))).toMatch(/^[\w ./=:-]+&$/);
+    const [httpPort] = await freePorts(1);
+    await startQuickStartConsul(httpPort!);
     const url = `http://127.0.0.1:${httpPort}`;
-    await waitForConsulLeader(url, proc);
 
     const services = JSON.parse((await http(`${url}/v1/agent/services`)).text) as Record<
       string,

@@ -5,19 +5,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackFile, type FabioRole, type StackConfig } from "../../config";
-import {
-  alertRules,
-  consulServiceJson,
-  nameServerIndexTag,
-  renderJobs,
-  SCRAPE_JOBS,
-  type RenderedJob,
-} from "../../render";
+import { alertRules, consulServiceJson, nameServerIndexTag, renderJobs, SCRAPE_JOBS } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { proxyGet, startFabio, type Fabio } from "../support/fabio";
 import { fabioPropertiesOf } from "../support/fabio-task";
-import { jobspecServices, parseJobspec } from "../support/hcl";
+import { registerJobServices, testPortsOf } from "../support/nomad-registration";
 import { http, requireTools, stopAll, tempDir, waitFor } from "../support/processes";
 import {
   activeTargets,
@@ -63,31 +56,6 @@ function metricsPortOf(fabio: Fabio): number {
   return Number(/127\.0\.0\.1:(\d+);proto=prometheus/.exec(fabio.properties)![1]);
 }
 
-function uiPortOf(fabio: Fabio): number {
-  return Number(new URL(fabio.uiUrl).port);
-}
-
-/** Registers a rendered job's services as Nomad would: names and tags from the jobspec, ports of this machine. */
-async function registerJobServices(
-  consul: ConsulAgent,
-  job: RenderedJob,
-  cluster: string,
-  ports: Record<string, number>,
-  checkUrl: (port: number) => string,
-): Promise<void> {
-  for (const service of jobspecServices(await parseJobspec(job.hcl))) {
-    const port = ports[String(service.port)];
-    if (port === undefined) throw new Error(`no port for ${job.name}'s service ${String(service.name)}`);
-    await registerService(consul, {
-      id: `${cluster}-${String(service.name)}`,
-      name: String(service.name),
-      port,
-      tags: service.tags as string[],
-      checkUrl: checkUrl(port),
-    });
-  }
-}
-
 describe.runIf(available)("two stacks on one Consul datacenter, with the same job names and prefixes", () => {
   let consul: ConsulAgent;
   const stacks = new Map<string, RunningStack>();
@@ -109,20 +77,16 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
       const nameServers = await startBackend({ "/rocketmq/nsaddr": `${cluster} name servers` });
       for (const role of ["nameServerIndex", "prometheus"] as const) {
         const fabio = fabios[role];
-        await registerJobServices(
-          consul,
-          fabioJob(role),
-          cluster,
-          { ui: uiPortOf(fabio), metrics: metricsPortOf(fabio) },
-          () => `${fabio.uiUrl}/health`,
-        );
+        await registerJobServices(consul, fabioJob(role), await testPortsOf(fabioJob(role), fabio.movedPorts), {
+          idPrefix: cluster,
+          checkUrl: () => `${fabio.uiUrl}/health`,
+        });
       }
       await registerJobServices(
         consul,
         jobs.find((j) => j.kind === "prometheus")!,
-        cluster,
         { http: prometheusBackend.port },
-        () => `${prometheusBackend.url}/health`,
+        { idPrefix: cluster, checkUrl: () => `${prometheusBackend.url}/health` },
       );
       // The RocketMQ cluster of this stack registers its NameServer-index service with the contract's tag.
       await registerService(consul, {

@@ -27,10 +27,11 @@ import {
   type NomadTask,
   type NomadTaskGroup,
 } from "../support/nomad-api";
+import { startConsul, type ConsulAgent } from "../support/consul";
 import { requireTools, stopAll, tempDir } from "../support/processes";
 import { loadStack, STACKS, modelOf } from "../support/stack";
 
-const haveTools = requireTools("nomad");
+const haveTools = requireTools("nomad", "consul");
 
 /** The constraint both stacks' Fabios select NameServer hosts with, as Nomad stores it (both pick by node class). */
 const NAME_SERVER_HOST: NomadConstraint = { LTarget: "${node.class}", RTarget: "nameServer", Operand: "=" };
@@ -169,6 +170,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
   const registered = new Map<string, Promise<NomadJob>>();
   let outDir: string;
   let nomad: NomadAgent;
+  let consul: ConsulAgent;
 
   beforeAll(async () => {
     outDir = tempDir(`jobs-${stack}`);
@@ -177,11 +179,15 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       fs.mkdirSync(path.dirname(path.join(outDir, artifact.path)), { recursive: true });
       fs.writeFileSync(path.join(outDir, artifact.path), artifact.content);
     }
-    nomad = await startNomad(cfg);
-  });
+    // The tier's own Consul: Nomad checks every group with a Consul service against the Consul it fingerprints.
+    consul = await startConsul();
+    nomad = await startNomad(cfg, consul.httpAddr);
+    // Consul, then Nomad with its bounded wait for the Consul fingerprint (60s): more than the tier's default.
+  }, 120_000);
 
   afterAll(async () => {
     await nomad?.stop();
+    await consul?.stop();
     await stopAll();
     if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
   });
@@ -229,13 +235,15 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       const plan = await nomad.cli(["job", "plan", fileOf(job)]);
       expect([0, 1], plan.output).toContain(plan.code);
       const spec = await nomad.parse(fileOf(job));
-      expect(placementProblems(await nomad.plan(spec), [MISSING_DRIVERS])).toEqual({});
+      // A constraint on ${attr.consul.version} here would mean the agent lost the tier's Consul.
+      const why = "unplaceable groups and the constraints that filtered this NameServer host";
+      expect(placementProblems(await nomad.plan(spec), [MISSING_DRIVERS]), why).toEqual({});
       // Nomad stops at the driver check; with a driver the node has, it checks the job's constraints, host
       // volumes, ports and resources against this NameServer host, and every group must place.
       // The dev agent is one host: of a job spread over distinct hosts (the deployed Alertmanager), one instance
       // places there and Nomad refuses the others by that constraint alone.
       const oneHost = job.kind === "alertmanager" ? [DISTINCT_HOSTS] : [];
-      expect(placementProblems(await nomad.plan(withDriver(spec, DOCKER_STAND_IN)), oneHost)).toEqual({});
+      expect(placementProblems(await nomad.plan(withDriver(spec, DOCKER_STAND_IN)), oneHost), why).toEqual({});
     },
   );
 
@@ -247,7 +255,8 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       ...group.Volumes,
       undeclared: { Name: "undeclared", Type: "host", Source: "undeclared", ReadOnly: false },
     };
-    expect(placementProblems(await nomad.plan(spec))).toEqual({ [group.Name]: ["missing compatible host volumes"] });
+    // Nomad's reason, "missing compatible host volumes" on 1.4; worded by version, it always names host volumes.
+    expect(placementProblems(await nomad.plan(spec))).toEqual({ [group.Name]: [expect.stringMatching(/host volume/)] });
   });
 
   it("refuses, by the same placement check, a system job whose constraint selects no NameServer host", async () => {
@@ -255,8 +264,16 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
     const spec = withDriver(await nomad.parse(fileOf(job)), DOCKER_STAND_IN);
     spec.Constraints = (spec.Constraints ?? []).map((c) => ({ ...c, RTarget: `not-${c.RTarget}` }));
     expect(spec.Constraints).toHaveLength(1);
-    // A system job reports no failure for nodes it filters out: it just places nothing.
-    expect(placementProblems(await nomad.plan(spec))).toEqual({ [spec.TaskGroups[0]!.Name]: ["placed on no node"] });
+    const [constraint] = spec.Constraints;
+    const group = spec.TaskGroups[0]!.Name;
+    const problems = placementProblems(await nomad.plan(spec));
+    expect(Object.keys(problems)).toEqual([group]);
+    // Before Nomad 1.4 a system job places nothing without a reason; from 1.4 on it names the constraint that
+    // filtered every node, as `<attribute> <operator> <value>`.
+    expect([
+      ["placed on no node"],
+      [`${constraint!.LTarget} ${constraint!.Operand} ${constraint!.RTarget}`],
+    ]).toContainEqual(problems[group]);
   });
 
   it.each(byName)("%s is registered and Nomad stores what the jobspec says", async (_name, job) => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderJobs, SCRAPE_JOBS } from "../../render";
 import { startImageAgents, type ImageAgents } from "../support/agents";
-import { registerService } from "../support/consul";
+import { registerJobServices, testPortsOf } from "../support/nomad-registration";
 import { startFabio } from "../support/fabio";
 import { fabioPropertiesOf } from "../support/fabio-task";
 import { http, requireTools, stopAll, waitFor } from "../support/processes";
@@ -40,20 +40,19 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
       { timeoutMs: 20_000, process: agents.nomad.process },
     );
     // The NameServer-index Fabio from its rendered properties (addresses moved to loopback, see forTestMachine),
-    // with the metrics service its jobspec declares registered the way Nomad would.
+    // with the services its jobspec declares (names, port labels, tags) registered the way Nomad would.
     const consulAddr = `127.0.0.1:${agents.httpPort}`;
-    const indexJob = renderJobs(modelOf(cfg, stack)).find((job) => job.name === cfg.fabio.nameServerIndex.jobName)!;
-    const fabio = await startFabio(await fabioPropertiesOf(indexJob), { httpAddr: consulAddr });
-    const metricsPort = Number(/127\.0\.0\.1:(\d+);proto=prometheus/.exec(fabio.properties)![1]);
-    await registerService(
+    const model = modelOf(cfg, stack);
+    const indexJob = renderJobs(model).find((job) => job.name === model.fabios.nameServerIndex.name);
+    expect(indexJob, `no rendered job named ${model.fabios.nameServerIndex.name}`).toBeDefined();
+    const fabio = await startFabio(await fabioPropertiesOf(indexJob!), { httpAddr: consulAddr });
+    const registered = await registerJobServices(
       { url: agents.consul.url },
-      {
-        id: "fabio-metrics",
-        name: modelOf(cfg).fabios.nameServerIndex.metricsService,
-        port: metricsPort,
-        tags: ["fabio"],
-      },
+      indexJob!,
+      await testPortsOf(indexJob!, fabio.movedPorts),
     );
+    // The scrape job discovers the metrics service; the test is void if the jobspec no longer declares it.
+    expect(registered.map((service) => service.name)).toContain(model.fabios.nameServerIndex.metricsService);
     // writePrometheusFiles documents its substitutions (the node's Consul agent, the rules directory) and the test timing.
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr));
   });
@@ -83,7 +82,11 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
     const series = await waitFor(
       "nomad_client_allocated_memory in Prometheus",
       async () => {
-        const result = await query(prometheus, `nomad_client_allocated_memory{cluster="${cfg.clusterName}"}`);
+        // A dev agent is server and client at once, so both Nomad scrape jobs carry the node metrics.
+        const result = await query(
+          prometheus,
+          `nomad_client_allocated_memory{cluster="${cfg.clusterName}",job="${SCRAPE_JOBS.nomadClients}"}`,
+        );
         return result.length > 0 ? result : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 1000, process: prometheus.process },

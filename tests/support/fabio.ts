@@ -28,6 +28,8 @@ export interface Fabio {
   readonly uiUrl: string;
   /** The properties text this Fabio runs with, after the address replacement. */
   readonly properties: string;
+  /** Each port the rendered properties listen on (proxy listeners, UI), mapped to the port it moved to here. */
+  readonly movedPorts: ReadonlyMap<number, number>;
   routes(): Promise<FabioRoute[]>;
   stop(): Promise<void>;
 }
@@ -89,6 +91,28 @@ export function forTestMachine(properties: string, addresses: TestAddresses): st
   return lines.join("\n");
 }
 
+/** The port of an address in the properties (`:9998`, `0.0.0.0:9100;proto=prometheus`). */
+function portOf(address: string): number | undefined {
+  const match = /:(\d+)$/.exec(address.split(";")[0]!.trim());
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** Which port of the rendered properties moved to which test port (see `forTestMachine`). */
+function movedPortsOf(
+  properties: string,
+  addresses: Pick<TestAddresses, "proxyPorts" | "uiPort">,
+): Map<number, number> {
+  const moved = new Map<number, number>();
+  const value = (key: string) => new RegExp(`^\\s*${key.replace(".", "\\.")}\\s*=\\s*(.*)$`, "m").exec(properties)?.[1];
+  (value("proxy.addr") ?? "").split(",").forEach((listener, i) => {
+    const port = portOf(listener);
+    if (port !== undefined && addresses.proxyPorts[i] !== undefined) moved.set(port, addresses.proxyPorts[i]);
+  });
+  const ui = portOf(value("ui.addr") ?? "");
+  if (ui !== undefined) moved.set(ui, addresses.uiPort);
+  return moved;
+}
+
 /** The number of listeners in the text's `proxy.addr`. */
 function listenerCount(properties: string): number {
   const value = /^\s*proxy\.addr\s*=\s*(.*)$/m.exec(properties)?.[1];
@@ -136,6 +160,7 @@ export async function startFabio(
     proxyUrl: `http://127.0.0.1:${proxyPorts[0]}`,
     uiUrl,
     properties: text,
+    movedPorts: movedPortsOf(properties, { proxyPorts, uiPort }),
     routes: async () => {
       const { status, text: body } = await http(`${uiUrl}/api/routes`);
       if (status !== 200) throw new Error(`GET ${uiUrl}/api/routes: ${status} ${body}`);

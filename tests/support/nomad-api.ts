@@ -86,6 +86,8 @@ export interface NomadNode {
   NodeClass: string;
   /** Only in `GET /v1/node/:id`, not in the node list. */
   Meta?: Record<string, string> | null;
+  /** Only in `GET /v1/node/:id`: fingerprinted attributes (`consul.version`, `driver.raw_exec`, …). */
+  Attributes?: Record<string, string> | null;
   /** Only in `GET /v1/node/:id`. */
   HostVolumes?: Record<string, { Name: string; Path: string; ReadOnly: boolean }> | null;
 }

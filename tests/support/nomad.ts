@@ -71,11 +71,12 @@ export interface NomadAgent {
 /**
  * Starts a dev agent (server + client) bound to 127.0.0.1 with its own data dir and OS-chosen ports, its
  * client a NameServer host of the stack's selection carrying the host volumes of the stack's generated Nomad
- * client config (at directories of its own). Its Consul address is a closed loopback port with every
- * auto-join and advertisement off: a developer's own Consul on 8500 must never receive this agent's "nomad"
- * services. No Docker daemon is needed: jobs are registered and stored, their placement may fail.
+ * client config (at directories of its own). Its Consul is the tier's own (`consulHttpAddr`, a Consul on free
+ * loopback ports): Nomad 1.4 and later add an implicit `${attr.consul.version} semver >= …` constraint to every
+ * group with a Consul service, so a node without a Consul places none of the jobs. Auto-join and
+ * advertisement stay off. No Docker daemon is needed: jobs are registered and stored, their placement may fail.
  */
-export async function startNomad(cfg: StackConfig): Promise<NomadAgent> {
+export async function startNomad(cfg: StackConfig, consulHttpAddr: string): Promise<NomadAgent> {
   const [httpPort, rpcPort, serfPort] = await freePorts(3);
   const dir = tempDir("nomad");
   const configFile = path.join(dir, "agent.hcl");
@@ -87,7 +88,20 @@ export async function startNomad(cfg: StackConfig): Promise<NomadAgent> {
       `ports {\n  http = ${httpPort}\n  rpc  = ${rpcPort}\n  serf = ${serfPort}\n}\n`,
       await nameServerMarkStanza(clientHcl),
       hostVolumesAt(volumes, dir),
-      `consul {\n  address          = "127.0.0.1:1"\n  auto_advertise   = false\n  server_auto_join = false\n  client_auto_join = false\n}\n`,
+      writeHcl(
+        [
+          {
+            block: "consul",
+            body: [
+              ["address", consulHttpAddr],
+              ["auto_advertise", false],
+              ["server_auto_join", false],
+              ["client_auto_join", false],
+            ],
+          },
+        ],
+        agentHclString,
+      ),
       `disable_update_check = true\n`,
     ].join("\n"),
   );
@@ -131,11 +145,21 @@ export async function startNomad(cfg: StackConfig): Promise<NomadAgent> {
     },
   };
   await waitFor(
-    "Nomad's client node to be ready",
-    async () => ((await agent.nodes()).some((node) => node.Status === "ready") ? true : undefined),
-    { process: proc, timeoutMs: 30_000 },
+    "Nomad's client node to be ready with the tier's Consul fingerprinted (a consul.version node attribute)",
+    async () => {
+      const ready = (await agent.nodes()).find((node) => node.Status === "ready");
+      if (ready === undefined) return undefined;
+      const attributes = (await agent.node(ready.ID)).Attributes ?? {};
+      return Object.keys(attributes).some(isConsulVersionAttribute) ? true : undefined;
+    },
+    { process: proc, timeoutMs: 60_000 },
   );
   return agent;
+}
+
+/** `consul.version`, or `consul.<cluster>.version` where Nomad 1.7+ fingerprints more than one Consul cluster. */
+function isConsulVersionAttribute(name: string): boolean {
+  return /^consul\.(?:[^.]+\.)?version$/.test(name);
 }
 
 /** `nomad job plan` exits 0 (no change) or 1 (allocations change); 255 means the plan failed. */

@@ -6,11 +6,11 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export type Tool = "nomad" | "fabio" | "consul" | "prometheus" | "promtool" | "alertmanager";
+export type Tool = "nomad" | "fabio" | "consul" | "prometheus" | "promtool" | "alertmanager" | "nomad-jobspec-check";
 
 /** The binary's path, from `<TOOL>_BIN` or PATH; undefined when absent. */
 export function findTool(tool: Tool): string | undefined {
-  const fromEnv = process.env[`${tool.toUpperCase()}_BIN`];
+  const fromEnv = process.env[`${tool.toUpperCase().replace(/-/g, "_")}_BIN`];
   if (fromEnv) return fs.existsSync(fromEnv) ? fromEnv : undefined;
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, tool);

@@ -263,11 +263,28 @@ describe("image files from one config value each", () => {
     expect((await parseHcl(nomadServerHcl(modelOf(pinned, "test")))).datacenter).toBe("ctrl");
   });
 
+  it("render a `nomad agent -dev` file that registers under the stack's names, serves metrics and is a NameServer host", async () => {
+    const cfg = loadStack("dev");
+    const file = renderImageFiles(modelOf(cfg, "dev")).find((f) => f.name === "nomad-dev-agent.hcl")!;
+    const agent = await parseHcl(file.content);
+    expect(only(agent.consul)).toEqual({
+      address: "127.0.0.1:8500",
+      server_service_name: "dev-nomad",
+      client_service_name: "dev-nomad-client",
+      tags: ["cluster-dev"],
+    });
+    expect(only(agent.telemetry)).toMatchObject({ prometheus_metrics: true, publish_node_metrics: true });
+    expect(only(agent.client)).toEqual({ node_class: "nameServer" });
+    // -dev supplies the machine's part: no data_dir, addresses or server block of the images'.
+    expect(Object.keys(agent).sort()).toEqual(["client", "consul", "datacenter", "region", "telemetry"]);
+  });
+
   it("render one server config and a client config and variables file for each job datacenter", async () => {
     const raw = { ...minimalRaw(), [`${NS}:nomad`]: { datacenters: ["dc7", "dc8"] } };
     const files = renderImageFiles(modelOf(parseRaw(raw), "test"));
     expect(files.map((f) => f.name).filter((name) => name.startsWith("nomad"))).toEqual([
       "nomad-server.hcl",
+      "nomad-dev-agent.hcl",
       "nomad-client/dc7/nomad-client.hcl",
       "nomad-client/dc7/images.pkrvars.hcl",
       "nomad-client/dc8/nomad-client.hcl",
@@ -293,6 +310,56 @@ describe("image files from one config value each", () => {
     });
     expect((await parseHcl(consulServerHcl(modelOf(cfg, "test")))).data_dir).toBe("/data/consul");
     expect((await parseHcl(nomadClientHcl(modelOf(cfg, "test"), "dc1"))).data_dir).toBe("/data/nomad");
+  });
+
+  it.each([
+    ["1.8.7", "1.4"],
+    ["1.8", "1.4.14"],
+    ["1.13.0", "1.5"],
+    ["1.16.3", "1.6.2"],
+    ["1.20", "1.10.0"],
+  ])("accept Consul %s with Nomad %s, versions whose leadership the alerts read", (consul, nomad) => {
+    const cfg = parseRaw(withImages({ consul: { version: consul }, nomad: { version: nomad } }));
+    expect([cfg.images.consul.version, cfg.images.nomad.version]).toEqual([consul, nomad]);
+  });
+
+  it("default to Consul 1.8.7 and the Nomad 1.4 line", () => {
+    const cfg = parseRaw(minimalRaw());
+    expect([cfg.images.consul.version, cfg.images.nomad.version]).toEqual(["1.8.7", "1.4"]);
+  });
+
+  it.each(["1.9.0", "1.10.1", "1.12"])("refuse Consul %s in one line saying why", (version) => {
+    expect(configErrorOf(withImages({ consul: { version } }))).toBe(
+      `Pulumi.prod.yaml: rocketmq-system-jobs:images.consul.version: Consul ${version} is not supported: Consul 1.9 to 1.12 cannot tell a follower from a leaderless cluster (every server publishes consul_autopilot_healthy, none says which one leads), so ConsulNoLeader cannot read it; use 1.8.x or 1.13 and later`,
+    );
+  });
+
+  it.each(["1.7.14", "0.9"])("refuse Consul %s, older than the images are written for", (version) => {
+    expect(configErrorOf(withImages({ consul: { version } }))).toBe(
+      `Pulumi.prod.yaml: rocketmq-system-jobs:images.consul.version: Consul ${version} is not supported: the images and alert rules are written for Consul 1.8.x or 1.13 and later`,
+    );
+  });
+
+  it.each(["1.3.10", "0.12"])("refuse Nomad %s, older than Nomad Variables", (version) => {
+    expect(configErrorOf(withImages({ nomad: { version } }))).toBe(
+      `Pulumi.prod.yaml: rocketmq-system-jobs:images.nomad.version: must be Nomad 1.4 or later: the jobs' Consul tokens arrive through Nomad Variables, new in 1.4; it is "${version}"`,
+    );
+  });
+
+  it.each(["v1.16.3", "1.16.3-ent", "1", "latest", '1.8.7" ; rm -rf /'])("refuse %j as an agent version", (version) => {
+    expect(configErrorOf(withImages({ consul: { version } }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:images\.consul\.version: must be a release such as "1\.16\.3" or a release line such as "1\.16" \(any 1\.16\.x\); it is /,
+    );
+  });
+
+  it("hand packer the agent versions the stack runs: Consul 1.16.3 with Nomad 1.6.2", async () => {
+    const cfg = parseRaw(withImages({ consul: { version: "1.16.3" }, nomad: { version: "1.6.2" } }));
+    const files = renderImageFiles(modelOf(cfg)).filter((f) => f.name.endsWith("images.pkrvars.hcl"));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      const vars = await parseHcl(file.content);
+      expect([vars.consul_version, vars.nomad_version], file.name).toEqual(["1.16.3", "1.6.2"]);
+    }
   });
 });
 
@@ -400,7 +467,13 @@ describe("Prometheus' host volume in the image files", () => {
 describe("images config", () => {
   it("fills every default from a config that only names the cluster", () => {
     expect(parseRaw(minimalRaw()).images).toEqual({
-      consul: { datacenter: "dc1", retryJoin: [], dataDir: "/opt/consul", bindAddr: "{{ GetPrivateIP }}" },
+      consul: {
+        version: "1.8.7",
+        datacenter: "dc1",
+        retryJoin: [],
+        dataDir: "/opt/consul",
+        bindAddr: "{{ GetPrivateIP }}",
+      },
       consulServer: {
         bootstrapExpect: 3,
         ui: true,
@@ -409,6 +482,7 @@ describe("images config", () => {
         prometheusRetentionTime: "10s",
       },
       nomad: {
+        version: "1.4",
         dataDir: "/opt/nomad",
         bindAddr: "0.0.0.0",
         advertiseAddr: "{{ GetPrivateIP }}",
@@ -516,7 +590,7 @@ function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): St
     consul: { ...base.consul, address: `${value}:8500` },
     prometheus: { ...base.prometheus, storage: { kind: "hostVolume", volume: value } },
     images: {
-      consul: { datacenter: value, retryJoin: [value, "10.0.0.1"], dataDir: value, bindAddr: value },
+      consul: { version: value, datacenter: value, retryJoin: [value, "10.0.0.1"], dataDir: value, bindAddr: value },
       consulServer: {
         bootstrapExpect: 3,
         ui: true,
@@ -525,6 +599,7 @@ function hostileConfig(value: string, hosts: StackConfig["nameServerHosts"]): St
         prometheusRetentionTime: value,
       },
       nomad: {
+        version: value,
         dataDir: value,
         bindAddr: value,
         advertiseAddr: value,
@@ -611,8 +686,8 @@ describe("hostile values in image files", () => {
       consul_data_dir: value,
       nomad_data_dir: value,
       prometheus_volume_path: value,
-      consul_version: "1.8.7",
-      nomad_version: "1.4",
+      consul_version: value,
+      nomad_version: value,
     };
     expect(await parseHcl(packerVarsHcl(modelOf(cfg, value)))).toEqual(shared);
     expect(await parseHcl(nomadClientPackerVarsHcl(modelOf(cfg, value), value))).toEqual({

@@ -1,7 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import {
-  AGENT_VERSIONS,
   alertRules,
   alertRuleTestCase,
   alertRuleTests,
@@ -153,19 +152,36 @@ describe("rule tests derived from the alert definitions", () => {
     });
   });
 
-  it("cover the leaderless cluster as each supported Consul version reports it", () => {
-    const cases = alertRuleTests(modelOf(prod)).tests.filter(
+  const withVersions = (consul: string, nomad = "1.4") => {
+    const raw = {
+      ...minimalRaw(),
+      "rocketmq-system-jobs:images": { consul: { version: consul }, nomad: { version: nomad } },
+    };
+    return parseRaw(raw);
+  };
+
+  it.each([
+    // Consul 1.8: only the leader publishes autopilot health.
+    ["1.8.7", ["consul_autopilot_healthy"]],
+    ["1.8", ["consul_autopilot_healthy"]],
+    // Consul 1.13 and later: every server publishes both gauges.
+    ["1.13", ["consul_autopilot_healthy", "consul_server_isLeader"]],
+    ["1.16.3", ["consul_autopilot_healthy", "consul_server_isLeader"]],
+    ["2.0.0", ["consul_autopilot_healthy", "consul_server_isLeader"]],
+  ])("model a leaderless Consul %s as that version reports it", (version, metrics) => {
+    const cases = alertRuleTests(modelOf(withVersions(version))).tests.filter(
       (t) => t.alert_rule_test[0]!.alertname === "ConsulNoLeader",
     );
-    const metrics = cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))].sort());
-    // 1.8: only the leader publishes autopilot health; 1.13+: every server publishes both gauges.
-    expect(metrics).toEqual([["consul_autopilot_healthy"], ["consul_autopilot_healthy", "consul_server_isLeader"]]);
+    expect(cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))].sort())).toEqual([metrics]);
   });
 
-  it("hold for the agent versions the images pin", () => {
-    // ConsulNoLeader reads Consul up to 1.8 and from 1.13; NomadNoLeader reads Nomad 1.x (render/alerts/).
-    expect(AGENT_VERSIONS.consul).toMatch(/^1\.([0-8]|1[3-9]|[2-9]\d)(\.|$)/);
-    expect(AGENT_VERSIONS.nomad).toMatch(/^1\./);
+  it.each(["1.4", "1.4.14", "1.6.2", "1.10.0"])("model a leaderless Nomad %s by its leader's series", (version) => {
+    const cases = alertRuleTests(modelOf(withVersions("1.8.7", version))).tests.filter(
+      (t) => t.alert_rule_test[0]!.alertname === "NomadNoLeader",
+    );
+    expect(cases.map((t) => [...new Set(t.input_series.map((s) => s.series.split("{")[0]))])).toEqual([
+      ["nomad_nomad_autopilot_healthy"],
+    ]);
   });
 
   it("refuse a firing alert that lacks a label its annotations show", () => {

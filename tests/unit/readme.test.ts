@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SECRET_KEYS, stackConfigSchema } from "../../config";
-import { AGENT_VERSIONS } from "../../render";
+import { DEFAULT_AGENT_VERSIONS, SECRET_KEYS, stackConfigSchema } from "../../config";
 import { schemaKeyPaths } from "../support/schema";
 import { PROJECT_DIR } from "../support/stack";
 import { USAGE as VERIFY_USAGE } from "../../scripts/verify-cli";
@@ -158,10 +157,10 @@ describe("the README's agent versions", () => {
   const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 
   it("state the Consul and Nomad versions the images pin", () => {
-    expect(readme).toContain(`**Consul ${AGENT_VERSIONS.consul}**`);
-    expect(readme).toContain(`**Nomad ${AGENT_VERSIONS.nomad}**`);
-    expect(readme).toContain(`consul_version = "${AGENT_VERSIONS.consul}"`);
-    expect(readme).toContain(`nomad_version = "${AGENT_VERSIONS.nomad}"`);
+    expect(readme).toContain(`**Consul ${DEFAULT_AGENT_VERSIONS.consul}**`);
+    expect(readme).toContain(`**Nomad ${DEFAULT_AGENT_VERSIONS.nomad}**`);
+    expect(readme).toContain(`consul_version = "${DEFAULT_AGENT_VERSIONS.consul}"`);
+    expect(readme).toContain(`nomad_version = "${DEFAULT_AGENT_VERSIONS.nomad}"`);
   });
 });
 

@@ -63,4 +63,12 @@ describe("the test tools", () => {
     expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);
     expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/promtool$/m);
   });
+
+  it("check jobspecs against Nomad's api module and HashiCorp's HCL, never Nomad's root module", () => {
+    const goMod = fs.readFileSync(path.join(PROJECT_DIR, "tools", "nomad-jobspec-check", "go.mod"), "utf8");
+    expect(pinned("nomad-jobspec-check", "github.com/hashicorp/nomad/api")).toMatch(/^v0\.0\.0-\d{14}-[0-9a-f]{12}$/);
+    expect(pinned("nomad-jobspec-check", "github.com/hashicorp/hcl/v2")).toMatch(/^v2\.\d+\.\d+$/);
+    // The root module is not open source from Nomad 1.7 on.
+    expect(goMod).not.toMatch(/^\s*(?:require\s+)?github\.com\/hashicorp\/nomad\s/m);
+  });
 });
