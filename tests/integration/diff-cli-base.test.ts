@@ -3,22 +3,16 @@
 // working-tree changes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diffCli } from "../../scripts/diff-cli";
-import { createScratchRepo, STACK, type ScratchRepo } from "../support/diff-scratch";
+import { scratchRepoPerFile, STACK } from "../support/diff-scratch";
 
-let scratch: ScratchRepo;
-
-beforeAll(() => {
-  scratch = createScratchRepo();
-}, 60_000);
-
-afterAll(() => scratch?.remove());
+const repo = scratchRepoPerFile();
 
 describe("npm run diff rendering the base revision of a scratch repository", () => {
   it("renders the base with the base revision's own code", async () => {
-    scratch.writeStack();
-    const { stdout } = await scratch.diff("--base", "marker", "--json");
+    repo().writeStack();
+    const { stdout } = await repo().diff("--base", "marker", "--json");
     const report = JSON.parse(stdout) as {
       artifacts: { path: string; changes?: { kind: string; path: string[] }[] }[];
     };
@@ -29,8 +23,8 @@ describe("npm run diff rendering the base revision of a scratch repository", () 
   });
 
   it("shows an alert the base's renderer lacked as one alert added, with its fields", async () => {
-    scratch.writeStack();
-    const { stdout } = await scratch.diff("--base", "older-rules", "--json");
+    repo().writeStack();
+    const { stdout } = await repo().diff("--base", "older-rules", "--json");
     const report = JSON.parse(stdout) as {
       artifacts: { path: string; status: string; changes?: { kind: string; path: string[]; value: unknown }[] }[];
     };
@@ -50,8 +44,8 @@ describe("npm run diff rendering the base revision of a scratch repository", () 
   });
 
   it("says in one line that the base's config is invalid, and shows everything as added", async () => {
-    scratch.writeStack();
-    const { code, stdout } = await scratch.diff("--base", "invalid");
+    repo().writeStack();
+    const { code, stdout } = await repo().diff("--base", "invalid");
     expect(code).toBe(0);
     const [first, ...rest] = stdout.split("\n");
     expect(first).toMatch(
@@ -62,7 +56,7 @@ describe("npm run diff rendering the base revision of a scratch repository", () 
   });
 
   it("says in one line that the base has no such stack file", async () => {
-    const fresh = path.join(scratch.dir, "Pulumi.fresh.yaml");
+    const fresh = path.join(repo().dir, "Pulumi.fresh.yaml");
     fs.writeFileSync(fresh, STACK);
     try {
       let stdout = "";
@@ -81,18 +75,18 @@ describe("npm run diff rendering the base revision of a scratch repository", () 
   });
 
   it("refuses an unknown revision in one line, exit 2", async () => {
-    scratch.writeStack();
-    const { code, stderr } = await scratch.diff("--base", "no-such-branch");
+    repo().writeStack();
+    const { code, stderr } = await repo().diff("--base", "no-such-branch");
     expect(code).toBe(2);
-    expect(stderr).toBe(`error: --base no-such-branch: no such commit in ${fs.realpathSync(scratch.dir)}\n`);
+    expect(stderr).toBe(`error: --base no-such-branch: no such commit in ${fs.realpathSync(repo().dir)}\n`);
   });
 
   it("names the file read in every header on both sides, so custom.yaml renders the same as its base", async () => {
-    const custom = path.join(scratch.dir, "custom.yaml");
-    fs.copyFileSync(scratch.stackFile, custom);
-    scratch.git("add", "custom.yaml");
-    scratch.git("commit", "-q", "-m", "custom");
-    scratch.git("tag", "custom");
+    const custom = path.join(repo().dir, "custom.yaml");
+    fs.copyFileSync(repo().stackFile, custom);
+    repo().git("add", "custom.yaml");
+    repo().git("commit", "-q", "-m", "custom");
+    repo().git("tag", "custom");
     let stdout = "";
     const code = await diffCli(["--stack-file", custom, "--base", "custom"], {
       log: (line) => (stdout += `${line}\n`),

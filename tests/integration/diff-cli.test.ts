@@ -1,20 +1,14 @@
 // `npm run diff` of working-tree changes against a revision of a scratch git repository holding a copy of this
 // project: the base side is rendered by spawning that revision's own render CLI, so these run here rather than
 // in the unit tier (the comparisons themselves are unit-tested). diff-cli-base.test.ts covers the base side.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchRepo, type ScratchRepo } from "../support/diff-scratch";
+import { describe, expect, it } from "vitest";
+import { scratchRepoPerFile } from "../support/diff-scratch";
 
-let scratch: ScratchRepo;
-
-beforeAll(() => {
-  scratch = createScratchRepo();
-}, 60_000);
-
-afterAll(() => scratch?.remove());
+const repo = scratchRepoPerFile();
 
 describe("npm run diff of working-tree changes on a scratch repository", () => {
   it("is one line when the stack renders the same, and exit 0 even with --exit-code", async () => {
-    const result = await scratch.diff("--base", "valid", "--exit-code");
+    const result = await repo().diff("--base", "valid", "--exit-code");
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toMatch(
       /^No changes: stack "scratch" renders the same at valid \([0-9a-f]{7}\) and in the working tree\.\nalerts go to: nowhere \(delivery: none; test\); they show only on Prometheus' \/alerts page\n$/,
@@ -22,8 +16,8 @@ describe("npm run diff of working-tree changes on a scratch repository", () => {
   });
 
   it("turns one changed port into a few lines naming its path and both values, exit 1 with --exit-code", async () => {
-    scratch.writeStack("  rocketmq-system-jobs:fabio:\n    prometheus:\n      proxyPort: 9091\n");
-    const { code, stdout } = await scratch.diff("--base", "valid", "--exit-code");
+    repo().writeStack("  rocketmq-system-jobs:fabio:\n    prometheus:\n      proxyPort: 9091\n");
+    const { code, stdout } = await repo().diff("--base", "valid", "--exit-code");
     expect(code).toBe(1);
     expect(stdout).toContain(
       '~ job "fabio-prometheus" › group "fabio" › network › port "proxy" › static: 9090 → 9091\n',
@@ -33,16 +27,16 @@ describe("npm run diff of working-tree changes on a scratch repository", () => {
   });
 
   it("flags a tag-prefix change as re-routing every NameServer lookup", async () => {
-    scratch.writeStack("  rocketmq-system-jobs:fabio:\n    nameServerIndex:\n      tagPrefix: rmq-ns-\n");
-    const { stdout } = await scratch.diff("--base", "valid");
+    repo().writeStack("  rocketmq-system-jobs:fabio:\n    nameServerIndex:\n      tagPrefix: rmq-ns-\n");
+    const { stdout } = await repo().diff("--base", "valid");
     expect(stdout).toContain(
-      '! tag prefix of job "fabio-nameserver-index" changes "scratch.rmq-nsindex-" → "scratch.rmq-ns-": every NameServer lookup is re-routed',
+      '! tag prefix of job "fabio-nameserver-index" changes "repo().rmq-nsindex-" → "repo().rmq-ns-": every NameServer lookup is re-routed',
     );
   });
 
   it("shows a scrape interval change in prometheus.yml and as a line of the Prometheus template's data", async () => {
-    scratch.writeStack("  rocketmq-system-jobs:prometheus:\n    scrapeInterval: 30s\n");
-    const { stdout } = await scratch.diff("--base", "valid");
+    repo().writeStack("  rocketmq-system-jobs:prometheus:\n    scrapeInterval: 30s\n");
+    const { stdout } = await repo().diff("--base", "valid");
     expect(stdout).toContain('  ~ global › scrape_interval: "15s" → "30s"\n');
     expect(stdout).toContain(
       '  ~ job "prometheus" › group "prometheus" › task "prometheus" › template "secrets/prometheus.yml" › data:\n',
@@ -50,8 +44,8 @@ describe("npm run diff of working-tree changes on a scratch repository", () => {
   });
 
   it("reports a job removed and its successor added, as JSON", async () => {
-    scratch.writeStack("  rocketmq-system-jobs:prometheus:\n    jobName: metrics\n");
-    const { stdout } = await scratch.diff("--base", "valid", "--json");
+    repo().writeStack("  rocketmq-system-jobs:prometheus:\n    jobName: metrics\n");
+    const { stdout } = await repo().diff("--base", "valid", "--json");
     const report = JSON.parse(stdout) as { artifacts: { path: string; status: string }[] };
     expect(report.artifacts.filter((a) => a.path.startsWith("jobs/"))).toEqual([
       { path: "jobs/metrics.nomad.hcl", status: "added" },
@@ -60,17 +54,11 @@ describe("npm run diff of working-tree changes on a scratch repository", () => {
   });
 
   it("never touches the working tree, the index or the repository's worktrees", async () => {
-    scratch.writeStack("  rocketmq-system-jobs:fabio:\n    prometheus:\n      proxyPort: 9091\n");
-    const before = [
-      scratch.git("status", "--porcelain"),
-      scratch.git("worktree", "list"),
-      scratch.git("stash", "list"),
-    ];
-    await scratch.diff("--base", "marker");
-    expect([
-      scratch.git("status", "--porcelain"),
-      scratch.git("worktree", "list"),
-      scratch.git("stash", "list"),
-    ]).toEqual(before);
+    repo().writeStack("  rocketmq-system-jobs:fabio:\n    prometheus:\n      proxyPort: 9091\n");
+    const before = [repo().git("status", "--porcelain"), repo().git("worktree", "list"), repo().git("stash", "list")];
+    await repo().diff("--base", "marker");
+    expect([repo().git("status", "--porcelain"), repo().git("worktree", "list"), repo().git("stash", "list")]).toEqual(
+      before,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { diffCli } from "../../scripts/diff-cli";
 import { PROJECT_DIR } from "./stack";
 
@@ -105,5 +106,18 @@ export function createScratchRepo(): ScratchRepo {
       return { code, stdout, stderr };
     },
     remove: () => fs.rmSync(repo, { recursive: true, force: true }),
+  };
+}
+
+/** The calling file's scratch repository: built before its tests, removed after them. */
+export function scratchRepoPerFile(): () => ScratchRepo {
+  let scratch: ScratchRepo | undefined;
+  beforeAll(() => {
+    scratch = createScratchRepo();
+  }, 60_000);
+  afterAll(() => scratch?.remove());
+  return () => {
+    if (scratch === undefined) throw new Error("the scratch repository is built in beforeAll");
+    return scratch;
   };
 }
