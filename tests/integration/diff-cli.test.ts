@@ -30,7 +30,7 @@ describe("npm run diff of working-tree changes on a scratch repository", () => {
     repo().writeStack("  rocketmq-system-jobs:fabio:\n    nameServerIndex:\n      tagPrefix: rmq-ns-\n");
     const { stdout } = await repo().diff("--base", "valid");
     expect(stdout).toContain(
-      '! tag prefix of job "fabio-nameserver-index" changes "repo().rmq-nsindex-" → "repo().rmq-ns-": every NameServer lookup is re-routed',
+      '! tag prefix of job "fabio-nameserver-index" changes "scratch.rmq-nsindex-" → "scratch.rmq-ns-": every NameServer lookup is re-routed',
     );
   });
 
