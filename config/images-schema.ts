@@ -12,9 +12,10 @@ const AGENT_ADDRESS = /^(?:[0-9A-Fa-f.:]+|\{\{ [^{}\n\r\\]+ \}\})$/;
 const JOIN_TARGET = /^[A-Za-z0-9[\]][A-Za-z0-9_.:=/@+ [\]-]*$/;
 
 /** A Go duration above zero, such as `10s` or `1m30s`: Go's time.ParseDuration syntax, which Consul and Nomad use. */
+const GO_DURATION_RULE = 'must be a duration such as "10s" or "1m30s"';
 export const goDuration = z
-  .string()
-  .refine((d) => parseGoDuration(d) !== undefined, 'must be a duration such as "10s" or "1m30s"')
+  .string({ error: GO_DURATION_RULE })
+  .refine((d) => parseGoDuration(d) !== undefined, GO_DURATION_RULE)
   .refine((d) => (parseGoDuration(d) ?? 1) > 0, "must be a duration above zero");
 
 const absolutePath = z.string().regex(ABSOLUTE_PATH, "must be an absolute path such as /opt/consul");
@@ -37,7 +38,8 @@ export function isLoopbackAddress(address: string): boolean {
   return /^127\./.test(address) || /^(?:0{0,4}:){2,7}0{0,3}1$/.test(address);
 }
 
-const bootstrapExpect = z.number().int("must be a whole number").min(1, "must be at least 1");
+const BOOTSTRAP_RULE = "must be a number of servers, 1 or more";
+const bootstrapExpect = z.number({ error: BOOTSTRAP_RULE }).int(BOOTSTRAP_RULE).min(1, BOOTSTRAP_RULE);
 
 const consul = z.strictObject({
   /**
@@ -49,15 +51,18 @@ const consul = z.strictObject({
   datacenter: safeToken.default("dc1"),
   /**
    * Consul servers every agent joins at boot (`retry_join`): addresses, host names or go-discover
-   * strings. Empty (Consul's own default) leaves joining to an operator's `consul join`.
+   * strings, each listed once. Empty (Consul's own default) leaves joining to an operator's `consul join`.
    */
   retryJoin: uniqueList(
     z.string().regex(JOIN_TARGET, "must be a host, host:port or go-discover string"),
     "server",
   ).default([]),
-  /** `data_dir` of every Consul agent. */
+  /** `data_dir` of every Consul agent, an absolute path. */
   dataDir: absolutePath.default("/opt/consul"),
-  /** Cluster (serf/RPC) address, resolved on the machine at boot. */
+  /**
+   * Cluster (serf/RPC) address: an IP or a go-sockaddr template resolved on the machine at boot. A wildcard
+   * makes the client agent listen on it alone (it covers loopback).
+   */
   bindAddr: agentAddress.default("{{ GetPrivateIP }}"),
 });
 
@@ -94,9 +99,12 @@ const consulServer = z.strictObject({
       "must include an address other hosts reach (0.0.0.0 or the server's own IP): Prometheus scrapes consul_http from another host, and an API on loopback alone answers no one there",
     )
     .default("0.0.0.0"),
-  /** HTTP API port, also the port of the `consul_http` service Prometheus scrapes. */
+  /** HTTP API port, also the port of the `consul_http` service Prometheus scrapes; no Fabio may use it. */
   httpPort: port.default(8500),
-  /** How long Consul keeps a metric for /v1/agent/metrics?format=prometheus (unset, that path answers 415). */
+  /**
+   * How long Consul keeps a metric for /v1/agent/metrics?format=prometheus: a Go duration above zero (unset or
+   * `0s`, that path answers 415).
+   */
   prometheusRetentionTime: goDuration.default("10s"),
 });
 
@@ -106,13 +114,13 @@ const nomad = z.strictObject({
    * source image with another. Nomad 1.4 and later: Nomad Variables deliver the jobs' Consul tokens.
    */
   version: nomadVersion.default(DEFAULT_AGENT_VERSIONS.nomad),
-  /** `data_dir` of every Nomad agent. */
+  /** `data_dir` of every Nomad agent, an absolute path. */
   dataDir: absolutePath.default("/opt/nomad"),
-  /** Address the HTTP, RPC and serf listeners bind to. */
+  /** Address the HTTP, RPC and serf listeners bind to: an IP or a go-sockaddr template. */
   bindAddr: agentAddress.default("0.0.0.0"),
   /** Address advertised to the cluster for HTTP, RPC and serf, resolved on the machine at boot. */
   advertiseAddr: agentAddress.default("{{ GetPrivateIP }}"),
-  /** `telemetry.collection_interval` of servers and clients. */
+  /** `telemetry.collection_interval` of servers and clients, a Go duration above zero. */
   collectionInterval: goDuration.default("1s"),
   /**
    * Directory of the Nomad client's `host_volume` for Prometheus' TSDB, declared when `prometheus.storage`
@@ -133,9 +141,13 @@ const nomadServer = z.strictObject({
 });
 
 export const imagesSchema = z.strictObject({
+  /** Every Consul agent of the images, servers and clients. */
   consul: consul.prefault({}),
+  /** The Consul server image. */
   consulServer: consulServer.prefault({}),
+  /** Every Nomad agent of the images, servers and clients. */
   nomad: nomad.prefault({}),
+  /** The Nomad server image. */
   nomadServer: nomadServer.prefault({}),
 });
 

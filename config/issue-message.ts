@@ -1,7 +1,7 @@
 // Turns a schema issue into the detail of a ConfigError: what is allowed, and what the stack file gave.
 // Zod's own wording ("Invalid input: expected string, received undefined") never reaches a user: every issue
 // without a message of the schema's own gets one here, in the same "must …" form the schema's messages use.
-import type { z } from "zod";
+import { toJSONSchema, type z } from "zod";
 
 type Issue = z.core.$ZodIssue;
 type RawIssue = z.core.$ZodRawIssue;
@@ -23,7 +23,10 @@ const KINDS: Record<string, string> = {
 export function ruleOf(issue: RawIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return `must be ${KINDS[issue.expected] ?? issue.expected}`;
+      // YAML reads `jobName: 5` or `value: true` as a number or a boolean; quoting makes it text.
+      return issue.expected === "string" && (typeof issue.input === "number" || typeof issue.input === "boolean")
+        ? `must be text (in quotes: "${String(issue.input)}")`
+        : `must be ${KINDS[issue.expected] ?? issue.expected}`;
     case "too_small":
       return issue.origin === "array"
         ? `must list at least ${count(issue.minimum, "item")}`
@@ -61,7 +64,9 @@ export function issueDetail(issue: Issue): string {
   if (!issue.message.startsWith("must ")) return issue.message;
   const given = givenValue(issue);
   if (given === undefined) return `is not set; it ${issue.message}`;
-  return `${issue.message}; it is ${describeValue(given)}`;
+  // Given the wrong kind of value, the kind is what the user has to see ("9998" is text, not a number).
+  const described = issue.code === "invalid_type" ? describeKindAndValue(given) : describeValue(given);
+  return `${issue.message}; it is ${described}`;
 }
 
 /** The value the issue is about: for a discriminated union, the discriminator's value, not the whole mapping. */
@@ -79,7 +84,8 @@ function givenValue(issue: Issue): unknown {
 export function describeValue(value: unknown): string {
   if (value === null || value === "") return "empty";
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return describeNumber(value);
+  if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "an empty list";
     const json = JSON.stringify(value);
@@ -87,6 +93,30 @@ export function describeValue(value: unknown): string {
   }
   if (typeof value === "object") return "a mapping";
   return typeof value; // undefined; YAML and JSON hold no other kind of value
+}
+
+function describeKindAndValue(value: unknown): string {
+  if (typeof value === "string" && value !== "") return `the text ${JSON.stringify(value)}`;
+  if (typeof value === "number") return `the number ${describeNumber(value)}`;
+  return describeValue(value);
+}
+
+/**
+ * A number as written, never in JavaScript's exponent form (`1e+23`): a whole number too large to hold
+ * exactly is given by its count of digits, a tiny fraction in full.
+ */
+function describeNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    return `a ${Math.floor(Math.log10(Math.abs(value))) + 1}-digit number`;
+  }
+  const shown = String(value);
+  if (!shown.includes("e")) return shown;
+  // What is left in exponent form is a fraction below 1e-6: `1.5e-7` → `0.00000015`.
+  const [mantissa = "", exponent = "0"] = shown.replace(/^-/, "").split("e");
+  const digits = mantissa.replace(".", "");
+  const point = (mantissa.includes(".") ? mantissa.indexOf(".") : mantissa.length) + Number(exponent);
+  return `${value < 0 ? "-" : ""}0.${"0".repeat(-point)}${digits}`;
 }
 
 function oneOf(values: readonly unknown[]): string {
@@ -107,61 +137,56 @@ export function unknownKeyDetail(
   issue: { path: readonly PropertyKey[]; input?: unknown },
   alsoKnown: readonly string[] = [],
 ): string {
-  const known = [...knownKeysAt(schema, issue.path, issue.input), ...alsoKnown];
+  const known = [...knownKeysAt(jsonSchemaOf(schema), issue.path, issue.input), ...alsoKnown];
   const listed = known.length > 0 ? `; the settings here are ${known.join(", ")}` : "";
   return `is not a known setting (check the spelling${listed})`;
 }
 
-interface Def {
-  type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  options?: z.ZodType[];
-  element?: z.ZodType;
-  discriminator?: string;
-  values?: unknown[];
+/**
+ * The keys a schema knows are read from its JSON Schema (Zod's public `toJSONSchema`, the input side: what a
+ * stack file may hold), not from Zod's internal definitions, which change between releases.
+ */
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  const?: unknown;
 }
 
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { def: Def }).def;
+const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();
 
-/** Past defaults, optionals and pipes to the schema that holds the value's shape. */
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (;;) {
-    const def = defOf(current);
-    const next = ["default", "prefault", "optional", "nullable"].includes(def.type)
-      ? def.innerType
-      : def.type === "pipe"
-        ? def.in
-        : undefined;
-    if (next === undefined) return current;
-    current = next;
+function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  let json = jsonSchemas.get(schema);
+  if (json === undefined) {
+    json = toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    jsonSchemas.set(schema, json);
   }
+  return json;
 }
 
-/** The mappings a schema can be: an object, or the variants of a union (only the one `input` selects, if any). */
-function mappings(schema: z.ZodType, input?: unknown): Record<string, z.ZodType>[] {
-  const def = defOf(unwrap(schema));
-  if (def.type === "object" && def.shape) return [def.shape];
-  if (def.type !== "union" || !def.options) return [];
-  const variants = def.options.flatMap((option) => mappings(option));
-  const disc = def.discriminator;
-  const chosen =
-    typeof input === "object" && input !== null && disc ? (input as Record<string, unknown>)[disc] : undefined;
-  const selected = variants.filter((shape) => {
-    const literal = shape[disc ?? ""];
-    return literal !== undefined && (defOf(literal).values ?? []).includes(chosen);
-  });
-  return selected.length > 0 ? selected : variants;
+/** The mappings a schema can be: an object, or the variants of a union (only those `input` selects, if any). */
+function mappings(schema: JsonSchema, input?: unknown): Record<string, JsonSchema>[] {
+  if (schema.properties !== undefined) {
+    const selects = Object.entries(schema.properties).every(
+      ([key, property]) =>
+        property.const === undefined ||
+        typeof input !== "object" ||
+        input === null ||
+        (input as Record<string, unknown>)[key] === property.const,
+    );
+    return selects ? [schema.properties] : [];
+  }
+  const variants = schema.oneOf ?? schema.anyOf ?? [];
+  const selected = variants.flatMap((variant) => mappings(variant, input));
+  return selected.length > 0 ? selected : variants.flatMap((variant) => mappings(variant));
 }
 
-function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], input: unknown): string[] {
-  let current: z.ZodType[] = [schema];
+function knownKeysAt(schema: JsonSchema, path: readonly PropertyKey[], input: unknown): string[] {
+  let current: JsonSchema[] = [schema];
   for (const part of path) {
     current = current.flatMap((candidate) => {
-      const def = defOf(unwrap(candidate));
-      if (typeof part === "number") return def.element ? [def.element] : [];
+      if (typeof part === "number") return candidate.items ? [candidate.items] : [];
       return mappings(candidate).flatMap((shape) => (shape[String(part)] ? [shape[String(part)]!] : []));
     });
   }

@@ -1,9 +1,10 @@
 // Turns raw stack config (from a stack file or from the Pulumi engine) into a validated StackConfig.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document } from "yaml";
+import type { z } from "zod";
+import { isAlias, isMap, isScalar, parseDocument, Scalar, type Document, type YAMLError } from "yaml";
 import { alertSecretReferences, rawAlertSecretNames } from "./alert-secrets";
-import { ConfigError, PROJECT_NAMESPACE } from "./errors";
+import { ConfigError, PROJECT_NAMESPACE, type KeyPath } from "./errors";
 import { issueDetail, ruleOf, unknownKeyDetail } from "./issue-message";
 import { CONFIG_NAMESPACES, UNREAD_NAMESPACES } from "./namespaces";
 import { stackConfigSchema, type StackConfig } from "./schema";
@@ -17,39 +18,63 @@ export type RawConfig = Record<string, unknown>;
  */
 export const SECRET_KEYS = ["consulAclToken"] as const;
 
-/** Validates raw config; `file` is the stack file named in every error. */
+type Problem = { keyPath: KeyPath; detail: string };
+
+/** Validates raw config; `file` is the stack file named in every error, which lists every problem found. */
 export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
+  return checked(file, [], raw);
+}
+
+/**
+ * The config, or a ConfigError with every problem: the namespaces, `earlier` problems (a plain-text secret),
+ * and every key the schema rejects, one problem per key. The cross-field checks (ports, names, prefixes) run
+ * once every key is valid on its own, as they compare valid values.
+ */
+function checked(file: string, earlier: readonly Problem[], raw: RawConfig): StackConfig {
+  const problems: Problem[] = [...earlier];
   const ours: Record<string, unknown> = {};
   const secretKeys = [...SECRET_KEYS, ...alertSecretNames(raw)];
   for (const [fullKey, value] of Object.entries(raw)) {
     const sep = fullKey.indexOf(":");
     const namespace = sep === -1 ? PROJECT_NAMESPACE : fullKey.slice(0, sep);
     const unread = UNREAD_NAMESPACES[namespace];
-    if (unread !== undefined) throw new ConfigError(file, fullKey, `"${namespace}:" ${unread}`);
-    if (!CONFIG_NAMESPACES.includes(namespace)) {
-      throw new ConfigError(
-        file,
-        fullKey,
-        `"${namespace}" is not a config namespace of this program (${CONFIG_NAMESPACES.join(", ")}); check the spelling`,
-      );
-    }
-    if (namespace !== PROJECT_NAMESPACE) continue; // provider config such as nomad:address
-    const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
-    if (!secretKeys.includes(key)) ours[key] = value;
+    if (unread !== undefined) {
+      problems.push({ keyPath: fullKey, detail: `"${namespace}:" ${unread}` });
+    } else if (!CONFIG_NAMESPACES.includes(namespace)) {
+      problems.push({
+        keyPath: fullKey,
+        detail: `"${namespace}" is not a config namespace of this program (${CONFIG_NAMESPACES.join(", ")}); check the spelling`,
+      });
+    } else if (namespace === PROJECT_NAMESPACE) {
+      const key = sep === -1 ? fullKey : fullKey.slice(sep + 1);
+      if (!secretKeys.includes(key)) ours[key] = value;
+    } // else provider config such as nomad:address
   }
   const result = stackConfigSchema.safeParse(ours, { reportInput: true, error: ruleOf });
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
-    const keyPath = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
-    const detail =
-      keys.length > 0
-        ? unknownKeyDetail(stackConfigSchema, issue, issue.path.length === 0 ? SECRET_KEYS : [])
-        : issueDetail(issue);
-    throw new ConfigError(file, keyPath.map(toKeyPart), detail);
-  }
-  requireAlertSecretNames(result.data, file);
+  if (!result.success) problems.push(...schemaProblems(result.error.issues));
+  else problems.push(...alertSecretNameProblems(result.data));
+  const error = ConfigError.all(file, problems);
+  if (error !== undefined) throw error;
+  if (!result.success) throw new Error("unreachable: a failed parse always has an issue"); // narrows result
   return result.data;
+}
+
+/** One problem per key: a key that breaks several rules is reported by the first, which the others repeat. */
+function schemaProblems(issues: readonly z.core.$ZodIssue[]): Problem[] {
+  const byKey = new Map<string, Problem>();
+  for (const issue of issues) {
+    const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    for (const unknown of unknownKeys) {
+      const keyPath = [...issue.path, ...(unknown === undefined ? [] : [unknown])].map(toKeyPart);
+      const detail =
+        unknown === undefined
+          ? issueDetail(issue)
+          : unknownKeyDetail(stackConfigSchema, issue, issue.path.length === 0 ? SECRET_KEYS : []);
+      const id = JSON.stringify(keyPath);
+      if (!byKey.has(id)) byKey.set(id, { keyPath, detail });
+    }
+  }
+  return [...byKey.values()];
 }
 
 /** The secret keys the raw config's Alertmanager receivers name; a schema key is never one. */
@@ -63,13 +88,14 @@ function alertSecretNames(raw: RawConfig): string[] {
  * A secret's name is a top-level config key: one of this program's own keys cannot be one. Whether it is set
  * is checked where it is read, in the program (config/from-pulumi.ts), as for consulAclToken.
  */
-function requireAlertSecretNames(cfg: StackConfig, file: string): void {
+function alertSecretNameProblems(cfg: StackConfig): Problem[] {
   const schemaKeys = Object.keys(stackConfigSchema.shape);
-  for (const { name, keyPath } of alertSecretReferences(cfg.prometheus.alerting)) {
-    if (schemaKeys.includes(name) || (SECRET_KEYS as readonly string[]).includes(name)) {
-      throw new ConfigError(file, keyPath, `"${name}" is a config key of this program; name the secret otherwise`);
-    }
-  }
+  return alertSecretReferences(cfg.prometheus.alerting)
+    .filter(({ name }) => schemaKeys.includes(name) || (SECRET_KEYS as readonly string[]).includes(name))
+    .map(({ name, keyPath }) => ({
+      keyPath,
+      detail: `"${name}" is a config key of this program; name the secret otherwise`,
+    }));
 }
 
 function toKeyPart(part: PropertyKey): string | number {
@@ -86,34 +112,42 @@ export function loadStackFile(filePath: string): StackConfig {
     throw new ConfigError(file, [], `cannot read the stack file at ${filePath}`);
   }
   const doc = parseDocument(text);
+  // Only the first: after a syntax error the parser's further errors are mostly echoes of it.
   const syntaxError = doc.errors[0];
-  if (syntaxError !== undefined) {
-    throw new ConfigError(file, [], `is not valid YAML: ${syntaxError.message.split("\n")[0]}`);
-  }
+  if (syntaxError !== undefined) throw new ConfigError(file, [], `is not valid YAML: ${yamlErrorLine(syntaxError)}`);
   const config = (doc.toJS() as { config?: unknown } | null)?.config ?? {};
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
-  requireEncryptedSecrets(config as RawConfig, [...SECRET_KEYS, ...alertSecretNames(config as RawConfig)], file);
   // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
-  return parseStackConfig(decodeEngineConfig(encodeAsEngine(doc)), file);
+  const secretKeys = [...SECRET_KEYS, ...alertSecretNames(config as RawConfig)];
+  return checked(file, plainTextSecrets(config as RawConfig, secretKeys), decodeEngineConfig(encodeAsEngine(doc)));
+}
+
+/**
+ * `Nested mappings are not allowed in compact mappings at line 2, column 37:` and the lines it quotes become
+ * one line ending in the position.
+ */
+function yamlErrorLine(error: YAMLError): string {
+  return error.message.split("\n")[0]!.replace(/:\s*$/, "");
 }
 
 /** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
-function requireEncryptedSecrets(config: RawConfig, keys: readonly string[], file: string): void {
+function plainTextSecrets(config: RawConfig, keys: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
   for (const key of keys) {
     for (const spelled of [key, `${PROJECT_NAMESPACE}:${key}`]) {
       const value = config[spelled];
       const encrypted = typeof value === "object" && value !== null && "secure" in value;
       if (value !== undefined && !encrypted) {
-        throw new ConfigError(
-          file,
-          [key],
-          `is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``,
-        );
+        problems.push({
+          keyPath: [key],
+          detail: `is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``,
+        });
       }
     }
   }
+  return problems;
 }
 
 /**

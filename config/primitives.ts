@@ -42,11 +42,8 @@ export const nodeMetaKey = z
     "must be dot-separated names, each starting with a letter or '_' followed by letters, digits, '_' or '-' (Nomad reads it as ${meta.<key>})",
   );
 
-export const port = z
-  .number({ error: "must be a port number" })
-  .int("must be a whole number")
-  .min(1, "must be a port between 1 and 65535")
-  .max(65535, "must be a port between 1 and 65535");
+const PORT_RULE = "must be a port number from 1 to 65535";
+export const port = z.number({ error: PORT_RULE }).int(PORT_RULE).min(1, PORT_RULE).max(65535, PORT_RULE);
 
 /** A container image pinned to a tag other than `latest`, or to a digest. */
 export const pinnedImage = z

@@ -6,7 +6,7 @@ import { compareRenders, consequencesOf, formatMarkdown, formatText, hasChanges,
 import { resolveStack } from "../model";
 import { alertDeliveryLine, renderArtifacts } from "../render";
 import { BaseError, renderAtBase } from "./base-render";
-import { exitCodeFor, type Console } from "./cli-io";
+import { EXIT, exitCodeFor, PROJECT_DIR, type Console } from "./cli-io";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
 
 export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <path>) --base <git-ref> [options]
@@ -28,11 +28,9 @@ prometheus.yml is compared per scrape job, the rules per alert, agent files per 
 Lines starting with ! say what the change does to running allocations (restarts, moved listeners,
 re-routed lookups).
 
-Exit status: 0 (or 1 with --exit-code when something differs); 2 on bad usage, an unknown revision or an
-invalid working-tree config (one line naming the file and key). A base whose stack file is missing or
-invalid is reported in one line and everything is shown as added.`;
-
-const PROJECT_DIR = path.resolve(__dirname, "..");
+Exit status (docs/cli.md): 0 done (or 1 with --exit-code when something differs); 2 on bad usage, an
+unknown revision or an invalid working-tree config (one line per problem, naming the file and key). A base
+whose stack file is missing or invalid is reported in one line and everything is shown as added.`;
 
 export interface DiffIo extends Console {
   /** Whether the terminal output may be coloured (stdout is a TTY and NO_COLOR is unset). */
@@ -44,7 +42,7 @@ export async function diffCli(argv: string[], io: DiffIo): Promise<number> {
   try {
     return await diff(argv, io);
   } catch (err) {
-    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError, BaseError], code: 2 });
+    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError, BaseError] });
   }
 }
 
@@ -62,7 +60,7 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
   });
   if (values.help) {
     io.log(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const { file: stackFile, stack } = stackSource(values);
   if (values.base === undefined) throw new UsageError("--base <git-ref> is required");
@@ -88,5 +86,5 @@ async function diff(argv: string[], io: DiffIo): Promise<number> {
     const which = values.stack !== undefined ? `--stack ${values.stack}` : `--stack-file ${values["stack-file"]}`;
     io.log(formatMarkdown(report, { rerun: `npm run diff -- ${which} --base ${values.base}` }));
   } else io.log(formatText(report, { colour: io.colour === true }));
-  return values["exit-code"] && hasChanges(report) ? 1 : 0;
+  return values["exit-code"] && hasChanges(report) ? EXIT.found : EXIT.ok;
 }

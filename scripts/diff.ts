@@ -1,7 +1,6 @@
 // Entry point of `npm run diff`; see scripts/diff-cli.ts.
+import { exitWith } from "./cli-io";
 import { diffCli } from "./diff-cli";
 
 const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-void diffCli(process.argv.slice(2), { log: console.log, error: console.error, colour }).then((code) => {
-  process.exitCode = code;
-});
+exitWith(diffCli(process.argv.slice(2), { log: console.log, error: console.error, colour }));

@@ -34,7 +34,7 @@ export function writeArtifacts(out: string, artifacts: Artifact[]): void {
   const movedAside: string[] = [];
   const movedIn: string[] = [];
   try {
-    fs.mkdirSync(out, { recursive: true });
+    makeDirectories(out);
     staging = fs.mkdtempSync(path.join(out, ".render-"));
     for (const artifact of artifacts) {
       const target = path.join(staging, "new", ...artifact.path.split("/"));
@@ -62,6 +62,20 @@ export function writeArtifacts(out: string, artifacts: Artifact[]): void {
   } finally {
     if (staging !== undefined) fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's `mkdirSync(dir, { recursive: true })` never returns where the kernel
+ * answers ENOENT for a new child of a directory that exists (procfs, sysfs: `/proc/nope`): it creates the
+ * parent (EEXIST, taken as done) and retries the child forever, at full CPU.
+ */
+export function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); !fs.existsSync(current); current = path.dirname(current)) {
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const directory of missing) fs.mkdirSync(directory);
 }
 
 /** Refuses an --out whose owned-looking directories the CLI did not write, or the project itself. */

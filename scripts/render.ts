@@ -1,4 +1,5 @@
 // Entry point of `npm run render`; see scripts/render-cli.ts.
+import { exitWith } from "./cli-io";
 import { renderCli } from "./render-cli";
 
-process.exitCode = renderCli(process.argv.slice(2), console);
+exitWith(() => renderCli(process.argv.slice(2), console));

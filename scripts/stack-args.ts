@@ -1,6 +1,7 @@
 // The stack selection the CLIs share: `--stack <name>` (Pulumi.<name>.yaml in the project) or `--stack-file`.
 import * as path from "node:path";
 import { stackFileName, stackOfFileName } from "../config";
+import { PROJECT_DIR } from "./cli-io";
 
 /** How every CLI is told its stack (and asked for help), as node:util's parseArgs declares options. */
 export const STACK_OPTIONS = {
@@ -12,8 +13,6 @@ export const STACK_OPTIONS = {
 /** A usage mistake: the CLI prints it with its usage text and exits 2. */
 export class UsageError extends Error {}
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
 /** What Pulumi allows in a stack name; anything else (a path, say) is not a stack of this project. */
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -21,6 +20,11 @@ const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 export function stackSource(values: { stack?: string; "stack-file"?: string }): { file: string; stack: string } {
   if ((values.stack === undefined) === (values["stack-file"] === undefined)) {
     throw new UsageError("give exactly one of --stack or --stack-file");
+  }
+  if (values.stack !== undefined && stackOfFileName(path.basename(values.stack)) !== undefined) {
+    throw new UsageError(
+      `--stack ${JSON.stringify(values.stack)} is a stack file; give its stack name (--stack ${stackNameOf(values.stack)}) or the file (--stack-file ${values.stack})`,
+    );
   }
   if (values.stack !== undefined && (!STACK_NAME.test(values.stack) || /^\.+$/.test(values.stack))) {
     throw new UsageError(

@@ -8,7 +8,7 @@ import { formatSeconds, httpClient } from "../verify/http";
 import { exitCode, progressLine, resultJson, resultTable } from "../verify/report";
 import { verifyStack } from "../verify/run";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
-import { exitCodeFor, type Console } from "./cli-io";
+import { EXIT, exitCodeFor, type Console } from "./cli-io";
 
 export const USAGE = `Usage: npm run verify -- (--stack <name> | --stack-file <path>) [--json] [--timeout <s>] [--request-timeout <s>]
 
@@ -32,7 +32,8 @@ NameServer-index subgroup looked up through its index Fabio (200, ip:port;ip:por
 Prometheus Fabio, Prometheus ready through its Prometheus Fabio. Through one of them: every scrape job has
 targets and all are up, every Consul server (and Nomad agent) is a target, the alert rules are loaded,
 no alert is firing. Prints a progress line per check on stderr, then a table (or --json) on stdout.
-Exits 0 when every check passed (skipped ones aside), 1 when any failed, 2 on bad usage or invalid config.`;
+Exit status (docs/cli.md): 0 when every check passed (skipped ones aside), 1 when any failed, 2 on bad
+usage or invalid config (one line per problem, naming the file and key).`;
 
 /** The environment variables the CLI reads, and nothing else. */
 export interface VerifyEnv {
@@ -51,11 +52,11 @@ export async function verifyCli(argv: string[], io: Console, env: VerifyEnv): Pr
   try {
     options = parseOptions(argv, env);
   } catch (err) {
-    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError], code: 2 });
+    return exitCodeFor(err, io, { usage: USAGE, userErrors: [ConfigError] });
   }
   if (options === "help") {
     io.log(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const { cfg, stack, consul, nomad, json, timeoutMs, requestTimeoutMs } = options;
   io.error(

@@ -1,6 +1,5 @@
 // Entry point of `npm run verify`; see scripts/verify-cli.ts.
+import { exitWith } from "./cli-io";
 import { verifyCli } from "./verify-cli";
 
-void verifyCli(process.argv.slice(2), console, process.env).then((code) => {
-  process.exitCode = code;
-});
+exitWith(verifyCli(process.argv.slice(2), console, process.env));

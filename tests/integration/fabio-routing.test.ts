@@ -291,7 +291,7 @@ describe("the seed's tag prefixes urlprefix- and urlprefix-prometheus-", () => {
 
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(
-      'Pulumi.seed.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prometheus-" starts with the other Fabio\'s prefix "urlprefix-", so its routes would leak into the NameServer-index Fabio',
+      `Pulumi.seed.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prometheus-" starts with fabio.nameServerIndex.tagPrefix "urlprefix-": Fabio matches tag prefixes as plain text, so the two Fabios' routes would leak into each other; choose prefixes that do not start with one another`,
     );
   });
 

@@ -32,7 +32,7 @@ describe.concurrent("npm run render, as a user runs it", () => {
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
-    expect(failure?.code).toBe(1);
+    expect(failure?.code).toBe(2);
     expect(failure?.stderr.split("\n").filter((l) => l.startsWith("error:"))).toEqual([
       "error: Pulumi.bad.yaml: rocketmq-system-jobs:fabio.prometheus.proxyPort: port 8080 is already used by fabio.nameServerIndex.proxyPort on the same host",
     ]);
@@ -40,14 +40,14 @@ describe.concurrent("npm run render, as a user runs it", () => {
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
   });
 
-  it("exits 1 with one line naming an --out it cannot write, without a stack trace", async ({ expect }) => {
+  it("exits 2 with one line naming an --out it cannot write, without a stack trace", async ({ expect }) => {
     const failure = await run("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--out", "/dev/null/x"], {
       cwd: PROJECT_DIR,
     }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
-    expect(failure?.code).toBe(1);
+    expect(failure?.code).toBe(2);
     const errors = failure?.stderr.split("\n").filter((l) => l.startsWith("error:"));
     expect(errors).toHaveLength(1);
     expect(errors?.[0]).toMatch(/^error: cannot write the output directory \/dev\/null\/x: ENOTDIR: /);

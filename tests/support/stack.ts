@@ -10,8 +10,10 @@ import {
   type StackConfig,
 } from "../../config";
 import { resolveStack, type StackModel } from "../../model";
+import { PROJECT_DIR } from "../../scripts/cli-io";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export { PROJECT_DIR };
+
 export const STACKS = ["dev", "prod"] as const;
 
 export function stackFile(stack: string): string {

@@ -568,7 +568,11 @@ describe("images config", () => {
     [{ consul: { dataDir: "opt/consul" } }, "consul.dataDir", "must be an absolute path"],
     [{ consul: { bindAddr: "eth0" } }, "consul.bindAddr", "must be an IP address or a go-sockaddr template"],
     [{ consul: { retryJoin: ['10.0.0.1" ]'] } }, "consul.retryJoin[0]", "must be a host"],
-    [{ consulServer: { bootstrapExpect: 0 } }, "consulServer.bootstrapExpect", "must be at least 1"],
+    [
+      { consulServer: { bootstrapExpect: 0 } },
+      "consulServer.bootstrapExpect",
+      "must be a number of servers, 1 or more",
+    ],
     [{ consulServer: { httpPort: 0 } }, "consulServer.httpPort", "must be a port"],
     [{ nomad: { advertiseAddr: "{{ GetPrivateIP }" } }, "nomad.advertiseAddr", "must be an IP address"],
     [{ nomadServer: { datacenter: "dc 1" } }, "nomadServer.datacenter", "must be letters"],

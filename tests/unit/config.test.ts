@@ -99,13 +99,24 @@ describe("stack config", () => {
     );
   });
 
-  it("rejects a Prometheus prefix that starts with the index prefix", () => {
+  const LEAK = "Fabio matches tag prefixes as plain text, so the two Fabios' routes would leak into each other";
+
+  it("rejects a Prometheus prefix that starts with the index prefix, naming both keys", () => {
     expect(
       configErrorOf(
         fabio({ nameServerIndex: { tagPrefix: "urlprefix-" }, prometheus: { tagPrefix: "urlprefix-prom-" } }),
       ),
     ).toBe(
-      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prom-" starts with the other Fabio\'s prefix "urlprefix-", so its routes would leak into the NameServer-index Fabio',
+      `Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "urlprefix-prom-" starts with fabio.nameServerIndex.tagPrefix "urlprefix-": ${LEAK}; choose prefixes that do not start with one another`,
+    );
+  });
+
+  it("blames the prefix the stack file changed, not the default it now overlaps", () => {
+    expect(configErrorOf(fabio({ prometheus: { tagPrefix: "rmq-" } }))).toBe(
+      `Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.tagPrefix: "rmq-" is the start of fabio.nameServerIndex.tagPrefix "rmq-nsindex-": ${LEAK}; choose prefixes that do not start with one another`,
+    );
+    expect(configErrorOf(fabio({ nameServerIndex: { tagPrefix: "rmq-prometheus-x" } }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.nameServerIndex\.tagPrefix: "rmq-prometheus-x" starts with fabio\.prometheus\.tagPrefix "rmq-prometheus-":/,
     );
   });
 
@@ -113,14 +124,23 @@ describe("stack config", () => {
     expect(
       configErrorOf(fabio({ nameServerIndex: { tagPrefix: "rmq-x" }, prometheus: { tagPrefix: "rmq-" } })),
     ).toMatch(
-      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.nameServerIndex\.tagPrefix: "rmq-x" starts with the other Fabio's prefix "rmq-"/,
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:fabio\.prometheus\.tagPrefix: "rmq-" is the start of fabio\.nameServerIndex\.tagPrefix "rmq-x"/,
     );
   });
 
   it("rejects identical tag prefixes", () => {
     expect(
       configErrorOf(fabio({ nameServerIndex: { tagPrefix: "same-" }, prometheus: { tagPrefix: "same-" } })),
-    ).toMatch(/fabio\.prometheus\.tagPrefix: "same-" starts with the other Fabio's prefix "same-"/);
+    ).toMatch(/fabio\.prometheus\.tagPrefix: "same-" is also fabio\.nameServerIndex\.tagPrefix "same-"/);
+  });
+
+  it("blames the port the stack file changed when it takes the other Fabio's default", () => {
+    expect(configErrorOf(fabio({ prometheus: { uiPort: 9998 } }))).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.uiPort: port 9998 is already used by fabio.nameServerIndex.uiPort on the same host",
+    );
+    expect(configErrorOf(fabio({ nameServerIndex: { uiPort: 9999 } }))).toBe(
+      "Pulumi.prod.yaml: rocketmq-system-jobs:fabio.nameServerIndex.uiPort: port 9999 is already used by fabio.prometheus.uiPort on the same host",
+    );
   });
 
   it("rejects an empty tag prefix", () => {
@@ -176,7 +196,7 @@ describe("stack config", () => {
 
   it("rejects the same job name for both Fabios", () => {
     expect(configErrorOf(fabio({ nameServerIndex: { jobName: "fabio" }, prometheus: { jobName: "fabio" } }))).toBe(
-      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "fabio" is also the NameServer-index Fabio\'s job name; each Fabio needs its own',
+      'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "fabio" is also fabio.nameServerIndex.jobName; each Fabio needs its own job name',
     );
   });
 
@@ -308,6 +328,22 @@ describe("stack files", () => {
     expect(() => loadStackFile(write("config: [unclosed"))).toThrow(/^Pulumi\.broken\.yaml: is not valid YAML/);
   });
 
+  it("reports a YAML syntax error on one line ending in its position, not in a dangling colon", () => {
+    const file = write("config:\n  rocketmq-system-jobs:clusterName: dev\n   bad: [\n");
+    expect(() => loadStackFile(file)).toThrow(
+      /^Pulumi\.broken\.yaml: is not valid YAML: Nested mappings are not allowed in compact mappings at line 2, column 37$/,
+    );
+  });
+
+  it("reports a plain-text secret together with the other problems of the file", () => {
+    const file = write(
+      "config:\n  rocketmq-system-jobs:clusterName: Dev\n  rocketmq-system-jobs:consulAclToken: abc\n",
+    );
+    expect(() => loadStackFile(file)).toThrow(
+      /^Pulumi\.broken\.yaml: rocketmq-system-jobs:consulAclToken: is stored in plain text; .*\nPulumi\.broken\.yaml: rocketmq-system-jobs:clusterName: must be 1-63 lower-case/,
+    );
+  });
+
   // Top-level scalars as the Pulumi CLI passes them: the text written in the file, "" for a null.
   const scalars: [string, string][] = [
     ["1e3", "1e3"],
@@ -382,7 +418,7 @@ describe("Prometheus config", () => {
 
   it("rejects a Prometheus job named like one of the Fabios", () => {
     expect(configErrorOf(prometheus({ jobName: "fabio-prometheus" }))).toBe(
-      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "fabio-prometheus" is also a Fabio\'s job name; Nomad job IDs and Consul service names must differ',
+      'Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: "fabio-prometheus" is also fabio.prometheus.jobName; Nomad job IDs and Consul service names must differ',
     );
   });
 

@@ -43,7 +43,8 @@ describe("the diff CLI's arguments", () => {
       const file = path.join(dir, "Pulumi.bad.yaml");
       fs.writeFileSync(
         file,
-        "config:\n  rocketmq-system-jobs:clusterName: bad\n  rocketmq-system-jobs:fabio:\n    prometheus:\n      proxyPort: 99999\n",
+        "config:\n  rocketmq-system-jobs:clusterName: bad\n  rocketmq-system-jobs:fabio:\n    prometheus:\n      proxyPort: 99999\n" +
+          "  rocketmq-system-jobs:prometheus:\n    alerting:\n      delivery: none\n      reason: a test stack\n",
       );
       // No git repository here and no such revision: the config error must come first.
       const { code, stdout, stderr } = await run("--stack-file", file, "--base", "no-such-ref");

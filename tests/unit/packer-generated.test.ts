@@ -414,7 +414,7 @@ describe("the agent version check of every image build", () => {
 describe("the one way to build an image", () => {
   /** The command, from the project directory; `packer init packer/` has run before. */
   const BUILD = /^packer build -var-file=(\S+) -var source_image_id=<uimage-id> -only='([a-z-]+)\.\*' packer\/$/;
-  const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const IMAGES_DOC = fs.readFileSync(path.join(PROJECT_DIR, "docs", "images.md"), "utf8");
 
   /** Lines that run `packer build`, without a comment marker and indentation. */
   const buildLines = (text: string): string[] =>
@@ -430,15 +430,15 @@ describe("the one way to build an image", () => {
         .map((file) => [file, buildLines(fs.readFileSync(path.join(GENERATED_DIR, stack, file), "utf8"))]),
     );
 
-  it("is spelled the same in the README, images.pkr.hcl and every generated variables file", () => {
-    const readme = buildLines(README);
+  it("is spelled the same in docs/images.md, images.pkr.hcl and every generated variables file", () => {
+    const documented = buildLines(IMAGES_DOC);
     const template = buildLines(fs.readFileSync(path.join(PACKER_DIR, "images.pkr.hcl"), "utf8"));
-    expect(readme.length).toBeGreaterThan(0);
-    expect(template).toEqual(readme);
+    expect(documented.length).toBeGreaterThan(0);
+    expect(template).toEqual(documented);
     for (const stack of STACK_FILES) {
       const generated = [...headerCommands(stack).values()].flat();
-      for (const line of [...readme, ...generated]) expect(line).toMatch(BUILD);
-      const instantiated = readme.flatMap((line) =>
+      for (const line of [...documented, ...generated]) expect(line).toMatch(BUILD);
+      const instantiated = documented.flatMap((line) =>
         line.includes("<dc>")
           ? datacentersOf(stack).map((dc) => line.replace("<stack>", stack).replace("<dc>", dc))
           : [line.replace("<stack>", stack)],
@@ -447,10 +447,10 @@ describe("the one way to build an image", () => {
     }
   });
 
-  it("is preceded by packer init in the README and in every variables file's header", () => {
-    const init = README.indexOf("packer init packer/");
+  it("is preceded by packer init in docs/images.md and in every variables file's header", () => {
+    const init = IMAGES_DOC.indexOf("packer init packer/");
     expect(init).toBeGreaterThan(-1);
-    expect(init).toBeLessThan(README.indexOf("packer build"));
+    expect(init).toBeLessThan(IMAGES_DOC.indexOf("packer build"));
     for (const stack of STACK_FILES) {
       for (const file of headerCommands(stack).keys()) {
         expect(fs.readFileSync(path.join(GENERATED_DIR, stack, file), "utf8"), file).toContain("`packer init packer/`");

@@ -154,6 +154,21 @@ describe("the Pulumi program on bad config", () => {
   });
 });
 
+describe("the Pulumi program on a stack file with several mistakes", () => {
+  it("reports every one, a line each, without a stack trace and before registering any resource", async () => {
+    const config = stackFileConfig("prod");
+    const prometheus = config["rocketmq-system-jobs:prometheus"] as Record<string, unknown>;
+    config["rocketmq-system-jobs:prometheus"] = { ...prometheus, scrapeInterval: 5, jobName: "Prometheus" };
+    const { error, resources } = await runProgram("prod", config);
+    expect((error as Error).message.split("\n")).toEqual([
+      "Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.jobName: must be 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit; it is \"Prometheus\"",
+      "Pulumi.prod.yaml: rocketmq-system-jobs:prometheus.scrapeInterval: must be a Prometheus duration such as 15s, 5m or 15d; it is the number 5",
+    ]);
+    expect((error as Error).constructor.name).toBe("RunError");
+    expect(resources).toEqual([]);
+  });
+});
+
 describe("one stack file, read by the render CLI and by the Pulumi program", () => {
   /** What a config leads to: the error message, or the jobspecs that would be deployed. */
   type Outcome = { error: string } | { jobspecs: string[] };

@@ -1,114 +1,69 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_AGENT_VERSIONS, SECRET_KEYS, stackConfigSchema } from "../../config";
-import { schemaKeyPaths } from "../support/schema";
+import { DEFAULT_AGENT_VERSIONS } from "../../config";
 import { PROJECT_DIR } from "../support/stack";
 import { USAGE as VERIFY_USAGE } from "../../scripts/verify-cli";
 import * as verify from "../../verify";
 
-/** A row of the config reference: the keys its first cell documents. */
-interface Row {
-  line: string;
-  cell: string;
-  keys: string[];
+const read = (file: string): string => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+
+/** Between a heading and the next one of the same level, the heading included. */
+function section(text: string, heading: string): string {
+  const start = text.indexOf(`${heading}\n`);
+  expect(start, heading).toBeGreaterThan(-1);
+  const level = heading.split(" ")[0]!;
+  const next = text.indexOf(`\n${level} `, start + heading.length);
+  return text.slice(start, next === -1 ? undefined : next);
 }
 
-const KEY = String.raw`[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*`;
-/** `a.b.c`, optionally followed by siblings: `a.b.c` / `.d` documents a.b.c and a.b.d. */
-const KEY_CELL = new RegExp(String.raw`^\`(${KEY})\`((?: / \`\.[A-Za-z][A-Za-z0-9]*\`)*)$`);
-/** `a.b.*` with type "as above": every key below a.b, mirroring the sibling object the row above documents. */
-const MIRROR_CELL = new RegExp(String.raw`^\`(${KEY})\.\*\`$`);
+describe("the README", () => {
+  const readme = read("README.md");
 
-/**
- * The keys each row documents, exactly: a row is one key, one key and its siblings, or an "as above" row
- * that repeats, for a sibling object, the keys documented for the object in the rows above it. Any other
- * shape is refused, so a key can only count as documented by a row that names it.
- */
-function parseRows(reference: string): Row[] {
-  const rows: Row[] = [];
-  for (const line of reference.split("\n").filter((l) => l.startsWith("| `"))) {
-    const [cell = "", type = ""] = line
-      .split("|")
-      .slice(1, -1)
-      .map((c) => c.trim());
-    const plain = KEY_CELL.exec(cell);
-    const mirror = MIRROR_CELL.exec(cell);
-    if (plain) {
-      const [, first = "", siblings = ""] = plain;
-      const parent = first.slice(0, first.lastIndexOf(".") + 1);
-      const rest = [...siblings.matchAll(/`\.([A-Za-z0-9]+)`/g)].map((m) => `${parent}${m[1]}`);
-      rows.push({ line, cell, keys: [first, ...rest] });
-    } else if (mirror && type === "as above") {
-      const prefix = mirror[1]!;
-      const parent = prefix.slice(0, prefix.lastIndexOf(".") + 1);
-      const above = rows.at(-1)?.keys[0] ?? "";
-      const sibling = parent + above.slice(parent.length).split(".")[0];
-      if (!above.startsWith(parent) || sibling === prefix) throw new Error(`row ${cell}: nothing above to mirror`);
-      const mirrored = rows.flatMap((r) => r.keys).filter((key) => key.startsWith(`${sibling}.`));
-      rows.push({ line, cell, keys: mirrored.map((key) => prefix + key.slice(sibling.length)) });
-    } else {
-      throw new Error(
-        `config reference row ${JSON.stringify(cell)} is not \`key\`, \`key\` / \`.sibling\` or \`prefix.*\` "as above"`,
-      );
-    }
-  }
-  return rows;
-}
-
-/** Schema keys no row documents. */
-function undocumented(rows: Row[], schemaKeys: string[]): string[] {
-  const documented = new Set(rows.flatMap((row) => row.keys));
-  return schemaKeys.filter((key) => !documented.has(key));
-}
-
-describe("the README's config reference", () => {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-  const reference = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("## Stack outputs"));
-  const rows = parseRows(reference);
-  const schemaKeys = schemaKeyPaths(stackConfigSchema);
-  const secret = (row: Row) => row.keys.every((key) => (SECRET_KEYS as readonly string[]).includes(key));
-
-  it("lists every key the schema accepts in a row of its own", () => {
-    expect(schemaKeys.length).toBeGreaterThan(30);
-    expect(undocumented(rows, schemaKeys)).toEqual([]);
+  it("is at most 200 lines", () => {
+    expect(readme.split("\n").length).toBeLessThanOrEqual(200);
   });
 
-  it("lists the secret keys kept out of the schema", () => {
-    for (const key of SECRET_KEYS) expect(rows.flatMap((row) => row.keys)).toContain(key);
+  it("gives the two commands: deploy a stack, and the test command .ci/run calls", () => {
+    const commands = section(readme, "## The two commands");
+    expect(commands).toMatch(/^npm run render -- --stack dev --out out\/dev && pulumi up --stack dev$/m);
+    expect(commands).toMatch(/^\.\/scripts\/test\.sh$/m);
+    expect(read(".ci/run")).toMatch(/^exec \.\/scripts\/test\.sh$/m);
   });
 
-  it("lists no key the schema does not accept", () => {
-    const accepted = new Set<string>([...schemaKeys, ...SECRET_KEYS]);
-    expect(rows.flatMap((row) => row.keys).filter((key) => !accepted.has(key))).toEqual([]);
-  });
-
-  it("misses a key as soon as the row naming it is deleted", () => {
-    for (const [i, row] of rows.entries()) {
-      if (secret(row)) continue;
-      const without = parseRows(reference.replace(`${row.line}\n`, ""));
-      expect(without).toHaveLength(rows.length - 1);
-      expect(undocumented(without, schemaKeys), `row ${i}: ${row.cell}`).toEqual(expect.arrayContaining(row.keys));
-    }
-  });
-
-  it("counts a nested key as documented only by a row that names it", () => {
-    const reference = ["| `prometheus.resources.cpu` / `.memory` | MHz / MiB |", "| `fabio.image` | image ref |"].join(
-      "\n",
-    );
-    const keys = ["prometheus.resources.cpu", "prometheus.resources.memory", "fabio.nameServerIndex.resources.memory"];
-    expect(undocumented(parseRows(reference), keys)).toEqual(["fabio.nameServerIndex.resources.memory"]);
-  });
-
-  it("refuses a row it cannot read instead of guessing what it documents", () => {
-    expect(() => parseRows("| `fabio.*` | see the Fabio section |")).toThrow(/is not `key`/);
-    expect(() => parseRows("| `a.b`, `c.d` | string |")).toThrow(/is not `key`/);
+  it("links every page under docs/, and every page it links exists", () => {
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#]+)\)/g)].map((m) => m[1]!);
+    const pages = fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md"));
+    expect(pages.map((page) => `docs/${page}`).filter((page) => !linked.includes(page))).toEqual([]);
+    for (const page of linked) expect(fs.existsSync(path.join(PROJECT_DIR, page)), page).toBe(true);
   });
 });
 
-describe("the README's verify section", () => {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Verify a deployed stack"), readme.indexOf("## Machine images"));
+describe("the docs", () => {
+  const pages = ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => `docs/${f}`)].filter(
+    (file) => file.endsWith(".md"),
+  );
+
+  it.each(pages)("%s links only to files that exist", (page) => {
+    const links = [...read(page).matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
+    for (const link of links) {
+      expect(fs.existsSync(path.resolve(path.dirname(path.join(PROJECT_DIR, page)), link)), link).toBe(true);
+    }
+  });
+
+  it.each(pages)("%s keeps table rows readable (at most 200 characters)", (page) => {
+    const rows = read(page)
+      .split("\n")
+      .filter((line) => line.startsWith("|"));
+    expect(rows.filter((row) => row.length > 200)).toEqual([]);
+  });
+});
+
+describe("the verify section of docs/cli.md", () => {
+  const section = (() => {
+    const cli = read("docs/cli.md");
+    return cli.slice(cli.indexOf("## Verify a deployed stack"), cli.indexOf("## generate:packer"));
+  })();
   /** The checks the table documents: every backticked name in its first column. */
   const documented = section
     .split("\n")
@@ -153,14 +108,14 @@ describe("the README's verify section", () => {
   });
 });
 
-describe("the README's agent versions", () => {
-  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-
+describe("the agent versions in the README and docs/images.md", () => {
   it("state the Consul and Nomad versions the images pin", () => {
+    const readme = read("README.md");
+    const images = read("docs/images.md");
     expect(readme).toContain(`**Consul ${DEFAULT_AGENT_VERSIONS.consul}**`);
     expect(readme).toContain(`**Nomad ${DEFAULT_AGENT_VERSIONS.nomad}**`);
-    expect(readme).toContain(`consul_version = "${DEFAULT_AGENT_VERSIONS.consul}"`);
-    expect(readme).toContain(`nomad_version = "${DEFAULT_AGENT_VERSIONS.nomad}"`);
+    expect(images).toContain(`consul_version = "${DEFAULT_AGENT_VERSIONS.consul}"`);
+    expect(images).toContain(`nomad_version = "${DEFAULT_AGENT_VERSIONS.nomad}"`);
   });
 });
 

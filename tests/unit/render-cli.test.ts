@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -168,7 +169,7 @@ describe("the render CLI", () => {
     fs.writeFileSync(file, fs.readFileSync(stackFile("prod"), "utf8").replace(from, to));
     const out = path.join(dir, "out");
     const result = await render("--stack-file", file, "--out", out);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(
       new RegExp(`^error: Pulumi\\.bad\\.yaml: rocketmq-system-jobs:${key.replace(/\./g, "\\.")}: `),
     );
@@ -207,7 +208,7 @@ describe("the render CLI", () => {
     const file = path.join(dir, "Pulumi.bad.yaml");
     fs.writeFileSync(file, fs.readFileSync(stackFile("dev"), "utf8").replace("proxyPort: 9090", "proxyPort: 8080"));
 
-    expect((await render("--stack-file", file, "--out", out)).code).toBe(1);
+    expect((await render("--stack-file", file, "--out", out)).code).toBe(2);
     expect(new Map(filesUnder(out).map((f) => [f, fs.readFileSync(path.join(out, f), "utf8")]))).toEqual(before);
   });
 
@@ -216,7 +217,7 @@ describe("the render CLI", () => {
     fs.mkdirSync(path.join(out, "packer"));
     fs.writeFileSync(path.join(out, "packer", "images.pkr.hcl"), "precious");
     const result = await render("--stack", "dev", "--out", out);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
       `error: refusing to replace ${path.join(out, "packer")}: ${out} was not written by this CLI (no ${OUTPUT_MARKER}); choose an empty or dedicated --out`,
     );
@@ -225,19 +226,47 @@ describe("the render CLI", () => {
 
   it("refuses to render into the project directory itself", async () => {
     const result = await render("--stack", "dev", "--out", PROJECT_DIR);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("it is a project directory");
     expect(fs.existsSync(path.join(PROJECT_DIR, OUTPUT_MARKER))).toBe(false);
   });
 
   it("reports an --out it cannot write on one line naming the path, without a stack trace", async () => {
     const result = await render("--stack", "dev", "--out", "/dev/null/x");
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error: cannot write the output directory \/dev\/null\/x: ENOTDIR: /);
     expect(result.stdout).toBe("");
   });
+
+  // Node's recursive mkdir loops forever on /proc/nope (ENOENT under a directory that exists), so the CLI runs
+  // in a child that a timeout can stop; a render into a writable directory is the baseline (start-up and
+  // rendering take the same time either way, however loaded the machine is).
+  it.runIf(fs.existsSync("/proc/self"))(
+    "fails on an --out under /proc within 2 s, on one line",
+    () => {
+      const cli = (...args: string[]) => {
+        const started = Date.now();
+        const child = spawnSync(process.execPath, ["--import", "tsx", "scripts/render.ts", ...args], {
+          cwd: PROJECT_DIR,
+          encoding: "utf8",
+          timeout: 20_000,
+        });
+        return { ...child, ms: Date.now() - started };
+      };
+      const baseline = cli("--stack", "dev", "--out", tempDir());
+      expect(baseline.status).toBe(0);
+      const result = cli("--stack", "dev", "--out", "/proc/nope");
+      expect(result.signal).toBeNull();
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split("\n")).toEqual([
+        "error: cannot write the output directory /proc/nope: ENOENT: no such file or directory, mkdir '/proc/nope'",
+      ]);
+      expect(result.ms - baseline.ms).toBeLessThan(2000);
+    },
+    45_000,
+  );
 
   it("explains its usage when --out is missing", async () => {
     const result = await render("--stack", "prod");

@@ -63,7 +63,8 @@ describe("the verify CLI", () => {
     const file = path.join(dir, "Pulumi.bad.yaml");
     fs.writeFileSync(
       file,
-      "config:\n  rocketmq-system-jobs:clusterName: bad\n  rocketmq-system-jobs:fabio:\n    nope: 1\n",
+      "config:\n  rocketmq-system-jobs:clusterName: bad\n  rocketmq-system-jobs:fabio:\n    nope: 1\n" +
+        "  rocketmq-system-jobs:prometheus:\n    alerting:\n      delivery: none\n      reason: a test stack\n",
     );
     const { code, stderr } = await verify({ CONSUL_HTTP_ADDR: "127.0.0.1:8500" }, "--stack-file", file);
     expect(code).toBe(2);
