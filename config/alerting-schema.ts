@@ -183,7 +183,12 @@ export const alertingSchema = z.discriminatedUnion(
     z.strictObject({
       delivery: z.literal("none"),
       /** Why this stack sends alerts nowhere, shown by render, diff and verify. */
-      reason: z.string().trim().min(1, "must say why alerts go nowhere"),
+      reason: z
+        .string()
+        .trim()
+        .min(1, "must say why alerts go nowhere")
+        // eslint-disable-next-line no-control-regex
+        .regex(/^[^\x00-\x1f\x7f]*$/, "must be one line (render, diff and verify print it in one)"),
     }),
   ],
   { error: DELIVERY_CHOICE },

@@ -1,15 +1,19 @@
 // Loads the stack config inside the Pulumi program, failing with a clean message (no stack trace).
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { alertSecretReferences } from "./alert-secrets";
 import type { AlertingConfig } from "./alerting-schema";
 import { ConfigError, PROJECT_NAMESPACE } from "./errors";
-import { decodeEngineConfig, parseStackConfig } from "./load";
+import { decodeEngineConfig, parseStackConfig, plainTextSecretsOf } from "./load";
 import type { StackConfig } from "./schema";
 import { stackFileName } from "./stack-file";
 
 export function loadProgramConfig(): StackConfig {
   try {
-    return parseStackConfig(decodeEngineConfig(pulumi.runtime.allConfig()), stackFileName(pulumi.getStack()));
+    const file = stackFileName(pulumi.getStack());
+    // Pulumi runs the program in the project directory, beside the stack files.
+    const plainText = plainTextSecretsOf(path.join(process.cwd(), file));
+    return parseStackConfig(decodeEngineConfig(pulumi.runtime.allConfig()), file, plainText);
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;

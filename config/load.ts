@@ -18,11 +18,14 @@ export type RawConfig = Record<string, unknown>;
  */
 export const SECRET_KEYS = ["consulAclToken"] as const;
 
-type Problem = { keyPath: KeyPath; detail: string };
+export type Problem = { keyPath: KeyPath; detail: string };
 
-/** Validates raw config; `file` is the stack file named in every error, which lists every problem found. */
-export function parseStackConfig(raw: RawConfig, file: string): StackConfig {
-  return checked(file, [], raw);
+/**
+ * Validates raw config; `file` is the stack file named in every error, which lists every problem found, the
+ * `earlier` ones (such as plainTextSecretsOf) first.
+ */
+export function parseStackConfig(raw: RawConfig, file: string, earlier: readonly Problem[] = []): StackConfig {
+  return checked(file, earlier, raw);
 }
 
 /**
@@ -111,6 +114,27 @@ export function loadStackFile(filePath: string): StackConfig {
   } catch {
     throw new ConfigError(file, [], `cannot read the stack file at ${filePath}`);
   }
+  const { doc, config } = stackFileConfig(file, text);
+  // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
+  return checked(file, plainTextSecrets(config), decodeEngineConfig(encodeAsEngine(doc)));
+}
+
+/**
+ * The secrets a stack file holds in plain text. The Pulumi program reads its config from the engine, which does
+ * not say whether a value was encrypted, so it asks the stack file the same question the render CLI does; a file
+ * it cannot read (a `--config-file` elsewhere) has nothing to say.
+ */
+export function plainTextSecretsOf(filePath: string): Problem[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, "utf8");
+  } catch {
+    return [];
+  }
+  return plainTextSecrets(stackFileConfig(path.basename(filePath), text).config);
+}
+
+function stackFileConfig(file: string, text: string): { doc: Document; config: RawConfig } {
   const doc = parseDocument(text);
   // Only the first: after a syntax error the parser's further errors are mostly echoes of it.
   const syntaxError = doc.errors[0];
@@ -119,9 +143,7 @@ export function loadStackFile(filePath: string): StackConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigError(file, [], "the stack file's `config:` must be a mapping");
   }
-  // Through the same encoding the Pulumi engine applies, so the CLI and `pulumi preview` agree on every value.
-  const secretKeys = [...SECRET_KEYS, ...alertSecretNames(config as RawConfig)];
-  return checked(file, plainTextSecrets(config as RawConfig, secretKeys), decodeEngineConfig(encodeAsEngine(doc)));
+  return { doc, config: config as RawConfig };
 }
 
 /**
@@ -133,9 +155,9 @@ function yamlErrorLine(error: YAMLError): string {
 }
 
 /** A secret written in plain text into a committed stack file is a leak, whatever else is valid. */
-function plainTextSecrets(config: RawConfig, keys: readonly string[]): Problem[] {
+function plainTextSecrets(config: RawConfig): Problem[] {
   const problems: Problem[] = [];
-  for (const key of keys) {
+  for (const key of [...SECRET_KEYS, ...alertSecretNames(config)]) {
     for (const spelled of [key, `${PROJECT_NAMESPACE}:${key}`]) {
       const value = config[spelled];
       const encrypted = typeof value === "object" && value !== null && "secure" in value;

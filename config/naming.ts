@@ -39,6 +39,11 @@ export function fabioMetricsService(jobName: string): string {
   return `${jobName}-metrics`;
 }
 
+/** The Consul service of a deployed Alertmanager's gossip port, which its instances find their peers by. */
+export function alertmanagerPeersService(jobName: string): string {
+  return `${jobName}-cluster`;
+}
+
 /** What Prometheus discovers, each with the Consul services it discovers it by. */
 export interface DiscoveredServices {
   readonly nomadServers: readonly string[];

@@ -4,6 +4,7 @@ import { AGENT_PORTS, consulAddressPort, type AgentPort } from "./agent-ports";
 import {
   ACL_POLICY_NAME_MAX,
   aclPolicyName,
+  alertmanagerPeersService,
   discoveredServices,
   DISCOVERY_PURPOSES,
   fabioMetricsService,
@@ -234,7 +235,16 @@ function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
   const jobNames = [cfg.prometheus.jobName, ...FABIO_ROLES.map((role) => cfg.fabio[role].jobName)];
   if (new Set(jobNames).size < jobNames.length) return;
   const discovered = discoveredServices(discoveryNames(cfg));
+  const alerting = cfg.prometheus.alerting;
+  const alertmanagerPath = ["prometheus", "alerting", "jobName"];
   const registered: { path: (string | number)[]; name: string; purpose?: DiscoveryPurpose }[] = [
+    // First, so a clash with the Alertmanager names the key that set its name.
+    ...(alerting.delivery === "deployed"
+      ? [
+          { path: alertmanagerPath, name: alerting.jobName, purpose: "alertmanagers" as const },
+          { path: alertmanagerPath, name: alertmanagerPeersService(alerting.jobName) },
+        ]
+      : []),
     { path: ["prometheus", "jobName"], name: cfg.prometheus.jobName, purpose: "prometheus" },
     ...FABIO_ROLES.flatMap((role) => [
       // Each Fabio's own service (its UI's health check), which no scrape job is meant to find.
@@ -246,6 +256,16 @@ function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
       },
     ]),
   ];
+  const peers = alerting.delivery === "deployed" ? alertmanagerPeersService(alerting.jobName) : undefined;
+  const takesPeers = registered.find((service) => service.path !== alertmanagerPath && service.name === peers);
+  if (takesPeers !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: takesPeers.path,
+      message: `"${peers}" is the Consul service the Alertmanager's instances find their gossip peers by; choose another name`,
+    });
+    return;
+  }
   for (const { path, name, purpose } of registered) {
     const clash = (Object.keys(discovered) as DiscoveryPurpose[]).find(
       (other) => other !== purpose && discovered[other].includes(name),
@@ -254,7 +274,7 @@ function checkServiceNames(cfg: StackConfig, ctx: Ctx): void {
       ctx.addIssue({
         code: "custom",
         path,
-        message: `"${name}" is the Consul service Prometheus discovers ${DISCOVERY_PURPOSES[clash]} by, so it would be scraped as one of them; choose another name`,
+        message: `"${name}" is the Consul service Prometheus discovers ${DISCOVERY_PURPOSES[clash]} by, so ${clash === "alertmanagers" ? "Prometheus would send its alerts to it" : "it would be scraped as one of them"}; choose another name`,
       });
       return;
     }

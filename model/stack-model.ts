@@ -3,6 +3,7 @@
 // them derives a name again.
 import {
   aclPolicyName,
+  alertmanagerPeersService,
   discoveredServices,
   discoveryNames,
   FABIO_ROLES,
@@ -188,7 +189,7 @@ function alertmanagerJob(cfg: StackConfig): AlertmanagerJobModel | undefined {
     ...identity,
     kind: "alertmanager",
     type: "service",
-    peersService: `${alerting.jobName}-cluster`,
+    peersService: alertmanagerPeersService(alerting.jobName),
     secretsVariablePath: `${identity.variablePath}/${ALERTMANAGER_TASK}/${ALERTMANAGER_TASK}`,
     artifacts: { ...identity.artifacts, config: "alertmanager/alertmanager.yml" },
     alerting,

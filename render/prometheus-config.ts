@@ -30,7 +30,7 @@ export interface ScrapeConfig {
 }
 
 export interface PrometheusYaml {
-  global: { scrape_interval: string; evaluation_interval: string };
+  global: { scrape_interval: string; evaluation_interval: string; external_labels: { cluster: string } };
   alerting?: { alertmanagers: { consul_sd_configs: ConsulSdConfig[] }[] };
   rule_files: string[];
   scrape_configs: ScrapeConfig[];
@@ -97,7 +97,12 @@ export function prometheusConfig(model: StackModel): PrometheusYaml {
 
   const services = model.discovered;
   return {
-    global: { scrape_interval: cfg.prometheus.scrapeInterval, evaluation_interval: cfg.prometheus.evaluationInterval },
+    global: {
+      scrape_interval: cfg.prometheus.scrapeInterval,
+      evaluation_interval: cfg.prometheus.evaluationInterval,
+      // Added to every alert sent: an aggregated one (count, absent) keeps no target's cluster label.
+      external_labels: { cluster: cfg.clusterName },
+    },
     ...(services.alertmanagers.length > 0
       ? {
           alerting: {

@@ -18,8 +18,9 @@ export const USAGE = `Usage: npm run render -- (--stack <name> | --stack-file <p
   -h, --help            show this help
 
 Prints each path it writes on stdout, then a summary for review on stderr (jobs and their ports, scrape
-jobs, alerts). It replaces jobs/, prometheus/, consul-acl/ and packer/ under <dir> as a whole, so no file
-of an earlier render is left behind; anything else under <dir> is left alone.
+jobs, alerts, where alerts go). It replaces jobs/, prometheus/, alertmanager/, dashboards/, consul-acl/ and
+packer/ under <dir> as a whole, so no file of an earlier render is left behind; anything else under <dir>
+is left alone.
 
 Exit status (docs/cli.md): 0 done; 2 on bad usage, invalid config (one line per problem, naming the file
 and key; nothing is written) or a <dir> that cannot be written (one line naming the path).`;

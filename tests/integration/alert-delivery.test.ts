@@ -101,7 +101,8 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     });
     const rule = rules.find((r) => r.alert === "NomadServersMissing")!;
     expect(delivered.status).toBe("firing");
-    expect(delivered.labels).toMatchObject({ alertname: "NomadServersMissing", severity: "critical" });
+    // An aggregated alert has no target label left: the cluster comes from Prometheus' external labels.
+    expect(delivered.labels).toMatchObject({ alertname: "NomadServersMissing", severity: "critical", cluster: "prod" });
     expect(delivered.annotations.runbook_url).toBe(`${RUNBOOKS}/NomadServersMissing.md`);
     expect(delivered.annotations.summary).toBe(rule.annotations.summary.replace("{{ $value }}", "0"));
     expect(webhook.received.every((p) => p.receiver === "oncall")).toBe(true);

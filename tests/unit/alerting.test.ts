@@ -69,6 +69,13 @@ describe("the alert delivery choice", () => {
     );
   });
 
+  it("refuses a reason of more than one line: render, diff and verify print it as one line", () => {
+    const raw = { [`${NS}:clusterName`]: "t", [PROM]: { alerting: { delivery: "none", reason: "dev\nonly" } } };
+    const message = errorOf(raw);
+    expect(message).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.alerting\.reason: /);
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
   it("refuses a receiver without a destination", () => {
     // The fixture's oncallHook secret, no longer referenced by any receiver, is reported on the next line.
     expect(errorOf(deployedRaw({ receivers: [{ name: "oncall" }] })).split("\n")[0]).toBe(

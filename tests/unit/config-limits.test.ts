@@ -96,6 +96,28 @@ describe("service names the scrape config discovers for another purpose", () => 
     ).toContain('"alerts" is the Consul service Prometheus discovers the Alertmanagers by');
   });
 
+  /** A deployed Alertmanager named `jobName` (its peers service is `<jobName>-cluster`). */
+  const deployedAlertmanager = (jobName: string) => ({
+    delivery: "deployed",
+    jobName,
+    route: { receiver: "oncall" },
+    receivers: [{ name: "oncall", webhooks: [{ urlSecret: "oncallHook" }] }],
+  });
+
+  it("rejects a deployed Alertmanager named like the Nomad servers' service, naming its own key", () => {
+    expect(configErrorOf(withKeys({ prometheus: { alerting: deployedAlertmanager("test-nomad") } }))).toMatch(
+      /^Pulumi\.prod\.yaml: rocketmq-system-jobs:prometheus\.alerting\.jobName: "test-nomad" is the Consul service Prometheus discovers Nomad servers by/,
+    );
+  });
+
+  it("rejects a Fabio job named like the deployed Alertmanager's peers service, whose instances would gossip to it", () => {
+    const raw = withKeys({
+      fabio: { prometheus: { jobName: "alertmanager-cluster" } },
+      prometheus: { alerting: deployedAlertmanager("alertmanager") },
+    });
+    expect(configErrorOf(raw)).toMatch(/^Pulumi\.prod\.yaml: rocketmq-system-jobs:.*jobName: "alertmanager-cluster" /);
+  });
+
   it("rejects a Fabio job named like a service Prometheus scrapes for something else", () => {
     expect(configErrorOf(withKeys({ fabio: { prometheus: { jobName: "test-nomad-client" } } }))).toBe(
       'Pulumi.prod.yaml: rocketmq-system-jobs:fabio.prometheus.jobName: "test-nomad-client" is the Consul service Prometheus discovers Nomad clients by, so it would be scraped as one of them; choose another name',

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { loadStackFile } from "../../config";
 import { renderJobs } from "../../render";
 import { only, parseJobspec } from "../support/hcl";
@@ -151,6 +151,26 @@ describe("the Pulumi program on bad config", () => {
     // RunError is how a Pulumi program reports a user error without a stack trace.
     expect((error as Error).constructor.name).toBe("RunError");
     expect(resources).toEqual([]);
+  });
+});
+
+describe("the Pulumi program on a secret stored in plain text", () => {
+  it("refuses it as the render CLI does, naming the stack file and key, before registering any resource", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plain-secret-"));
+    const committed = fs.readFileSync(stackFile("prod"), "utf8");
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), `${committed}  rocketmq-system-jobs:consulAclToken: s3cr3t\n`);
+    const cwd = vi.spyOn(process, "cwd").mockReturnValue(dir);
+    try {
+      const config = { ...stackFileConfig("prod"), "rocketmq-system-jobs:consulAclToken": "s3cr3t" };
+      const { error, resources } = await runProgram("prod", config, ["rocketmq-system-jobs:consulAclToken"]);
+      expect((error as Error).message).toBe(
+        "Pulumi.prod.yaml: rocketmq-system-jobs:consulAclToken: is stored in plain text; set it with `pulumi config set --secret consulAclToken <value>`",
+      );
+      expect(resources).toEqual([]);
+    } finally {
+      cwd.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -165,7 +165,13 @@ describe("prometheus.yml", () => {
   });
 
   it("uses the stack's scrape and evaluation intervals (the seed scraped every 5 s)", () => {
-    expect(prometheusConfig(modelOf(cfg)).global).toEqual({ scrape_interval: "5s", evaluation_interval: "5s" });
+    expect(prometheusConfig(modelOf(cfg)).global).toMatchObject({ scrape_interval: "5s", evaluation_interval: "5s" });
+  });
+
+  it("labels every alert it sends with the cluster, so group_by [alertname, cluster] and the receiver see it", () => {
+    // Aggregated alerts (count(...), absent(...)) lose the targets' cluster label; an external label is
+    // added to every alert Prometheus sends (Pulumi.prod.yaml names the cluster prod).
+    expect(prometheusConfig(modelOf(cfg)).global.external_labels).toEqual({ cluster: "prod" });
   });
 
   it("loads the rule files the job writes", () => {

@@ -128,6 +128,15 @@ describe("the render CLI", () => {
       expect(stdout).toContain(flag);
   });
 
+  it("names in --help every directory a render of prod writes and replaces", async () => {
+    const out = tempDir();
+    expect((await render("--stack", "prod", "--out", out)).code).toBe(0);
+    const written = new Set(filesUnder(out).map((file) => file.split(path.sep)[0]!));
+    written.delete(OUTPUT_MARKER);
+    const { stdout } = await render("--help");
+    for (const dir of written) expect(stdout).toContain(`${dir}/`);
+  });
+
   it("reads any stack file with --stack-file", async () => {
     const dir = tempDir();
     const file = path.join(dir, "Pulumi.staging.yaml");
