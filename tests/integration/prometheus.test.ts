@@ -54,11 +54,15 @@ describe.runIf(available).each(STACKS)("the %s stack's Prometheus files with the
     expect(untimed(timed.ruleFile, timed.dir)).toEqual(untimed(rendered.ruleFile, rendered.dir));
     const config = read(timed.configFile) as {
       global: Record<string, string>;
-      scrape_configs: { consul_sd_configs: { refresh_interval: string }[] }[];
+      scrape_configs: Record<string, unknown>[];
     };
     expect(config.global).toMatchObject({ scrape_interval: "1s", evaluation_interval: "1s" });
-    const refresh = config.scrape_configs.flatMap((job) => job.consul_sd_configs.map((sd) => sd.refresh_interval));
-    expect(refresh.length).toBeGreaterThan(0);
+    // Every discovery section (Consul, file) of every scrape job.
+    const refresh = config.scrape_configs.flatMap((job) =>
+      Object.entries(job)
+        .filter(([key]) => key.endsWith("_sd_configs"))
+        .flatMap(([, sds]) => (sds as { refresh_interval: string }[]).map((sd) => sd.refresh_interval)),
+    );
     expect(new Set(refresh)).toEqual(new Set(["1s"]));
     const rules = read(timed.ruleFile) as { groups: { rules: { for: string }[] }[] };
     expect(new Set(rules.groups.flatMap((group) => group.rules.map((rule) => rule.for)))).toEqual(new Set(["1s"]));
