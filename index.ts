@@ -37,12 +37,14 @@ const prometheus = new PrometheusJob("prometheus", { model, waitFor: tokenOf(mod
 const alertmanager = model.alertmanager
   ? new AlertmanagerJob("alertmanager", { model, alertmanager: model.alertmanager, secrets: alertSecrets })
   : undefined;
-const lookup = nameServerIndexPatterns(indexFabio.fabio.tagPrefix, indexFabio.fabio.ports.proxy);
+const lookup = nameServerIndexPatterns(model.nameServerIndexStack, indexFabio.fabio.ports.proxy);
 
 export const nameServerIndexUrlPattern = lookup.url;
 export const nameServerIndexServiceTagPattern = lookup.serviceTag;
 export const nameServerIndexFabioJob = indexFabio.job.name;
 export const nameServerIndexTagPrefix = indexFabio.fabio.tagPrefix;
+/** What a cluster passes to the contract's helpers: `nameServerIndexTags(nameServerIndexStack, subgroups)`. */
+export const nameServerIndexStack = { ...model.nameServerIndexStack };
 export const prometheusFabioJob = prometheusFabio.job.name;
 export const prometheusFabioTagPrefix = prometheusFabio.fabio.tagPrefix;
 export const prometheusJob = prometheus.job.name;

@@ -115,6 +115,21 @@ export const prometheusSchema = z.strictObject({
   ).default("5m"),
   /** What Nomad reserves for the Prometheus task. */
   resources: resources({ cpu: 500, memory: 1024, minMemory: 64 }).prefault({}),
+  /** The NameServer lookup probes: a blackbox_exporter task beside Prometheus (docs/lookup-probes.md). */
+  lookupProbes: z
+    .strictObject({
+      /** blackbox_exporter container image, pinned. */
+      image: pinnedImage.default("prom/blackbox-exporter:v0.25.0"),
+      /** A lookup that succeeds but takes longer than this raises NameServerLookupSlow. */
+      slowAfter: promDurationBetween(
+        "10ms",
+        "4s",
+        "a probe gives up after 5s (or the scrape timeout), so a slower threshold could never be crossed by a lookup that succeeds",
+      ).default("1s"),
+      /** Nomad reservation of the blackbox-exporter task. */
+      resources: resources({ cpu: 100, memory: 64, minMemory: 16 }).prefault({}),
+    })
+    .prefault({}),
 });
 
 export type PrometheusConfig = z.infer<typeof prometheusSchema>;

@@ -213,7 +213,7 @@ function portMessage(job: string, move: PortMove, where: string, facts: StackFac
 function tagPrefixMessage(job: string, p: { before: string; after: string }, facts: StackFacts): string {
   const subject = `tag prefix of job ${q(job)} changes ${q(p.before)} → ${q(p.after)}`;
   if (job === facts.nameServerIndexJob) {
-    return `${subject}: every NameServer lookup is re-routed; only services tagged ${q(`${p.after}/rocketmq/<subgroup>`)} answer (re-tag each cluster's NameServer-index service with nameServerIndexTag)`;
+    return `${subject}: every NameServer lookup is re-routed; only services tagged ${q(`${p.after}/rocketmq/<subgroup>`)} answer (re-tag each cluster's NameServer-index service with nameServerIndexTags and the new nameServerIndexStack)`;
   }
   return `${subject}: every route it serves is rebuilt from services tagged ${q(`${p.after}…`)}; services still tagged ${q(`${p.before}…`)} drop out`;
 }

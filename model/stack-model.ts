@@ -129,6 +129,11 @@ export interface StackModel {
   /** The Fabio jobs by role. */
   readonly fabios: Readonly<Record<FabioRole, FabioJobModel>>;
   readonly prometheus: PrometheusJobModel;
+  /**
+   * What a RocketMQ cluster's NameServer-index service builds its tags from (the contract's
+   * `NameServerIndexStack`, stack output `nameServerIndexStack`): the cluster and the index Fabio's whole prefix.
+   */
+  readonly nameServerIndexStack: { readonly clusterName: string; readonly tagPrefix: string };
   /** The Alertmanager job, when the stack deploys one. */
   readonly alertmanager: AlertmanagerJobModel | undefined;
   /** Every Nomad job in render order: the Fabios (FABIO_ROLES order), Prometheus, then the Alertmanager if any. */
@@ -220,6 +225,7 @@ export function resolveStack({ config, stack, source }: StackSource): StackModel
     discovered: discoveredServices(discoveryNames(config)),
     fabios,
     prometheus,
+    nameServerIndexStack: { clusterName: config.clusterName, tagPrefix: fabios.nameServerIndex.tagPrefix },
     alertmanager,
     jobs: [...FABIO_ROLES.map((role) => fabios[role]), prometheus, ...(alertmanager ? [alertmanager] : [])],
   });

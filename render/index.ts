@@ -19,5 +19,6 @@ export * from "./agents";
 export * from "./artifacts";
 export * from "./manifest";
 export * from "./summary";
+export * from "./lookup-probes";
 export * from "./alert-delivery";
 export * from "./dashboard";

@@ -2,12 +2,16 @@
 import { stringify } from "yaml";
 import type { StackModel } from "../model";
 import { tokenTemplateExpression } from "./nomad-variables";
+import { LOOKUP_SCRAPE_JOBS, lookupProbeInputs, lookupScrapeConfigs } from "./lookup-probes";
 
 export interface ConsulSdConfig {
   server: string;
-  services: readonly string[];
+  /** Unset: every service (narrowed by `tags`). */
+  services?: readonly string[];
   /** Only instances carrying every one of these tags. */
   tags?: string[];
+  /** How often a watched service is asked again (Prometheus' default: 30s). */
+  refresh_interval?: string;
   token?: string;
 }
 
@@ -19,13 +23,20 @@ export interface RelabelConfig {
   replacement?: string;
 }
 
+export interface FileSdConfig {
+  files: string[];
+  /** Prometheus also watches the files; this is the fallback re-read. */
+  refresh_interval?: string;
+}
+
 export interface ScrapeConfig {
   job_name: string;
   metrics_path: string;
   /** Sent as `Authorization: Bearer`, which Consul accepts as its ACL token. */
   bearer_token?: string;
   params?: Record<string, string[]>;
-  consul_sd_configs: ConsulSdConfig[];
+  consul_sd_configs?: ConsulSdConfig[];
+  file_sd_configs?: FileSdConfig[];
   relabel_configs: RelabelConfig[];
 }
 
@@ -59,6 +70,7 @@ export const SCRAPE_JOBS = {
   consulServers: "consul-servers",
   fabio: "fabio",
   prometheus: "prometheus",
+  ...LOOKUP_SCRAPE_JOBS,
 } as const;
 
 /** Fabio's metrics listener answers on any path; this is the conventional one. */
@@ -135,10 +147,15 @@ export function prometheusConfig(model: StackModel): PrometheusYaml {
         SCRAPE_JOBS.fabio,
         services.fabios,
         FABIO_METRICS_PATH,
-        // Which of the two Fabios a target is: the alerts watch each one separately.
-        [{ source_labels: ["__meta_consul_service"], target_label: "service" }],
+        // Which of the two Fabios a target is: the alerts watch each one separately. The host joins a
+        // Fabio to the lookups probed through it.
+        [
+          { source_labels: ["__meta_consul_service"], target_label: "service" },
+          { source_labels: ["__meta_consul_node"], target_label: "host" },
+        ],
       ),
       job(SCRAPE_JOBS.prometheus, services.prometheus, "/metrics", []),
+      ...lookupScrapeConfigs(lookupProbeInputs(model), { server, token, clusterLabel }),
     ],
   };
 }

@@ -8,6 +8,14 @@ import { alertRulesYaml } from "./prometheus-rules";
 import type { RenderedJob } from "./rendered-job";
 import { templateDestination } from "./task-paths";
 import { renderTemplate } from "./template";
+import {
+  BLACKBOX_CONFIG_PATH,
+  BLACKBOX_PORT_LABEL,
+  blackboxYaml,
+  LOOKUP_TARGETS_PATH,
+  lookupProbeInputs,
+  lookupTargetsTemplate,
+} from "./lookup-probes";
 
 /** consul-template delimiters for the rule file, which never contains them (checked below). */
 const RULES_DELIMITERS = ["[%", "%]"] as const;
@@ -72,6 +80,21 @@ export interface PrometheusJobView {
   rulesYml: string;
   cpu: number;
   memory: number;
+  /** Template destination of the NameServer lookup targets (file_sd), relative to the task directory. */
+  lookupTargetsDestination: string;
+  /** HCL heredoc of the consul-template source of those targets. */
+  lookupTargetsTemplate: string;
+  /** The group's port label of blackbox_exporter's loopback listener. */
+  blackboxPortLabel: string;
+  blackboxImage: string;
+  /** Where blackbox_exporter reads its modules, as the task sees it. */
+  blackboxConfigPath: string;
+  /** Template destination of blackbox.yml, relative to the task directory. */
+  blackboxConfigDestination: string;
+  /** HCL heredoc of blackbox.yml. */
+  blackboxYml: string;
+  blackboxCpu: number;
+  blackboxMemory: number;
 }
 
 export function prometheusJobView(model: StackModel): PrometheusJobView {
@@ -106,6 +129,15 @@ export function prometheusJobView(model: StackModel): PrometheusJobView {
     rulesYml: hclHeredoc(rules),
     cpu: p.resources.cpu,
     memory: p.resources.memory,
+    lookupTargetsDestination: templateDestination(LOOKUP_TARGETS_PATH),
+    lookupTargetsTemplate: hclHeredoc(lookupTargetsTemplate(lookupProbeInputs(model))),
+    blackboxPortLabel: BLACKBOX_PORT_LABEL,
+    blackboxImage: p.lookupProbes.image,
+    blackboxConfigPath: BLACKBOX_CONFIG_PATH,
+    blackboxConfigDestination: templateDestination(BLACKBOX_CONFIG_PATH),
+    blackboxYml: hclHeredoc(blackboxYaml()),
+    blackboxCpu: p.lookupProbes.resources.cpu,
+    blackboxMemory: p.lookupProbes.resources.memory,
   };
 }
 

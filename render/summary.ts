@@ -34,7 +34,10 @@ function ports(job: JobModel): string {
 export function renderSummary(model: StackModel, fileOf: (artifactPath: string) => string): string {
   const scrape = prometheusConfig(model).scrape_configs.map((s) => [
     s.job_name,
-    s.consul_sd_configs.flatMap((c) => c.services).join(", "),
+    [
+      ...(s.consul_sd_configs ?? []).flatMap((c) => c.services ?? (c.tags ?? []).map((tag) => `tag ${tag}`)),
+      ...(s.file_sd_configs ?? []).flatMap((c) => c.files),
+    ].join(", "),
     s.metrics_path,
   ]);
   const acl = aclConsumers(model).map((c) => [c.policyName, c.jobName, c.variablePath]);

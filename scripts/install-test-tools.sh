@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool and alertmanager, each from a
-# package registry, and nomad-jobspec-check, this repository's Nomad jobspec schema checker. Nomad is not among
-# them: no registry reachable here serves it, so the Nomad tier
+# Installs the real binaries the CI test tiers run: fabio, consul, prometheus, promtool, alertmanager,
+# blackbox_exporter and consul-template, each from a package registry, and nomad-jobspec-check, this
+# repository's Nomad jobspec schema checker. Nomad is not among them: no registry reachable here serves it, so
+# the Nomad tier
 # (npm run test:nomad) uses a `nomad` the user already has (PATH or NOMAD_BIN).
 #
 # Usage:  export PATH="$(bash scripts/install-test-tools.sh):$PATH"
@@ -22,6 +23,10 @@
 #                       The promtool used is checked to accept a consul_sd_configs section.
 #   alertmanager        the version of tools/alertmanager/go.mod (= the prometheus.alerting.image tag a deployed
 #                       Alertmanager runs), built the same way. ALERTMANAGER_BIN uses that binary instead.
+#   blackbox_exporter   the version of tools/blackbox_exporter/go.mod (= the prometheus.lookupProbes.image tag),
+#                       built the same way. BLACKBOX_EXPORTER_BIN uses that binary instead.
+#   consul-template     the version of tools/consul-template/go.mod (the one Nomad 1.4's template stanza
+#                       embeds), built the same way. CONSUL_TEMPLATE_BIN uses that binary instead.
 #   nomad-jobspec-check tools/nomad-jobspec-check (Nomad's jobspec types from github.com/hashicorp/nomad/api,
 #                       pinned in its go.mod/go.sum), built into $CACHE/tools; rebuilt only when its sources
 #                       change (their hash is kept beside the binary).
@@ -281,7 +286,9 @@ go_build_tools() { # dir out_dir ldflags package...
 # A tool of the pinned version: from <NAME>_BIN when set (used as given; a version mismatch is reported),
 # else from PATH when it reports the pinned version, else built into $tools_dir by build_<name>.
 provide_go_tool() { # name version_regex build_function
-  local name=$1 want=$2 builder=$3 var=${1^^}_BIN reported
+  local name=$1 want=$2 builder=$3 var reported
+  var=${1^^}
+  var=${var//-/_}_BIN # consul-template → CONSUL_TEMPLATE_BIN
   if [[ -n ${!var:-} ]]; then
     [[ -x ${!var} && -f ${!var} ]] || die "$var=${!var} is not an executable file"
     ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$name"
@@ -314,7 +321,7 @@ on_path_outside_tools_dir() { # name
 
 tool_version() { # binary: its version line
   case $(basename "$1") in
-    fabio) "$1" -v 2>&1 </dev/null | sed -n 1p ;;
+    fabio | consul-template) "$1" -v 2>&1 </dev/null | sed -n 1p ;;
     *) "$1" --version 2>&1 </dev/null | sed -n 1p ;;
   esac
 }
@@ -368,6 +375,25 @@ build_alertmanager() {
     github.com/prometheus/alertmanager/cmd/alertmanager
 }
 in_background alertmanager provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
+
+# blackbox_exporter stamps its version like Prometheus; `--version` then names the release.
+blackbox_module=$(pinned_module_version blackbox_exporter github.com/prometheus/blackbox_exporter)
+build_blackbox_exporter() {
+  local x=github.com/prometheus/common/version
+  go_build_tools blackbox_exporter "$tools_dir" \
+    "-s -w -X $x.Version=${blackbox_module#v} -X $x.Branch=module -X $x.Revision=$blackbox_module" \
+    github.com/prometheus/blackbox_exporter
+}
+in_background blackbox_exporter provide_go_tool blackbox_exporter "version ${blackbox_module#v} " build_blackbox_exporter
+
+consul_template_module=$(pinned_module_version consul-template github.com/hashicorp/consul-template)
+build_consul_template() {
+  go_build_tools consul-template "$tools_dir" \
+    "-s -w" \
+    github.com/hashicorp/consul-template
+}
+# consul-template -v prints "consul-template v0.29.5 (<commit>)".
+in_background consul-template provide_go_tool consul-template "^consul-template ${consul_template_module//./\\.} " build_consul_template
 
 # Nomad's jobspec schema without a Nomad: the checker is built from this repository's sources, so the cache
 # key is their hash rather than a release version.

@@ -1,12 +1,18 @@
-// Benchmark (printed, never asserted): rendering both stacks, and the time from registering a
-// NameServer-index service in Consul to the first correct lookup through a real Fabio. Usage: npm run bench
+// Benchmark (printed, never asserted): rendering both stacks, the time from registering a NameServer-index
+// service in Consul to the first correct lookup through a real Fabio, and to its first successful probe in
+// Prometheus. Usage: npm run bench
 // It drives real binaries through the integration tests' harness (tests/support), so it lives with the tests.
 import { performance } from "node:perf_hooks";
-import { nameServerIndexTag, renderJobs, renderArtifacts } from "../render";
+import { loadStackFile } from "../config";
+import { nameServerIndexTag, nameServerIndexTags, renderJobs, renderArtifacts } from "../render";
 import { startBackend, type Backend } from "./support/backend";
 import { startConsul, type ConsulAgent } from "./support/consul";
 import { proxyGet, startFabio } from "./support/fabio";
 import { fabioPropertiesOf } from "./support/fabio-task";
+import { startBlackbox, startLookupTargets } from "./support/lookup-probes";
+import { registerLikeNomad } from "./support/loopback-stack";
+import { stackFileOnFreePorts } from "./support/quick-start";
+import { query, startPrometheus, writePrometheusFiles } from "./support/prometheus";
 import { findTool, http, stopAll, waitFor, type Tool } from "./support/processes";
 import { loadStack, STACKS, modelOf } from "./support/stack";
 
@@ -87,7 +93,7 @@ async function benchRouting(): Promise<void> {
       for (let i = 0; i < ROUTING_RUNS; i++) {
         const subgroup = `bench-${m}-${i}`;
         const start = performance.now();
-        const tag = nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, subgroup);
+        const tag = nameServerIndexTag(modelOf(cfg).nameServerIndexStack, subgroup);
         await register(consul, backend, tag, subgroup, mode.initialStatus);
         await waitFor(
           `the route for ${subgroup}`,
@@ -108,17 +114,85 @@ async function benchRouting(): Promise<void> {
   }
 }
 
+const PROBE_RUNS = 3;
+
+/**
+ * Consul registration of a NameServer-index service (tags from the contract, check passing at registration) →
+ * the first successful probe of its lookup in Prometheus: consul-template rewriting the file_sd list, Prometheus
+ * picking it up, the index Fabio routing it, and the next scrape through blackbox_exporter. The stack file
+ * scrapes every 1s (support/loopback-stack.ts); the goal is two scrape intervals.
+ */
+async function benchProbes(): Promise<void> {
+  const file = await stackFileOnFreePorts("dev", "probes");
+  const cfg = loadStackFile(file);
+  const subgroups = Array.from({ length: PROBE_RUNS }, (_, i) => `bench-probe-${i}`);
+  let backend: Backend | undefined;
+  try {
+    backend = await startBackend(Object.fromEntries(subgroups.map((s) => [`/rocketmq/${s}`, NAME_SERVERS])));
+    const consul = await startConsul();
+    const consulAddr = consul.httpAddr;
+    const index = cfg.fabio.nameServerIndex;
+    const job = renderJobs(modelOf(cfg, "bench")).find((j) => j.name === index.jobName)!;
+    await startFabio(
+      await fabioPropertiesOf(job),
+      consul,
+      {},
+      {},
+      {
+        proxyPorts: [index.proxyPort, index.metricsPort],
+        uiPort: index.uiPort,
+      },
+    );
+    await registerLikeNomad(
+      consul,
+      job,
+      (label) => ({ proxy: index.proxyPort, ui: index.uiPort, metrics: index.metricsPort })[label]!,
+    );
+    const prober = await startBlackbox();
+    const files = writePrometheusFiles(cfg, consulAddr, { blackboxAddr: prober.blackboxAddr });
+    await startLookupTargets(cfg, consulAddr, files.lookupTargetsFile);
+    const prometheus = await startPrometheus(files);
+    console.log(
+      `\nConsul registration → first successful lookup probe in Prometheus (scrape interval ${cfg.prometheus.scrapeInterval})`,
+    );
+    const samples: number[] = [];
+    for (const subgroup of subgroups) {
+      const start = performance.now();
+      const check = { HTTP: `${backend.url}/health`, Interval: "1s", Timeout: "1s", Status: "passing" };
+      const body = { ID: subgroup, Name: subgroup, Address: "127.0.0.1", Port: backend.port, Check: check };
+      await http(`${consul.url}/v1/agent/service/register`, {
+        method: "PUT",
+        body: { ...body, Tags: nameServerIndexTags(modelOf(cfg).nameServerIndexStack, [subgroup]) },
+      });
+      await waitFor(
+        `the first successful probe of ${subgroup}`,
+        async () =>
+          (await query(prometheus, `probe_success{subgroup="${subgroup}"} == 1`)).length > 0 ? true : undefined,
+        { timeoutMs: 30_000, intervalMs: 20, process: prometheus.process },
+      );
+      samples.push(performance.now() - start);
+    }
+    console.log(summary("service registered → first successful probe", samples));
+  } finally {
+    await stopAll();
+    await backend?.close();
+  }
+}
+
 async function main(): Promise<number> {
-  const missing = (["consul", "fabio"] as Tool[]).filter((tool) => findTool(tool) === undefined);
+  const missing = (["consul", "fabio", "prometheus", "blackbox_exporter", "consul-template"] as Tool[]).filter(
+    (tool) => findTool(tool) === undefined,
+  );
   benchRender();
   if (missing.length > 0) {
     console.error(
-      `\nbench: ${missing.join(", ")} not on PATH, routing benchmark not run: ` +
+      `\nbench: ${missing.join(", ")} not on PATH, routing and probe benchmarks not run: ` +
         'export PATH="$(bash scripts/install-test-tools.sh):$PATH"',
     );
     return 1;
   }
   await benchRouting();
+  await benchProbes();
   return 0;
 }
 

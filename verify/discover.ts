@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import { FABIO_ROLES, type FabioRole } from "../config";
 import type { StackModel } from "../model";
-import { nameServerIndexSubgroup } from "../render";
+import { nameServerIndexMarkedSubgroup, nameServerIndexSubgroup } from "../render";
 import type { HttpClient } from "./http";
 import {
   AnswerError,
@@ -38,12 +38,16 @@ export async function getJson<T>(client: HttpClient, api: Api, path: string, sch
 const service = (name: string, tag?: string) =>
   `/v1/health/service/${encodeURIComponent(name)}${tag === undefined ? "" : `?tag=${encodeURIComponent(tag)}`}`;
 
-/** Services carrying a NameServer-index tag of the stack's index prefix, with the subgroups they route. */
+/**
+ * Services of the stack's NameServer index, with the subgroups they claim: by a route tag of the stack's index
+ * prefix or by a marker tag (a service that lost its route tag is still checked, and its lookup fails).
+ */
 export function indexServiceNames(model: StackModel, services: Record<string, string[] | null>): Map<string, string[]> {
   const found = new Map<string, string[]>();
+  const stack = model.nameServerIndexStack;
   for (const [name, tags] of Object.entries(services)) {
     const subgroups = (tags ?? [])
-      .map((tag) => nameServerIndexSubgroup(model.fabios.nameServerIndex.tagPrefix, tag))
+      .map((tag) => nameServerIndexSubgroup(stack, tag) ?? nameServerIndexMarkedSubgroup(stack, tag))
       .filter((subgroup): subgroup is string => subgroup !== undefined);
     if (subgroups.length > 0) found.set(name, [...new Set(subgroups)].sort());
   }
@@ -64,7 +68,11 @@ export async function discoverConsul(model: StackModel, client: HttpClient, cons
     indexServices.push({ name, subgroups, instances });
   }
   const servers = (await getJson(client, consul, "/v1/status/peers", raftPeers)).map(hostOf);
-  return { fabio, indexServices, servers };
+  const prometheus = instancesOf(
+    await getJson(client, consul, service(model.prometheus.name, model.prometheus.routeTag), consulHealth),
+  );
+  const catalog = Object.fromEntries(Object.entries(services).map(([name, tags]) => [name, tags ?? []]));
+  return { fabio, indexServices, servers, services: catalog, prometheus };
 }
 
 /** Whether the jobs' host selection (`nameServerHosts`) picks a node; meta needs the node's full record. */

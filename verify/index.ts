@@ -8,5 +8,6 @@ export * from "./host-checks";
 export * from "./probes";
 export * from "./prometheus-checks";
 export * from "./report";
-export * from "./in-order";
+export * from "./by-listener";
+export * from "./mis-tagged";
 export * from "./run";

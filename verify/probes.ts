@@ -9,6 +9,8 @@ import { oneLine } from "./responses";
 export interface Probe {
   check: string;
   host: string;
+  /** `host:port` the request goes to: one that does not answer fails once, its other probes are not run. */
+  listener: string;
   url: string;
   judge(answer: HttpResult): Verdict;
 }
@@ -61,25 +63,39 @@ export function prometheusUrl(model: StackModel, host: Host, path: string): stri
   return `http://${urlHost(host.address)}:${model.fabios.prometheus.ports.proxy}${path}`;
 }
 
-/** Per host: each subgroup's lookup through the index Fabio, the same path through the Prometheus Fabio, readiness. */
-export function hostProbes(model: StackModel, hosts: Host[], subgroups: string[]): Probe[] {
+/**
+ * Per host: each of this stack's subgroups through the index Fabio; then the Prometheus Fabio's readiness, and
+ * every `/rocketmq/` path any service is tagged with (`leakSubgroups`, whatever its prefix) through it.
+ * Readiness goes first on its listener, so a Prometheus Fabio that does not answer fails that one check.
+ */
+export function hostProbes(model: StackModel, hosts: Host[], subgroups: string[], leakSubgroups: string[]): Probe[] {
   return hosts.flatMap((host) => {
     const label = hostLabel(host);
     const domain = urlHost(host.address);
+    const index = `${domain}:${model.fabios.nameServerIndex.ports.proxy}`;
+    const prometheus = `${domain}:${model.fabios.prometheus.ports.proxy}`;
     return [
       ...subgroups.map((subgroup) => ({
         check: routeCheckName(subgroup),
         host: label,
-        url: nameServerIndexUrl(domain, model.fabios.nameServerIndex.ports.proxy, subgroup),
+        listener: index,
+        url: nameServerIndexUrl({ host: domain, port: model.fabios.nameServerIndex.ports.proxy, subgroup }),
         judge: judgeLookup,
       })),
-      ...subgroups.map((subgroup) => ({
+      {
+        check: PROMETHEUS_READY_CHECK,
+        host: label,
+        listener: prometheus,
+        url: prometheusUrl(model, host, "/-/ready"),
+        judge: judgeReady,
+      },
+      ...leakSubgroups.map((subgroup) => ({
         check: noLeakCheckName(subgroup),
         host: label,
+        listener: prometheus,
         url: prometheusUrl(model, host, nameServerIndexPath(subgroup)),
         judge: judgeNoLeak,
       })),
-      { check: PROMETHEUS_READY_CHECK, host: label, url: prometheusUrl(model, host, "/-/ready"), judge: judgeReady },
     ];
   });
 }

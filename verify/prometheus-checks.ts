@@ -1,9 +1,18 @@
 // Pure checks of what Prometheus reports through its Fabio: targets per scrape job, rules, alerts, agents.
 import type { StackModel } from "../model";
-import { alertDeliveryLine, alertRules, prometheusConfig, SCRAPE_JOBS } from "../render";
+import {
+  alertDeliveryLine,
+  alertRules,
+  lookupProbeInputs,
+  nameServerIndexMarkerTag,
+  nameServerIndexTag,
+  prometheusConfig,
+  SCRAPE_JOBS,
+  type ScrapeConfig,
+} from "../render";
 import { fail, pass, skip, type CheckResult, type Verdict } from "./result";
 import type { ActiveAlertmanager, ActiveTarget, Alert, RuleGroup } from "./responses";
-import { hostOf, type NomadView } from "./views";
+import { hostOf, type NomadView, type ServiceInstance } from "./views";
 
 export const scrapeJobCheckName = (job: string) => `scrape job ${job}`;
 export const RULES_CHECK = "alert rules";
@@ -14,21 +23,80 @@ export const ALERT_DELIVERY_CHECK = "alert delivery";
 
 const instanceOf = (target: ActiveTarget) => target.labels.instance ?? target.labels.__address__ ?? "?";
 
-/** Every scrape job the rendered config defines has a target, and every target is up. */
-export function scrapeJobChecks(model: StackModel, targets: ActiveTarget[], via: string): CheckResult[] {
-  return prometheusConfig(model).scrape_configs.map(({ job_name: job }) => {
+/** Where a scrape job finds its targets, as an operator would look them up. */
+export function discoveryOf(model: StackModel, scrape: ScrapeConfig): string {
+  if (scrape.job_name === SCRAPE_JOBS.nameServerLookups) {
+    const inputs = lookupProbeInputs(model);
+    const stack = inputs.indexStack;
+    return `hosts: Consul service "${inputs.indexFabioService}" with tag "${inputs.clusterTag}"; subgroups: services tagged "${nameServerIndexMarkerTag(stack, "SUBGROUP").replace("SUBGROUP", "<subgroup>")}" or "${nameServerIndexTag(stack, "SUBGROUP").replace("SUBGROUP", "<subgroup>")}"`;
+  }
+  const described = (scrape.consul_sd_configs ?? []).map((sd) => {
+    const tags = (sd.tags ?? []).map((tag) => `"${tag}"`).join(", ");
+    const services =
+      sd.services === undefined
+        ? "any Consul service"
+        : `Consul service ${sd.services.map((s) => `"${s}"`).join(", ")}`;
+    return tags === "" ? services : `${services} with tag ${tags}`;
+  });
+  return described.join("; ");
+}
+
+/** The checks `checkPrometheus` records, by name: what is "not run" when Prometheus cannot be reached. */
+export function prometheusCheckNames(model: StackModel): string[] {
+  return [
+    ...prometheusConfig(model).scrape_configs.map(({ job_name }) => scrapeJobCheckName(job_name)),
+    CONSUL_AGENTS_CHECK,
+    NOMAD_AGENTS_CHECK,
+    RULES_CHECK,
+    ALERTS_CHECK,
+  ];
+}
+
+/** Why no host's Prometheus Fabio answered, as far as Consul can tell. */
+export function prometheusUnreachable(model: StackModel, instances: ServiceInstance[]): string {
+  const what = `service "${model.prometheus.name}" with tag "${model.prometheus.routeTag}"`;
+  const head = "no host's Prometheus Fabio answered /-/ready";
+  if (instances.length === 0)
+    return `${head}; Consul has no instance of ${what}: Prometheus is not running or not registered`;
+  const passing = instances.filter((i) => i.checks.every((c) => c.status === "passing"));
+  if (passing.length === 0) {
+    const failing = instances.flatMap((i) =>
+      i.checks.filter((c) => c.status !== "passing").map((c) => `${i.node}: "${c.name}" is ${c.status}`),
+    );
+    return `${head}; Consul has no passing instance of ${what} (${failing.join("; ")})`;
+  }
+  return `${head}, though Consul has ${passing.length} passing instance(s) of ${what} (${passing.map((i) => `${i.address}:${i.port}`).join(", ")}): the Prometheus Fabios do not route to it`;
+}
+
+/**
+ * Every scrape job the rendered config defines has a target, and every target is up. The lookup probe jobs have
+ * targets only once a NameServer-index service exists (`hasIndexServices`).
+ */
+export function scrapeJobChecks(
+  model: StackModel,
+  targets: ActiveTarget[],
+  via: string,
+  hasIndexServices: boolean,
+): CheckResult[] {
+  const probeJobs: string[] = [SCRAPE_JOBS.nameServerLookups, SCRAPE_JOBS.nameServerIndexServices];
+  return prometheusConfig(model).scrape_configs.map((scrape) => {
+    const job = scrape.job_name;
     const mine = targets.filter((t) => t.scrapePool === job);
-    const down = mine.filter((t) => t.health !== "up");
+    // "unknown": discovered but not scraped yet (a cluster registered a moment ago); the next scrape decides.
+    const down = mine.filter((t) => t.health !== "up" && t.health !== "unknown");
+    const unscraped = mine.filter((t) => t.health === "unknown").length;
     const verdict: Verdict =
-      mine.length === 0
-        ? fail("no target discovered")
-        : down.length > 0
-          ? fail(
-              down
-                .map((t) => `${instanceOf(t)} is ${t.health}${t.lastError === "" ? "" : ` (${t.lastError})`}`)
-                .join("; "),
-            )
-          : pass(`${mine.length} target(s) up`);
+      mine.length === 0 && !hasIndexServices && probeJobs.includes(job)
+        ? skip("no NameServer-index service yet, so nothing to probe")
+        : mine.length === 0
+          ? fail(`no target discovered (looked for ${discoveryOf(model, scrape)})`)
+          : down.length > 0
+            ? fail(
+                down
+                  .map((t) => `${instanceOf(t)} is ${t.health}${t.lastError === "" ? "" : ` (${t.lastError})`}`)
+                  .join("; "),
+              )
+            : pass(`${mine.length - unscraped} target(s) up${unscraped === 0 ? "" : `, ${unscraped} not scraped yet`}`);
     return { check: scrapeJobCheckName(job), host: via, ...verdict };
   });
 }

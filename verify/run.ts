@@ -10,12 +10,21 @@ import {
   nameServerHosts,
 } from "./host-checks";
 import type { HttpClient } from "./http";
-import { inOrder } from "./in-order";
-import { agentChecks, alertDeliveryCheck, alertsCheck, rulesCheck, scrapeJobChecks } from "./prometheus-checks";
+import { byListener } from "./by-listener";
+import { lookupSubgroupsOfAnyPrefix, misTaggedCheck, misTaggedServices } from "./mis-tagged";
+import {
+  agentChecks,
+  alertDeliveryCheck,
+  alertsCheck,
+  prometheusCheckNames,
+  prometheusUnreachable,
+  rulesCheck,
+  scrapeJobChecks,
+} from "./prometheus-checks";
 import { hostProbes, PROMETHEUS_READY_CHECK, prometheusUrl } from "./probes";
 import { prometheusAlertmanagers, prometheusAlerts, prometheusRules, prometheusTargets } from "./responses";
 import { fail, hostLabel, pass, skip, type CheckResult, type Host } from "./result";
-import type { NomadView } from "./views";
+import type { ConsulView, NomadView } from "./views";
 
 export const CONSUL_API_CHECK = "consul api";
 export const NOMAD_API_CHECK = "nomad api";
@@ -23,7 +32,10 @@ export const HOSTS_CHECK = "nameserver hosts";
 export const INDEX_SERVICES_CHECK = "index services";
 export const PROMETHEUS_API_CHECK = "prometheus api";
 
-/** Requests through the hosts' Fabios in flight at once: a host that does not answer holds up only its own. */
+/**
+ * Requests through the hosts' Fabios in flight at once, one per listener: a listener that does not answer holds up
+ * only itself, for one request timeout (its other checks are then not run).
+ */
 export const PARALLEL_REQUESTS = 8;
 
 export interface VerifyTarget {
@@ -84,41 +96,54 @@ export async function verifyStack(target: VerifyTarget): Promise<CheckResult[]> 
 
   if (consul.indexServices.length === 0) {
     const { serviceTag: tag } = nameServerIndexPatterns(
-      model.fabios.nameServerIndex.tagPrefix,
+      model.nameServerIndexStack,
       model.fabios.nameServerIndex.ports.proxy,
     );
     record({ check: INDEX_SERVICES_CHECK, host: "consul", ...skip(`no service carries a ${tag} tag yet`) });
   }
   for (const service of consul.indexServices) record(indexServiceCheck(service));
 
+  for (const misTagged of misTaggedServices(model, consul.services)) record(misTaggedCheck(model, misTagged));
+
   const subgroups = [...new Set(consul.indexServices.flatMap((s) => s.subgroups))].sort();
-  const probed = await inOrder(
-    hostProbes(model, hosts, subgroups),
+  const leakSubgroups = [...new Set([...subgroups, ...lookupSubgroupsOfAnyPrefix(consul.services)])].sort();
+  const probed = await byListener(
+    hostProbes(model, hosts, subgroups, leakSubgroups),
     PARALLEL_REQUESTS,
-    async (probe): Promise<CheckResult> => ({
-      check: probe.check,
-      host: probe.host,
-      ...probe.judge(await client.get(probe.url)),
-    }),
+    {
+      listener: (probe) => probe.listener,
+      run: async (probe) => {
+        const answer = await client.get(probe.url);
+        return { result: { check: probe.check, host: probe.host, ...probe.judge(answer) }, answered: answer.ok };
+      },
+      notRun: (probe, cause): CheckResult => ({
+        check: probe.check,
+        host: probe.host,
+        ...skip(`not run (because ${cause.check} got no answer from ${cause.listener})`),
+      }),
+    },
     record,
   );
   const readyLabel = probed.find((r) => r.check === PROMETHEUS_READY_CHECK && r.result === "pass")?.host;
   const via = hosts.find((h) => hostLabel(h) === readyLabel);
   if (via === undefined) {
-    record({ check: PROMETHEUS_API_CHECK, host: "-", ...fail("no host's Prometheus Fabio answered /-/ready") });
+    record({ check: PROMETHEUS_API_CHECK, host: "-", ...fail(prometheusUnreachable(model, consul.prometheus)) });
+    for (const check of prometheusCheckNames(model)) {
+      record({ check, host: "prometheus", ...skip(`not run (because ${PROMETHEUS_API_CHECK} failed)`) });
+    }
     return results;
   }
   const nomadOrWhy = nomad ?? {
     skipped: target.nomad === undefined ? "NOMAD_ADDR is not set" : `the Nomad API failed (see ${NOMAD_API_CHECK})`,
   };
-  await checkPrometheus(target, consul.servers, nomadOrWhy, via, record);
+  await checkPrometheus(target, consul, nomadOrWhy, via, record);
   return results;
 }
 
 /** Targets, agents, rules and alerts, through one host's Prometheus Fabio (they all reach the same Prometheus). */
 async function checkPrometheus(
   { model, client }: VerifyTarget,
-  consulServers: string[],
+  consul: ConsulView,
   nomad: NomadView | { skipped: string },
   host: Host,
   record: (result: CheckResult) => void,
@@ -127,8 +152,8 @@ async function checkPrometheus(
   const api: Api = { url: prometheusUrl(model, host, ""), headers: {} };
   try {
     const targets = (await getJson(client, api, "/api/v1/targets?state=active", prometheusTargets)).data.activeTargets;
-    scrapeJobChecks(model, targets, via).forEach(record);
-    agentChecks(consulServers, nomad, targets, via).forEach(record);
+    scrapeJobChecks(model, targets, via, consul.indexServices.length > 0).forEach(record);
+    agentChecks(consul.servers, nomad, targets, via).forEach(record);
   } catch (err) {
     record({ check: PROMETHEUS_API_CHECK, host: via, ...fail(message(err)) });
   }

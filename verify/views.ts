@@ -21,6 +21,10 @@ export interface IndexService {
 export interface ConsulView {
   fabio: Record<FabioRole, ServiceInstance[]>;
   indexServices: IndexService[];
+  /** The catalog: every service with the union of its instances' tags. */
+  services: Record<string, string[]>;
+  /** Instances of the Prometheus job's service carrying its route tag (what the Prometheus Fabio routes to). */
+  prometheus: ServiceInstance[];
   /** Addresses (without port) of the Consul servers, from the Raft peers. */
   servers: string[];
 }

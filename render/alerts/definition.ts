@@ -41,8 +41,8 @@ export interface AlertDefinition {
   annotations: (context: AnnotationContext) => Annotations;
   /** Each way the watched system can report the condition, with the series that make the alert fire and resolve. */
   scenarios: Scenario[];
-  /** The scrape job whose targets' `up == 0` this alert reports: the catch-all TargetDown leaves that job out. */
-  downJob?: string;
+  /** The scrape job(s) whose targets' `up == 0` this alert reports: the catch-all TargetDown leaves them out. */
+  downJob?: string | readonly string[];
 }
 
 /** Every alert's runbook: `docs/runbooks/<AlertName>.md` under the stack's `prometheus.runbookBaseUrl`. */

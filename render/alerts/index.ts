@@ -4,6 +4,7 @@ import { SCRAPE_JOBS } from "../prometheus-config";
 import { consulNoLeader } from "./consul";
 import type { AlertDefinition } from "./definition";
 import { fabioDown, fabioMissing } from "./fabio";
+import { lookupAlerts } from "./lookups";
 import { nomadNoLeader } from "./nomad";
 import { prometheusConfigReloadFailed } from "./prometheus";
 import { anyTargetDown, serverDown, serversMissing } from "./targets";
@@ -23,6 +24,7 @@ export function alertDefinitions(model: StackModel): AlertDefinition[] {
     consulNoLeader(cfg),
     fabioDown(cfg),
     ...fabioMissing(model),
+    ...lookupAlerts(model),
   ];
   return [...specific, anyTargetDown(cfg, specific), prometheusConfigReloadFailed(cfg)];
 }

@@ -86,7 +86,7 @@ export function serversMissing(
  */
 export function anyTargetDown(cfg: StackConfig, covered: readonly AlertDefinition[]): AlertDefinition {
   const targetDownFor = cfg.prometheus.targetDownFor;
-  const jobs = [...new Set(covered.flatMap((d) => (d.downJob === undefined ? [] : [d.downJob])))].sort();
+  const jobs = [...new Set(covered.flatMap((d) => (d.downJob === undefined ? [] : [d.downJob].flat())))].sort();
   const example = { job: SCRAPE_JOBS.nomadClients, instance: "10.0.0.1:1234", cluster: cfg.clusterName };
   if (jobs.includes(example.job)) throw new Error(`TargetDown's rule test needs a job no other alert covers`);
   const catchAll = targetDown({

@@ -102,6 +102,14 @@ describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jo
     });
   });
 
+  it("names an argument only a Nomad later than 1.4 knows (node_pool, Nomad 1.6), as Nomad 1.4 does", () => {
+    const { file, line } = fabioJobspecWith(/^job "[^"]+" \{$/, ['  node_pool = "default"']);
+    expect(check([file])).toEqual({
+      code: 1,
+      errors: [`${file}:${line}:3: Unsupported argument; An argument named "node_pool" is not expected here.`],
+    });
+  });
+
   it("names a string where Nomad wants a number (restart attempts)", () => {
     const { file, line } = fabioJobspecReplacing(/attempts(\s*)= \d+/, 'attempts$1= "three"');
     const { code, errors } = check([file]);
@@ -122,6 +130,19 @@ describe.runIf(ready)("Nomad's jobspec schema, checked without a Nomad (nomad-jo
     expect(errors[0]).toMatch(
       new RegExp(`^${file}:${line}:\\d+: Unsuitable duration value; Argument "interval": time: unknown unit`),
     );
+  });
+
+  it("accepts the run-time variables of a device constraint (${device.attr.…})", () => {
+    const { file } = fabioJobspecWith(/^\s*resources \{$/, [
+      '        device "nvidia/gpu" {',
+      "          constraint {",
+      '            attribute = "${device.attr.memory}"',
+      '            operator  = ">="',
+      '            value     = "2 GiB"',
+      "          }",
+      "        }",
+    ]);
+    expect(check([file])).toEqual({ code: 0, errors: [] });
   });
 
   it("names a run-time variable Nomad does not interpolate", () => {

@@ -138,7 +138,23 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
       'absent(up{job="fabio"})',
     ],
     // One cause, one alert: a Fabio that is down but registered is FabioDown's alone.
-    ["TargetDown", 'up{job!~"consul-servers|fabio|nomad-servers"} == 0', "up == 0"],
+    [
+      "TargetDown",
+      'up{job!~"consul-servers|fabio|nameserver-index-services|nameserver-lookups|nomad-servers"} == 0',
+      "up == 0",
+    ],
+    // One cause, one alert: a host whose index Fabio is down is FabioDown's, not one alert per subgroup.
+    [
+      "NameServerLookupFailing",
+      ' unless on (cluster, host) (up{job="fabio",service="fabio-nameserver-index-metrics"} == 0)',
+      "",
+    ],
+    // A service without a passing instance is NameServerIndexServiceUnhealthy's alone.
+    [
+      "NameServerLookupFailingEverywhere",
+      '"}) == 0) unless on (cluster, service)',
+      '"}) == 0) or on (cluster, service)',
+    ],
     [
       "NameServerIndexFabioHostMissing",
       'count(up{job="fabio",service="fabio-nameserver-index-metrics"}) <',

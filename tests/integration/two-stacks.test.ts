@@ -93,7 +93,7 @@ describe.runIf(available)("two stacks on one Consul datacenter, with the same jo
         id: `${cluster}-nameserver-index`,
         name: "rocketmq-nameserver-index",
         port: nameServers.port,
-        tags: [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix)],
+        tags: [nameServerIndexTag(modelOf(cfg).nameServerIndexStack)],
         checkUrl: `${nameServers.url}/health`,
       });
       // consul_http as each stack's Consul server image registers it (its name and tags).

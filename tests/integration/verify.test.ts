@@ -10,76 +10,34 @@ import { spawn } from "node:child_process";
 import * as nodeHttp from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FABIO_ROLES, loadStackFile, type StackConfig } from "../../config";
+import { FABIO_ROLES, type StackConfig } from "../../config";
 import {
   dashboardScope,
   DASHBOARD_PANELS,
   RATE_INTERVAL,
   nameServerIndexTag,
+  nameServerIndexTags,
   prometheusConfig,
-  renderImageFiles,
   renderJobs,
   SCRAPE_JOBS,
-  type RenderedJob,
 } from "../../render";
 import { verifyCli, type VerifyEnv } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
-import { startConsulServer, type Agent } from "../support/agents";
+import type { Agent } from "../support/agents";
 import { startBackend, type Backend } from "../support/backend";
-import { startFabio, type Fabio } from "../support/fabio";
-import { fabioPropertiesOf } from "../support/fabio-task";
-import { blocks, jobspecServices, labelled, parseJobspec, type HclBody } from "../support/hcl";
+import type { Fabio } from "../support/fabio";
 import { freePort, http, requireTools, stopAll, waitFor } from "../support/processes";
+import { startBlackbox, startLookupTargets } from "../support/lookup-probes";
 import { activeTargets, startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { stackFileOnFreePorts } from "../support/quick-start";
-import { PROJECT_DIR, modelOf } from "../support/stack";
+import { modelOf, PROJECT_DIR } from "../support/stack";
+import { deregister, register, registerLikeNomad, startLoopbackStack } from "../support/loopback-stack";
 
-const available = requireTools("consul", "fabio", "prometheus");
+const available = requireTools("consul", "fabio", "prometheus", "blackbox_exporter", "consul-template");
 const HOST = "image-test (127.0.0.1)"; // the Consul server's node name (support/agents.ts) and address
 const SUBGROUP = "nsaddr-verify";
 const NAMESERVERS = "127.0.0.1:9876;127.0.0.2:9876";
 const TOKEN = "verify-test-token-7f3a"; // must never show up in verify's output
-
-/**
- * What Nomad does for a running allocation: registers each service block of the rendered jobspec with the
- * node's Consul agent, at the port its label maps to, with its HTTP checks.
- */
-async function registerLikeNomad(consul: Agent, job: RenderedJob, portOf: (label: string) => number): Promise<void> {
-  for (const service of jobspecServices(await parseJobspec(job.hcl))) {
-    const port = portOf(String(service.port));
-    const checks = blocks(service, "check").map((check: HclBody) => ({
-      Name: String(check.name),
-      HTTP: `http://127.0.0.1:${port}${String(check.path)}`,
-      Interval: "1s",
-      Timeout: "1s",
-    }));
-    const name = String(service.name);
-    const body = { ID: `${name}-1`, Name: name, Port: port, Address: "127.0.0.1", Tags: service.tags };
-    const { status, text } = await http(`${consul.url}/v1/agent/service/register`, {
-      method: "PUT",
-      body: { ...body, Checks: checks },
-    });
-    if (status !== 200) throw new Error(`registering ${String(service.name)}: ${status} ${text}`);
-  }
-}
-
-/** Registers a service (its ID is its name) on the test node, with one HTTP check. */
-async function register(consul: Agent, service: { name: string; port: number; tags: string[]; check: string }) {
-  const body = {
-    ID: service.name,
-    Name: service.name,
-    Port: service.port,
-    Address: "127.0.0.1",
-    Tags: service.tags,
-    Check: { HTTP: service.check, Interval: "1s", Timeout: "1s" },
-  };
-  const { status, text } = await http(`${consul.url}/v1/agent/service/register`, { method: "PUT", body });
-  if (status !== 200) throw new Error(`registering ${service.name}: ${status} ${text}`);
-}
-
-async function deregister(consul: Agent, id: string): Promise<void> {
-  await http(`${consul.url}/v1/agent/service/deregister/${id}`, { method: "PUT" });
-}
 
 /**
  * A stand-in for the Nomad agents' metrics endpoint that can be switched to answering 500. Healthy, it reports
@@ -147,37 +105,24 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       { timeoutMs: 30_000, intervalMs: 500, process: prometheus.process },
     );
 
+  /**
+   * Every scrape job's targets up: what a test that expects only its own failures waits for first. At the tests'
+   * 1s scrape interval a probe target the previous test left behind, or a scrape slowed by a loaded machine, can
+   * be down for a moment.
+   */
+  const allScrapesUp = () =>
+    waitForScrapes("every scrape job's targets to be up", (seen) =>
+      prometheusConfig(modelOf(cfg)).scrape_configs.every(({ job_name }) => {
+        const health = seen.get(job_name) ?? [];
+        return health.length > 0 && health.every((h) => h === "up");
+      }),
+    );
+
   beforeAll(async () => {
     file = await stackFileOnFreePorts("dev", "verify");
-    cfg = loadStackFile(file);
-    const httpPort = cfg.images.consulServer.httpPort;
-    consulAddr = `127.0.0.1:${httpPort}`;
-    const imageFiles = renderImageFiles(modelOf(cfg, "verify")).filter((f) =>
-      ["consul-server.hcl", "consul_service.json"].includes(f.name),
-    );
-    consul = await startConsulServer(imageFiles, httpPort);
-
-    const jobs = renderJobs(modelOf(cfg, "verify"));
-    for (const role of FABIO_ROLES) {
-      const instance = cfg.fabio[role];
-      const job = jobs.find((j) => j.name === instance.jobName)!;
-      fabios[role] = await startFabio(
-        await fabioPropertiesOf(job),
-        { httpAddr: consulAddr },
-        {},
-        {},
-        {
-          proxyPorts: [instance.proxyPort, instance.metricsPort],
-          uiPort: instance.uiPort,
-        },
-      );
-      // The jobspec's static ports are the stack file's, so its port labels map to them unchanged.
-      const { group } = await parseJobspec(job.hcl);
-      const statics = new Map(
-        labelled(blocks(group, "network")[0]!, "port").map(([label, port]) => [label, Number(port.static)]),
-      );
-      await registerLikeNomad(consul, job, (label) => statics.get(label)!);
-    }
+    const stack = await startLoopbackStack(file, "verify");
+    ({ cfg, consul, consulAddr } = stack);
+    Object.assign(fabios, stack.fabios);
 
     nomadStandIn = await startNomadStandIn();
     const { nomadServers, nomadClients } = modelOf(cfg).discovered;
@@ -190,18 +135,21 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     // Registered before Prometheus starts: its Consul discovery looks a listed service up again only every
     // refresh_interval after a first answer that was empty.
     const prometheusPort = await freePort();
-    const promJob = jobs.find((j) => j.name === cfg.prometheus.jobName)!;
+    const promJob = renderJobs(modelOf(cfg, "verify")).find((j) => j.name === cfg.prometheus.jobName)!;
     await registerLikeNomad(consul, promJob, () => prometheusPort);
+    // The lookup prober beside Prometheus, as the job runs it (support/lookup-probes.ts).
+    const prober = await startBlackbox();
     // The rules' own `for:`: each test injects a fault and expects verify to name it by its own checks while
     // the alerts it causes are still pending (a firing one fails "alerts firing" too).
-    prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr, { alertFor: "rendered" }), prometheusPort);
+    const files = writePrometheusFiles(cfg, consulAddr, { blackboxAddr: prober.blackboxAddr, alertFor: "rendered" });
+    await startLookupTargets(cfg, consulAddr, files.lookupTargetsFile);
+    prometheus = await startPrometheus(files, prometheusPort);
 
     index = await startBackend({ [`/rocketmq/${SUBGROUP}`]: NAMESERVERS });
-    const tag = nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, SUBGROUP);
     await register(consul, {
       name: "rocketmq-a",
       port: index.port,
-      tags: [tag],
+      tags: nameServerIndexTags(modelOf(cfg).nameServerIndexStack, [SUBGROUP]),
       check: `${index.url}/health`,
     });
 
@@ -213,12 +161,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
       },
       { timeoutMs: 20_000, process: fabios.nameServerIndex.process },
     );
-    await waitForScrapes("every scrape job's targets to be up", (seen) =>
-      prometheusConfig(modelOf(cfg)).scrape_configs.every(({ job_name }) => {
-        const health = seen.get(job_name) ?? [];
-        return health.length > 0 && health.every((h) => h === "up");
-      }),
-    );
+    await allScrapesUp();
   });
 
   afterAll(async () => {
@@ -263,7 +206,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
     const failingPort = (failing.address() as AddressInfo).port;
     const broken = "nsaddr-dashboard-broken";
-    const tag = nameServerIndexTag(modelOf(cfg).fabios.nameServerIndex.tagPrefix, broken);
+    const tag = nameServerIndexTag(modelOf(cfg).nameServerIndexStack, broken);
     await register(consul, {
       name: "rocketmq-broken",
       port: failingPort,
@@ -346,7 +289,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     const leak = "nsaddr-leak";
     const leaky = await startBackend({ [`/rocketmq/${leak}`]: NAMESERVERS });
     const tags = [
-      nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, leak),
+      nameServerIndexTag(modelOf(cfg).nameServerIndexStack, leak),
       // The same cluster also tagged for the other Fabio: its lookups answer on the Prometheus port too.
       `${modelOf(cfg).fabios["prometheus"].tagPrefix}/rocketmq/${leak}`,
     ];
@@ -361,9 +304,13 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
         const { status } = await http(`${fabios.prometheus.proxyUrl}/rocketmq/${leak}`);
         return status === 200 ? true : undefined;
       });
+      await allScrapesUp(); // a new probe target is "unknown" until its first scrape
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
-      expect(failures(report)).toEqual([[`no leak /rocketmq/${leak}`, HOST]]);
+      expect(failures(report)).toEqual([
+        ["index tag rocketmq-leaky", "consul"],
+        [`no leak /rocketmq/${leak}`, HOST],
+      ]);
       expect(report.checks.find((c) => c.check === `no leak /rocketmq/${leak}`)?.detail).toBe(
         `routed by the Prometheus Fabio: HTTP 200 ${NAMESERVERS}`,
       );
@@ -373,9 +320,52 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     }
   });
 
+  it("names the two mis-tagged services of issue 23: a bare stack-file prefix, and a lookup tag for the Prometheus Fabio", async () => {
+    const lists = { "nsaddr-cluster-b": "127.0.0.1:9876", "nsaddr-cluster-c": "127.0.0.1:9876" };
+    const backend = await startBackend(
+      Object.fromEntries(Object.entries(lists).map(([s, b]) => [`/rocketmq/${s}`, b])),
+    );
+    const bare = `${cfg.fabio.nameServerIndex.tagPrefix}/rocketmq/nsaddr-cluster-b`; // "rmq-nsindex-/rocketmq/…"
+    const wrongFabio = `${modelOf(cfg).fabios.prometheus.tagPrefix}/rocketmq/nsaddr-cluster-c`;
+    await register(consul, { name: "rocketmq-b", port: backend.port, tags: [bare], check: `${backend.url}/health` });
+    await register(consul, {
+      name: "rocketmq-c",
+      port: backend.port,
+      tags: [wrongFabio],
+      check: `${backend.url}/health`,
+    });
+    try {
+      await waitFor("the Prometheus Fabio to serve the leaked lookup", async () => {
+        const { status } = await http(`${fabios.prometheus.proxyUrl}/rocketmq/nsaddr-cluster-c`);
+        return status === 200 ? true : undefined;
+      });
+      await allScrapesUp(); // a new probe target is "unknown" until its first scrape
+      const { code, report } = await runVerify(file);
+      expect(code).toBe(1);
+      expect(failures(report)).toEqual([
+        ["index tag rocketmq-b", "consul"],
+        ["index tag rocketmq-c", "consul"],
+        ["no leak /rocketmq/nsaddr-cluster-c", HOST],
+      ]);
+      const detail = (check: string) => report.checks.find((c) => c.check === check)?.detail;
+      const hint = `this stack's prefix is "${modelOf(cfg).fabios.nameServerIndex.tagPrefix}"`;
+      expect(detail("index tag rocketmq-b")).toContain(`tagged "rmq-nsindex-/rocketmq/…": ${hint}`);
+      expect(detail("index tag rocketmq-c")).toContain(
+        `tagged "${modelOf(cfg).fabios.prometheus.tagPrefix}/rocketmq/…": ${hint}`,
+      );
+      expect(detail("no leak /rocketmq/nsaddr-cluster-c")).toBe(
+        "routed by the Prometheus Fabio: HTTP 200 127.0.0.1:9876",
+      );
+    } finally {
+      await deregister(consul, "rocketmq-b");
+      await deregister(consul, "rocketmq-c");
+      await backend.close();
+    }
+  });
+
   it("names the NameServer-index service whose check fails, and its lookup on the host", async () => {
     const broken = "nsaddr-broken";
-    const tags = [nameServerIndexTag(modelOf(cfg).fabios["nameServerIndex"].tagPrefix, broken)];
+    const tags = [nameServerIndexTag(modelOf(cfg).nameServerIndexStack, broken)];
     // The stand-in answers 404 on this path, so Consul marks the instance critical and Fabio drops the route.
     await register(consul, {
       name: "rocketmq-broken",
@@ -385,6 +375,7 @@ describe.runIf(available)("npm run verify against real Consul, Fabio and Prometh
     });
     try {
       await waitForCritical(consul, "rocketmq-broken");
+      await allScrapesUp(); // a new probe target is "unknown" until its first scrape
       const { code, report } = await runVerify(file);
       expect(code).toBe(1);
       expect(failures(report)).toEqual([

@@ -74,8 +74,9 @@ function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, 
   const services = jobspecServices({ group, task }).map((service) => ({
     Name: service.name,
     PortLabel: service.port,
-    Tags: service.tags,
-    Checks: blocks(service, "check").map((check) => ({ Type: check.type, Path: check.path })),
+    Tags: service.tags ?? null,
+    // Nomad stores an absent string argument as "" (a tcp check has no path).
+    Checks: blocks(service, "check").map((check) => ({ Type: check.type, Path: check.path ?? "" })),
   }));
   const update = only(blocks(job, "update"), "update");
   return {
@@ -87,8 +88,9 @@ function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, 
       blocks(job, "constraint").length === 0
         ? null
         : blocks(job, "constraint").map((c) => ({
-            LTarget: c.attribute,
-            RTarget: c.value,
+            // Nomad's parser stores an absent attribute or value as "" (`operator = "distinct_hosts"` has no attribute).
+            LTarget: c.attribute ?? "",
+            RTarget: c.value ?? "",
             Operand: c.operator ?? "=",
           })),
     TaskGroups: [
@@ -105,19 +107,18 @@ function expectedStoredJob({ id, job, group, task }: ParsedJob): Record<string, 
               .map(([label, port]) => ({ Label: label, To: port.to ?? 0 })),
           },
         ],
-        Tasks: [
-          {
-            Driver: task.driver,
-            Templates: blocks(task, "template").map((template) => ({
-              DestPath: template.destination,
-              ChangeMode: template.change_mode,
-              ChangeSignal: template.change_signal ?? "",
-              LeftDelim: template.left_delimiter ?? "{{",
-              RightDelim: template.right_delimiter ?? "}}",
-              EmbeddedTmpl: template.data,
-            })),
-          },
-        ],
+        // Every task in declaration order, as Nomad stores them (Prometheus has its blackbox-exporter beside it).
+        Tasks: labelled(group, "task").map(([, each]) => ({
+          Driver: each.driver,
+          Templates: blocks(each, "template").map((template) => ({
+            DestPath: template.destination,
+            ChangeMode: template.change_mode,
+            ChangeSignal: template.change_signal ?? "",
+            LeftDelim: template.left_delimiter ?? "{{",
+            RightDelim: template.right_delimiter ?? "}}",
+            EmbeddedTmpl: template.data,
+          })),
+        })),
       },
     ],
     services,
@@ -238,7 +239,7 @@ describe.skipIf(!haveTools).each(STACKS)("the %s stack's jobspecs on a real Noma
       // A constraint on ${attr.consul.version} here would mean the agent lost the tier's Consul.
       const why = "unplaceable groups and the constraints that filtered this NameServer host";
       expect(placementProblems(await nomad.plan(spec), [MISSING_DRIVERS]), why).toEqual({});
-      // Nomad stops at the driver check; with a driver the node has, it checks the job's constraints, host
+      // Nomad stops at the first check a node fails; with a driver the node has, it checks the job's constraints, host
       // volumes, ports and resources against this NameServer host, and every group must place.
       // The dev agent is one host: of a job spread over distinct hosts (the deployed Alertmanager), one instance
       // places there and Nomad refuses the others by that constraint alone.

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackFile, type StackConfig } from "../../config";
-import { agentHclString, renderArtifacts, writeHcl } from "../../render";
+import { agentHclString, renderArtifacts, renderJobs, writeHcl } from "../../render";
 import { verifyCli } from "../../scripts/verify-cli";
 import type { VerifyReport } from "../../verify";
 import type { NomadNode } from "../support/nomad-api";
@@ -48,11 +48,14 @@ describe.runIf(available)("the README's quick start on a real Consul and Nomad",
     cfg = loadStackFile(file);
     // What `npm run render -- --stack dev` writes, for the moved ports; the README reads packer/generated/dev/.
     out = tempDir("quick-start-render");
-    for (const artifact of renderArtifacts(modelOf(cfg, "dev", path.basename(file)))) {
+    const model = modelOf(cfg, "dev", path.basename(file));
+    for (const artifact of renderArtifacts(model)) {
       fs.mkdirSync(path.dirname(path.join(out, artifact.path)), { recursive: true });
       fs.writeFileSync(path.join(out, artifact.path), artifact.content);
-      if (artifact.path.startsWith("jobs/")) jobFiles.push(path.join(out, artifact.path));
     }
+    // The jobspecs only: jobs/ also holds the manifest and each Fabio's fabio.properties, which no Nomad reads.
+    jobFiles.push(...renderJobs(model).map((job) => path.join(out, "jobs", `${job.name}.nomad.hcl`)));
+    for (const job of jobFiles) expect(fs.existsSync(job), `${job} is not among the rendered artifacts`).toBe(true);
     const rendered = (arg: string) => arg.replace("packer/generated/dev/", `${path.join(out, "packer")}/`);
 
     const consulHttp = cfg.images.consulServer.httpPort;

@@ -11,6 +11,12 @@ export const EXPECTED_ALERTS = [
   "NameServerIndexFabioHostMissing",
   "PrometheusFabioMissing",
   "PrometheusFabioHostMissing",
+  "NameServerLookupFailing",
+  "NameServerLookupFailingEverywhere",
+  "NameServerLookupSlow",
+  "NameServerIndexServiceUnhealthy",
+  "NameServerLookupsNotFound",
+  "NameServerLookupProberDown",
   "TargetDown",
   "PrometheusConfigReloadFailed",
 ] as const;

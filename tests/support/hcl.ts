@@ -37,15 +37,19 @@ export interface ParsedJob {
   task: HclBody;
 }
 
-/** The single job, its single group and single task, as most assertions want them. */
-export async function parseJobspec(text: string): Promise<ParsedJob> {
+/** The single job, its single group and its main task (or the task named `taskName`), as most assertions want them. */
+export async function parseJobspec(text: string, taskName?: string): Promise<ParsedJob> {
   const doc = await parseHcl(text);
   const jobs = doc.job as Record<string, unknown[]>;
   const [id, blocks] = Object.entries(jobs)[0]!;
   const job = only(blocks, "job");
-  const [, groupBlocks] = Object.entries(job.group as Record<string, unknown[]>)[0]!;
+  const [groupName, groupBlocks] = Object.entries(job.group as Record<string, unknown[]>)[0]!;
   const group = only(groupBlocks, "group");
-  const [, taskBlocks] = Object.entries(group.task as Record<string, unknown[]>)[0]!;
+  const tasks = group.task as Record<string, unknown[]>;
+  // A group with a sidecar: its main task is named like the group.
+  const taskBlocks =
+    taskName !== undefined ? tasks[taskName] : (tasks[groupName] ?? only(Object.values(tasks), "task"));
+  if (taskBlocks === undefined) throw new Error(`no task "${taskName}" in ${Object.keys(tasks).join(", ")}`);
   return { id, job, group, task: only(taskBlocks, "task") };
 }
 

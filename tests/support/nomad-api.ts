@@ -156,9 +156,10 @@ export function placementProblems(outcome: PlanOutcome, allowed: readonly string
 }
 
 /**
- * The job with every task on `driver` instead of its own. Nomad checks a node's drivers before anything else
- * and stops at the first check that fails, so on a machine without Docker a plan never gets to constraints,
- * host volumes, ports or resources; a driver the dev node has (raw_exec) lets the scheduler check them all.
+ * The job with every task on `driver` instead of its own. Nomad reports only the first check a node fails
+ * (1.4 checked the implied Consul constraint before the drivers), so on a machine without Docker a plan may
+ * never get to constraints, host volumes, ports or resources; a driver the dev node has (raw_exec) lets the
+ * scheduler check them all.
  */
 export function withDriver(job: NomadJobPayload, driver: string): NomadJobPayload {
   const copy = structuredClone(job);

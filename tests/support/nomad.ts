@@ -80,12 +80,22 @@ export async function startNomad(cfg: StackConfig, consulHttpAddr: string): Prom
   const [httpPort, rpcPort, serfPort] = await freePorts(3);
   const dir = tempDir("nomad");
   const configFile = path.join(dir, "agent.hcl");
-  const clientHcl = nomadClientHcl(modelOf(cfg, "test"), cfg.nomad.datacenters[0]!);
+  const datacenter = cfg.nomad.datacenters[0]!;
+  const clientHcl = nomadClientHcl(modelOf(cfg, "test"), datacenter);
   const volumes = await declaredHostVolumes(clientHcl);
   fs.writeFileSync(
     configFile,
     [
       `ports {\n  http = ${httpPort}\n  rpc  = ${rpcPort}\n  serf = ${serfPort}\n}\n`,
+      // The stack's region and first datacenter, not -dev's defaults: the CLI sends a job to its region, and
+      // the scheduler only considers nodes in the job's datacenters.
+      writeHcl(
+        [
+          ["region", cfg.nomad.region],
+          ["datacenter", datacenter],
+        ],
+        agentHclString,
+      ),
       await nameServerMarkStanza(clientHcl),
       hostVolumesAt(volumes, dir),
       writeHcl(

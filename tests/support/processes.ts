@@ -6,7 +6,16 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export type Tool = "nomad" | "fabio" | "consul" | "prometheus" | "promtool" | "alertmanager" | "nomad-jobspec-check";
+export type Tool =
+  | "nomad"
+  | "fabio"
+  | "consul"
+  | "prometheus"
+  | "promtool"
+  | "alertmanager"
+  | "nomad-jobspec-check"
+  | "blackbox_exporter"
+  | "consul-template";
 
 /** The binary's path, from `<TOOL>_BIN` or PATH; undefined when absent. */
 export function findTool(tool: Tool): string | undefined {

@@ -3,7 +3,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { stringify } from "yaml";
-import { alertRules, alertRulesYaml, consulSdServer, prometheusYaml, RULE_FILE, RULES_DIR } from "../../render";
+import {
+  alertRules,
+  alertRulesYaml,
+  BLACKBOX_ADDRESS,
+  consulSdServer,
+  LOOKUP_TARGETS_PATH,
+  prometheusYaml,
+  RULE_FILE,
+  RULES_DIR,
+} from "../../render";
 import { freePort, http, start, tempDir, waitFor, waitForReady, type Started } from "./processes";
 import { modelOf } from "./stack";
 import { PROMETHEUS_TEST_TIMING, withTestFor, withTestTiming } from "./test-timing";
@@ -12,17 +21,26 @@ export interface PrometheusFiles {
   dir: string;
   configFile: string;
   ruleFile: string;
+  /** Where the lookup targets file_sd list goes (consul-template writes it: support/lookup-probes.ts). */
+  lookupTargetsFile: string;
 }
 
 /**
  * Writes the rendered prometheus.yml and rule file as a Nomad allocation would see them, with exactly
- * two substitutions, both of things only known on a real node:
+ * four substitutions, all of things only known on a real node:
  *  - the consul-template expression for the node's Consul agent → the test agent's address;
- *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`.
+ *  - the task-local rules directory `/local/rules` → `<temp dir>/rules`;
+ *  - the task-local lookup targets file → `<temp dir>/lookup-targets/…` (`lookupTargetsFile`);
+ *  - blackbox_exporter's address, `127.0.0.1:{{ env "NOMAD_PORT_blackbox" }}` → `blackboxAddr` (default: a
+ *    port nothing listens on, for tests that start no prober).
  * For promtool's checks of the files themselves; a real Prometheus runs `writePrometheusFiles`.
  */
-export function writeRenderedPrometheusFiles(cfg: StackConfig, consulAddr: string): PrometheusFiles {
-  return writeFiles(cfg, consulAddr, (config) => config, alertRulesYaml(modelOf(cfg)));
+export function writeRenderedPrometheusFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  { blackboxAddr = "127.0.0.1:1" }: { blackboxAddr?: string } = {},
+): PrometheusFiles {
+  return writeFiles(cfg, consulAddr, blackboxAddr, (config) => config, alertRulesYaml(modelOf(cfg)));
 }
 
 /**
@@ -33,18 +51,19 @@ export function writeRenderedPrometheusFiles(cfg: StackConfig, consulAddr: strin
 export function writePrometheusFiles(
   cfg: StackConfig,
   consulAddr: string,
-  { alertFor = "test" }: { alertFor?: "test" | "rendered" } = {},
+  { blackboxAddr = "127.0.0.1:1", alertFor = "test" }: { blackboxAddr?: string; alertFor?: "test" | "rendered" } = {},
 ): PrometheusFiles {
   const rules =
     alertFor === "test"
       ? stringify(withTestFor(alertRules(modelOf(cfg))), { lineWidth: 0, aliasDuplicateObjects: false })
       : alertRulesYaml(modelOf(cfg));
-  return writeFiles(cfg, consulAddr, withTestTiming, rules);
+  return writeFiles(cfg, consulAddr, blackboxAddr, withTestTiming, rules);
 }
 
 function writeFiles(
   cfg: StackConfig,
   consulAddr: string,
+  blackboxAddr: string,
   timing: (config: string) => string,
   rules: string,
 ): PrometheusFiles {
@@ -52,14 +71,27 @@ function writeFiles(
   const rendered = prometheusYaml(modelOf(cfg));
   const server = consulSdServer(modelOf(cfg));
   if (!rendered.includes(server)) throw new Error(`the rendered config no longer uses ${server}`);
+  for (const expected of [BLACKBOX_ADDRESS, LOOKUP_TARGETS_PATH]) {
+    if (!rendered.includes(expected)) throw new Error(`the rendered config no longer uses ${expected}`);
+  }
   const rulesDir = path.join(dir, "rules");
   fs.mkdirSync(rulesDir);
-  const config = rendered.split(server).join(consulAddr).split(`${RULES_DIR}/`).join(`${rulesDir}/`);
+  const lookupTargetsFile = path.join(dir, "lookup-targets", path.basename(LOOKUP_TARGETS_PATH));
+  fs.mkdirSync(path.dirname(lookupTargetsFile));
+  const config = rendered
+    .split(server)
+    .join(consulAddr)
+    .split(`${RULES_DIR}/`)
+    .join(`${rulesDir}/`)
+    .split(LOOKUP_TARGETS_PATH)
+    .join(lookupTargetsFile)
+    .split(BLACKBOX_ADDRESS)
+    .join(blackboxAddr);
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
   fs.writeFileSync(configFile, timing(config));
   fs.writeFileSync(ruleFile, rules);
-  return { dir, configFile, ruleFile };
+  return { dir, configFile, ruleFile, lookupTargetsFile };
 }
 
 export interface PrometheusServer {
@@ -114,7 +146,11 @@ export async function waitForTarget(
 }
 
 /** An instant query; returns the result vector. */
-export async function query(server: PrometheusServer, promql: string): Promise<{ metric: Record<string, string> }[]> {
+export async function query(
+  server: PrometheusServer,
+  promql: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const { text } = await http(`${server.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  return (JSON.parse(text) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
+  return (JSON.parse(text) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data
+    .result;
 }

@@ -128,9 +128,11 @@ describe("service names the scrape config discovers for another purpose", () => 
     const base = { prometheus: { alerting: { delivery: "discovered", service: "alertmanager" } } };
     const yaml = prometheusConfig(modelOf(parseRaw(withKeys(base))));
     const elsewhere = [
-      ...yaml.scrape_configs.filter((job) => job.job_name !== "prometheus").flatMap((job) => job.consul_sd_configs),
+      ...yaml.scrape_configs
+        .filter((job) => job.job_name !== "prometheus")
+        .flatMap((job) => job.consul_sd_configs ?? []),
       ...(yaml.alerting?.alertmanagers ?? []).flatMap((am) => am.consul_sd_configs),
-    ].flatMap((sd) => sd.services);
+    ].flatMap((sd) => sd.services ?? []);
     expect(elsewhere.length).toBeGreaterThanOrEqual(6);
     for (const service of elsewhere) {
       expect(() => parseRaw(withKeys({ prometheus: { ...base.prometheus, jobName: service } })), service).toThrow(

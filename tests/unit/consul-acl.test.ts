@@ -138,7 +138,8 @@ describe("token delivery", () => {
   it("gives Prometheus the token for consul_sd and as bearer token for Consul's metrics", () => {
     const expression = tokenTemplateExpression(modelOf(prod).prometheus);
     const config = prometheusConfig(modelOf(prod));
-    for (const job of config.scrape_configs) expect(job.consul_sd_configs[0]!.token).toBe(expression);
+    const fromConsul = config.scrape_configs.filter((job) => job.consul_sd_configs !== undefined);
+    for (const job of fromConsul) expect(job.consul_sd_configs![0]!.token).toBe(expression);
     const consulJob = config.scrape_configs.find((j) => j.job_name === "consul-servers")!;
     expect(consulJob.bearer_token).toBe(expression);
     expect(config.scrape_configs.filter((j) => j.bearer_token !== undefined)).toHaveLength(1);

@@ -88,10 +88,12 @@ describe("the diff of two renders", () => {
     expect(report.artifacts.map((a) => a.path)).toEqual([
       "jobs/fabio-nameserver-index.fabio.properties",
       "jobs/fabio-nameserver-index.nomad.hcl",
+      // The lookup probes discover subgroups by the prefix too: the Prometheus job's targets template follows.
+      "jobs/prometheus.nomad.hcl",
     ]);
     const flags = report.consequences.filter((c) => c.kind === "tagPrefix").map((c) => c.message);
     expect(flags).toEqual([
-      'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTag)',
+      'tag prefix of job "fabio-nameserver-index" changes "test.rmq-nsindex-" → "test.rmq-ns-": every NameServer lookup is re-routed; only services tagged "test.rmq-ns-/rocketmq/<subgroup>" answer (re-tag each cluster\'s NameServer-index service with nameServerIndexTags and the new nameServerIndexStack)',
     ]);
     const lines = formatText(report, { colour: false })
       .split("\n")

@@ -7,60 +7,110 @@ import * as contract from "../../contract";
 import * as render from "../../render";
 import {
   DEFAULT_SUBGROUP,
+  nameServerIndexMarkedSubgroup,
+  nameServerIndexMarkerTag,
+  nameServerIndexMemberTag,
   nameServerIndexPatterns,
   nameServerIndexSubgroup,
   nameServerIndexTag,
+  nameServerIndexTags,
   nameServerIndexUrl,
 } from "../../render";
 import { PROJECT_DIR } from "../support/stack";
 
+const dev = { clusterName: "dev", tagPrefix: "dev.rmq-nsindex-" };
+
 describe("the NameServer-index tag contract", () => {
-  it("tags a cluster's index service with the Fabio prefix and RocketMQ's lookup path", () => {
-    expect(nameServerIndexTag("rmq-nsindex-", "nsaddr-cluster-a")).toBe("rmq-nsindex-/rocketmq/nsaddr-cluster-a");
+  it("tags a cluster's index service with the stack's whole Fabio prefix and RocketMQ's lookup path", () => {
+    expect(nameServerIndexTag(dev, "nsaddr-cluster-a")).toBe("dev.rmq-nsindex-/rocketmq/nsaddr-cluster-a");
   });
 
-  it("uses RocketMQ's default subgroup nsaddr when none is given", () => {
+  it("uses RocketMQ's default subgroup when none is given", () => {
+    expect(nameServerIndexTag(dev)).toBe("dev.rmq-nsindex-/rocketmq/nsaddr");
     expect(DEFAULT_SUBGROUP).toBe("nsaddr");
-    expect(nameServerIndexTag("rmq-nsindex-")).toBe("rmq-nsindex-/rocketmq/nsaddr");
   });
 
-  it("builds the URL RocketMQ clients fetch", () => {
-    expect(nameServerIndexUrl("ns.example.com", 8080, "nsaddr-a")).toBe("http://ns.example.com:8080/rocketmq/nsaddr-a");
+  it("rejects, in one line naming the stack output, a prefix copied from the stack file without the cluster part", () => {
+    const attempt = () => nameServerIndexTag({ clusterName: "dev", tagPrefix: "rmq-nsindex-" }, "nsaddr-cluster-b");
+    expect(attempt).toThrow(
+      'nameServerIndexTag: tagPrefix "rmq-nsindex-" lacks the cluster part "dev.": pass the stack output nameServerIndexTagPrefix ("dev.rmq-nsindex-"), not the stack file\'s fabio.nameServerIndex.tagPrefix',
+    );
+    expect(() => nameServerIndexTag({ clusterName: "dev", tagPrefix: "prod.rmq-nsindex-" })).toThrow(
+      /lacks the cluster part "dev\."/,
+    );
+    expect(() => nameServerIndexTag({ clusterName: "dev", tagPrefix: "dev." })).toThrow(/lacks the cluster part/);
   });
 
-  it.each(["", "a/b", "x y", "../x", "*", "sub?x=1", "${x}"])(
-    "rejects subgroup %j that is not one path segment",
-    (subgroup) => {
-      expect(() => nameServerIndexTag("rmq-nsindex-", subgroup)).toThrow(/invalid RocketMQ subgroup/);
-    },
-  );
-
-  it.each(["", "pre fix", 'q"'])("rejects tag prefix %j", (prefix) => {
-    expect(() => nameServerIndexTag(prefix)).toThrow(/invalid Fabio tag prefix/);
+  it("refuses a bare prefix string where the stack belongs, as a JavaScript caller could pass it", () => {
+    const untyped = nameServerIndexTag as unknown as (prefix: string, subgroup: string) => string;
+    expect(() => untyped("dev.rmq-nsindex-", "nsaddr-a")).toThrow(
+      /^nameServerIndexTag: the first argument must be \{ clusterName, tagPrefix \}/,
+    );
   });
 
-  it("gives a client with a unit name, which asks for <subgroup>-<unit>?nofix=1, a tag of its own", () => {
-    expect(nameServerIndexTag("rmq-nsindex-", `${DEFAULT_SUBGROUP}-unit1`)).toBe("rmq-nsindex-/rocketmq/nsaddr-unit1");
+  it("gives a service every tag it needs: member tag, then route and marker tag per subgroup, each once", () => {
+    expect(nameServerIndexTags(dev, ["nsaddr-a", "nsaddr-a-unit1", "nsaddr-a"])).toEqual([
+      "rocketmq-nsindex:dev",
+      "dev.rmq-nsindex-/rocketmq/nsaddr-a",
+      "rocketmq-nsindex:dev:nsaddr-a",
+      "dev.rmq-nsindex-/rocketmq/nsaddr-a-unit1",
+      "rocketmq-nsindex:dev:nsaddr-a-unit1",
+    ]);
+    expect(nameServerIndexTags(dev)).toEqual([
+      "rocketmq-nsindex:dev",
+      "dev.rmq-nsindex-/rocketmq/nsaddr",
+      "rocketmq-nsindex:dev:nsaddr",
+    ]);
+    expect(() => nameServerIndexTags(dev, [])).toThrow(/non-empty list/);
   });
 
-  it("reads the subgroup back from a tag of the same prefix, and nothing from any other tag", () => {
-    expect(nameServerIndexSubgroup("rmq-nsindex-", "rmq-nsindex-/rocketmq/nsaddr-cluster-a")).toBe("nsaddr-cluster-a");
-    for (const tag of [
-      "rmq-prometheus-/rocketmq/nsaddr",
-      "rmq-nsindex-/",
-      "rmq-nsindex-/rocketmq/",
-      "rmq-nsindex-/rocketmq/a/b",
-      "rmq-nsindex-host.example/rocketmq/nsaddr",
-      "x-rmq-nsindex-/rocketmq/nsaddr",
-    ]) {
-      expect(nameServerIndexSubgroup("rmq-nsindex-", tag), tag).toBeUndefined();
+  it("builds marker tags no Fabio prefix of any stack can start", () => {
+    expect(nameServerIndexMarkerTag(dev, "nsaddr-a")).toBe("rocketmq-nsindex:dev:nsaddr-a");
+    expect(nameServerIndexMemberTag(dev)).toBe("rocketmq-nsindex:dev");
+    // A Fabio prefix is "<clusterName>.<...>"; a cluster name is a DNS label, so its "." would have to come
+    // before the marker's first ":".
+    expect(nameServerIndexMarkerTag(dev, "a.b").indexOf(":")).toBeLessThan(
+      nameServerIndexMarkerTag(dev, "a.b").indexOf("."),
+    );
+  });
+
+  it("builds the URL RocketMQ clients fetch from named fields", () => {
+    expect(nameServerIndexUrl({ host: "ns.example.com", port: 8080, subgroup: "nsaddr-a" })).toBe(
+      "http://ns.example.com:8080/rocketmq/nsaddr-a",
+    );
+    expect(nameServerIndexUrl({ host: "10.0.0.1", port: 8080 })).toBe("http://10.0.0.1:8080/rocketmq/nsaddr");
+  });
+
+  it("refuses positional URL arguments instead of building http://127.0.0.1:nsaddr-cluster-a/rocketmq/nsaddr", () => {
+    const untyped = nameServerIndexUrl as unknown as (...args: unknown[]) => string;
+    expect(() => untyped("127.0.0.1", "nsaddr-cluster-a")).toThrow(
+      /^nameServerIndexUrl takes \{ host, port, subgroup \}/,
+    );
+    expect(() => untyped({ host: "127.0.0.1", port: "nsaddr-cluster-a" })).toThrow(
+      /port "nsaddr-cluster-a" is not a port/,
+    );
+    expect(() => untyped({ host: "a b", port: 8080 })).toThrow(/host "a b" is not a host name/);
+  });
+
+  it("rejects subgroups that are not one URL path segment", () => {
+    for (const subgroup of ["", "a/b", "../x", "a b", "-a", "a?b"]) {
+      expect(() => nameServerIndexTag(dev, subgroup), subgroup).toThrow(/invalid RocketMQ subgroup/);
     }
   });
 
+  it("reads the subgroup back from a route tag or a marker tag of this stack only", () => {
+    expect(nameServerIndexSubgroup(dev, "dev.rmq-nsindex-/rocketmq/nsaddr-cluster-a")).toBe("nsaddr-cluster-a");
+    expect(nameServerIndexMarkedSubgroup(dev, "rocketmq-nsindex:dev:nsaddr-cluster-a")).toBe("nsaddr-cluster-a");
+    for (const tag of ["rmq-nsindex-/rocketmq/x", "prod.rmq-nsindex-/rocketmq/x", "dev.rmq-nsindex-/rocketmq/", "x"]) {
+      expect(nameServerIndexSubgroup(dev, tag), tag).toBeUndefined();
+    }
+    expect(nameServerIndexMarkedSubgroup(dev, "rocketmq-nsindex:prod:x")).toBeUndefined();
+  });
+
   it("describes the lookup with placeholders for stack outputs", () => {
-    expect(nameServerIndexPatterns("rmq-nsindex-", 8080)).toEqual({
+    expect(nameServerIndexPatterns(dev, 8080)).toEqual({
       url: "http://<nameserver-host>:8080/rocketmq/<subgroup>",
-      serviceTag: "rmq-nsindex-/rocketmq/<subgroup>",
+      serviceTag: "dev.rmq-nsindex-/rocketmq/<subgroup>",
     });
   });
 });
@@ -90,8 +140,11 @@ describe("the contract entry point for other repositories", () => {
     expect({ ...loaded }).toEqual({ ...contract });
     expect(Object.keys(loaded).sort()).toEqual([
       "DEFAULT_SUBGROUP",
+      "nameServerIndexMarkerTag",
+      "nameServerIndexMemberTag",
       "nameServerIndexPath",
       "nameServerIndexTag",
+      "nameServerIndexTags",
       "nameServerIndexUrl",
     ]);
     for (const [name, value] of Object.entries(loaded)) expect(value).toBe((render as Record<string, unknown>)[name]);

@@ -91,6 +91,7 @@ describe.each(STACKS)("the Pulumi program on the %s stack", (stack) => {
       nameServerIndexServiceTagPattern: `${stack}.rmq-nsindex-/rocketmq/<subgroup>`,
       nameServerIndexFabioJob: cfg.fabio.nameServerIndex.jobName,
       nameServerIndexTagPrefix: `${stack}.rmq-nsindex-`,
+      nameServerIndexStack: { clusterName: stack, tagPrefix: `${stack}.rmq-nsindex-` },
       prometheusFabioJob: cfg.fabio.prometheus.jobName,
       prometheusFabioTagPrefix: `${stack}.rmq-prometheus-`,
       prometheusJob: cfg.prometheus.jobName,

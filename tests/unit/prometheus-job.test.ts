@@ -16,7 +16,7 @@ const NS = "rocketmq-system-jobs";
 
 describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
   const cfg = loadStack(stack);
-  const parsed = () => parseJobspec(renderPrometheusJob(modelOf(cfg, stack)).hcl);
+  const parsed = () => parseJobspec(renderPrometheusJob(modelOf(cfg, stack)).hcl, "prometheus");
 
   it("is a service job on the NameServer hosts with a dynamic port, since 9090 there belongs to Fabio", async () => {
     const { id, job, group } = await parsed();
@@ -133,23 +133,27 @@ describe("prometheus.yml", () => {
   it("scrapes the Consul servers of the cluster consul.serverCluster names, on a Consul another stack built", () => {
     const shared = prometheusConfig(modelOf({ ...cfg, consul: { ...cfg.consul, serverCluster: "platform" } }));
     const byName = Object.fromEntries(shared.scrape_configs.map((job) => [job.job_name, job]));
-    expect(byName["consul-servers"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-platform"]]);
+    expect(byName["consul-servers"]!.consul_sd_configs!.map((sd) => sd.tags)).toEqual([["cluster-platform"]]);
     expect(byName["consul-servers"]!.relabel_configs.at(-1)).toEqual({ target_label: "cluster", replacement: "prod" });
-    expect(byName["fabio"]!.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
+    expect(byName["fabio"]!.consul_sd_configs!.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
   });
 
   it("discovers, in every scrape job, only the instances tagged with this cluster", () => {
-    for (const job of Object.values(jobs)) {
-      expect(job.consul_sd_configs.map((sd) => sd.tags)).toEqual([["cluster-prod"]]);
+    const fromConsul = Object.values(jobs).filter((job) => job.consul_sd_configs !== undefined);
+    expect(fromConsul.map((job) => job.job_name)).toContain("nameserver-index-services");
+    for (const job of fromConsul) {
+      // NameServer-index services belong to RocketMQ clusters: the contract's member tag names the stack.
+      const tag = job.job_name === "nameserver-index-services" ? "rocketmq-nsindex:prod" : "cluster-prod";
+      expect(job.consul_sd_configs!.map((sd) => sd.tags)).toEqual([[tag]]);
     }
   });
 
   it("scrapes both Fabios and Prometheus itself", () => {
-    expect(jobs.fabio!.consul_sd_configs[0]!.services).toEqual([
+    expect(jobs.fabio!.consul_sd_configs![0]!.services).toEqual([
       `${cfg.fabio.nameServerIndex.jobName}-metrics`,
       `${cfg.fabio.prometheus.jobName}-metrics`,
     ]);
-    expect(jobs.prometheus!.consul_sd_configs[0]!.services).toEqual([cfg.prometheus.jobName]);
+    expect(jobs.prometheus!.consul_sd_configs![0]!.services).toEqual([cfg.prometheus.jobName]);
   });
 
   it("labels every target with the cluster", () => {
@@ -159,8 +163,8 @@ describe("prometheus.yml", () => {
   });
 
   it("asks the Consul agent on the task's own node, at consul.address like Fabio (host networking)", () => {
-    for (const job of Object.values(jobs)) {
-      expect(job.consul_sd_configs[0]!.server).toBe(cfg.consul.address);
+    for (const job of Object.values(jobs).filter((j) => j.consul_sd_configs !== undefined)) {
+      expect(job.consul_sd_configs![0]!.server).toBe(cfg.consul.address);
     }
   });
 
@@ -200,7 +204,10 @@ describe("alert rules", () => {
       'count(up{job="fabio",service="fabio-nameserver-index-metrics"}) < max_over_time(count(up{job="fabio",service="fabio-nameserver-index-metrics"})[1h:1m])',
     );
     // One cause, one alert: the catch-all leaves out every job a specific *Down alert watches.
-    expect(byName.TargetDown!.expr).toBe('up{job!~"consul-servers|fabio|nomad-servers"} == 0');
+    // The probe jobs are NameServerLookupProberDown's: one alert when blackbox_exporter is down.
+    expect(byName.TargetDown!.expr).toBe(
+      'up{job!~"consul-servers|fabio|nameserver-index-services|nameserver-lookups|nomad-servers"} == 0',
+    );
     for (const rule of rules)
       expect(rule.annotations.runbook_url).toMatch(new RegExp(`/docs/runbooks/${rule.alert}\\.md$`));
   });

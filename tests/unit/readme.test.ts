@@ -80,6 +80,7 @@ describe("the verify section of docs/cli.md", () => {
       verify.FABIO_ALLOCATIONS_CHECK,
       placeholder(verify.indexServiceCheckName, "<name>"),
       verify.INDEX_SERVICES_CHECK,
+      placeholder(verify.misTaggedCheckName, "<service>"),
       placeholder(verify.routeCheckName, "<subgroup>"),
       placeholder(verify.noLeakCheckName, "<subgroup>"),
       verify.PROMETHEUS_READY_CHECK,

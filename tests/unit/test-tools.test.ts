@@ -33,6 +33,18 @@ describe("the test tools", () => {
     }
   });
 
+  it("build blackbox_exporter at the version every prometheus.lookupProbes.image deploys", () => {
+    const version = pinned("blackbox_exporter", "github.com/prometheus/blackbox_exporter");
+    expect(version).toMatch(/^v\d+\.\d+\.\d+$/);
+    for (const [where, cfg] of images()) {
+      expect(cfg.prometheus.lookupProbes.image, where).toBe(`prom/blackbox-exporter:${version}`);
+    }
+  });
+
+  it("build consul-template at the release Nomad 1.4's template stanza embeds", () => {
+    expect(pinned("consul-template", "github.com/hashicorp/consul-template")).toBe("v0.29.5");
+  });
+
   it("build Alertmanager at the release every deployed Alertmanager runs (prometheus.alerting.image)", () => {
     const version = pinned("alertmanager", "github.com/prometheus/alertmanager");
     expect(version).toMatch(/^v0\.\d+\.\d+$/);

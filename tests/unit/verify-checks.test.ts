@@ -9,6 +9,10 @@ import {
   indexServiceNames,
   judgeLookup,
   judgeNoLeak,
+  lookupSubgroupsOfAnyPrefix,
+  misTaggedCheck,
+  misTaggedServices,
+  prometheusUnreachable,
   nameServerHosts,
   nameServerList,
   rulesCheck,
@@ -40,6 +44,8 @@ function consulView(overrides: Partial<ConsulView> = {}): ConsulView {
     },
     indexServices: [],
     servers: ["10.0.0.11"],
+    services: {},
+    prometheus: [],
     ...overrides,
   };
 }
@@ -88,14 +94,57 @@ describe("verify's checks", () => {
       { name: "ns-1", address: "10.0.0.1" },
       { name: "ns-2", address: "fd00::2" },
     ];
-    expect(hostProbes(modelOf(cfg), hosts, ["nsaddr-a"]).map((p) => [p.check, p.host, p.url])).toEqual([
-      ["route /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "http://10.0.0.1:8080/rocketmq/nsaddr-a"],
-      ["no leak /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "http://10.0.0.1:9090/rocketmq/nsaddr-a"],
-      ["prometheus ready", "ns-1 (10.0.0.1)", "http://10.0.0.1:9090/-/ready"],
-      ["route /rocketmq/nsaddr-a", "ns-2 (fd00::2)", "http://[fd00::2]:8080/rocketmq/nsaddr-a"],
-      ["no leak /rocketmq/nsaddr-a", "ns-2 (fd00::2)", "http://[fd00::2]:9090/rocketmq/nsaddr-a"],
-      ["prometheus ready", "ns-2 (fd00::2)", "http://[fd00::2]:9090/-/ready"],
+    const probes = hostProbes(modelOf(cfg), hosts, ["nsaddr-a"], ["nsaddr-a", "nsaddr-c"]);
+    expect(probes.map((p) => [p.check, p.host, p.listener, p.url])).toEqual([
+      ["route /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "10.0.0.1:8080", "http://10.0.0.1:8080/rocketmq/nsaddr-a"],
+      ["prometheus ready", "ns-1 (10.0.0.1)", "10.0.0.1:9090", "http://10.0.0.1:9090/-/ready"],
+      ["no leak /rocketmq/nsaddr-a", "ns-1 (10.0.0.1)", "10.0.0.1:9090", "http://10.0.0.1:9090/rocketmq/nsaddr-a"],
+      ["no leak /rocketmq/nsaddr-c", "ns-1 (10.0.0.1)", "10.0.0.1:9090", "http://10.0.0.1:9090/rocketmq/nsaddr-c"],
+      ["route /rocketmq/nsaddr-a", "ns-2 (fd00::2)", "[fd00::2]:8080", "http://[fd00::2]:8080/rocketmq/nsaddr-a"],
+      ["prometheus ready", "ns-2 (fd00::2)", "[fd00::2]:9090", "http://[fd00::2]:9090/-/ready"],
+      ["no leak /rocketmq/nsaddr-a", "ns-2 (fd00::2)", "[fd00::2]:9090", "http://[fd00::2]:9090/rocketmq/nsaddr-a"],
+      ["no leak /rocketmq/nsaddr-c", "ns-2 (fd00::2)", "[fd00::2]:9090", "http://[fd00::2]:9090/rocketmq/nsaddr-c"],
     ]);
+  });
+
+  it("lists every service with a /rocketmq/ tag under a prefix that is neither this stack's nor another stack's", () => {
+    const services = {
+      "rocketmq-a": ["dev.rmq-nsindex-/rocketmq/nsaddr-a", "rocketmq-nsindex:dev:nsaddr-a"],
+      "rocketmq-b": ["rmq-nsindex-/rocketmq/nsaddr-cluster-b"],
+      "rocketmq-c": ["dev.rmq-prometheus-/rocketmq/nsaddr-cluster-c", "cluster-c"],
+      "rocketmq-prod": ["prod.rmq-nsindex-/rocketmq/nsaddr-a"],
+      prometheus: ["dev.rmq-prometheus-/"],
+    };
+    expect(misTaggedServices(modelOf(cfg), services).map((found) => misTaggedCheck(modelOf(cfg), found))).toEqual([
+      {
+        check: "index tag rocketmq-b",
+        host: "consul",
+        result: "fail",
+        detail:
+          'tagged "rmq-nsindex-/rocketmq/…": this stack\'s prefix is "dev.rmq-nsindex-" (tag it with nameServerIndexTags(nameServerIndexStack, subgroups))',
+      },
+      {
+        check: "index tag rocketmq-c",
+        host: "consul",
+        result: "fail",
+        detail:
+          'tagged "dev.rmq-prometheus-/rocketmq/…": this stack\'s prefix is "dev.rmq-nsindex-" (tag it with nameServerIndexTags(nameServerIndexStack, subgroups))',
+      },
+    ]);
+    expect(lookupSubgroupsOfAnyPrefix(services)).toEqual(["nsaddr-a", "nsaddr-cluster-b", "nsaddr-cluster-c"]);
+  });
+
+  it("says whether Consul has a passing Prometheus instance with its route tag when no Prometheus Fabio answers", () => {
+    const prometheus = (status: string) => ({ ...instance("ns-1", "10.0.0.1", status), port: 23456 });
+    expect(prometheusUnreachable(modelOf(cfg), [])).toBe(
+      'no host\'s Prometheus Fabio answered /-/ready; Consul has no instance of service "prometheus" with tag "dev.rmq-prometheus-/": Prometheus is not running or not registered',
+    );
+    expect(prometheusUnreachable(modelOf(cfg), [prometheus("critical")])).toBe(
+      'no host\'s Prometheus Fabio answered /-/ready; Consul has no passing instance of service "prometheus" with tag "dev.rmq-prometheus-/" (ns-1: "fabio health" is critical)',
+    );
+    expect(prometheusUnreachable(modelOf(cfg), [prometheus("passing")])).toBe(
+      'no host\'s Prometheus Fabio answered /-/ready, though Consul has 1 passing instance(s) of service "prometheus" with tag "dev.rmq-prometheus-/" (10.0.0.1:23456): the Prometheus Fabios do not route to it',
+    );
   });
 
   it("finds NameServer-index services by the index prefix only, with each subgroup once", () => {
@@ -103,6 +152,8 @@ describe("verify's checks", () => {
       consul: [],
       "rocketmq-a": ["dev.rmq-nsindex-/rocketmq/nsaddr-a", "dev.rmq-nsindex-/rocketmq/nsaddr-a-unit1", "nameserver"],
       "rocketmq-b": ["dev.rmq-nsindex-/rocketmq/nsaddr-b", "dev.rmq-nsindex-/rocketmq/nsaddr-b"],
+      // Lost its route tag: its marker keeps it checked.
+      "rocketmq-m": ["rocketmq-nsindex:dev", "rocketmq-nsindex:dev:nsaddr-m", "rocketmq-nsindex:prod:nsaddr-p"],
       prometheus: ["dev.rmq-prometheus-/", "cluster-dev"],
       other: ["dev.rmq-nsindex-host.example/rocketmq/x", "dev.rmq-prometheus-/rocketmq/nsaddr-a"],
       // Another stack's cluster on the same Consul.
@@ -112,6 +163,7 @@ describe("verify's checks", () => {
     expect(Object.fromEntries(indexServiceNames(modelOf(cfg), services))).toEqual({
       "rocketmq-a": ["nsaddr-a", "nsaddr-a-unit1"],
       "rocketmq-b": ["nsaddr-b"],
+      "rocketmq-m": ["nsaddr-m"],
     });
   });
 
@@ -166,17 +218,43 @@ describe("verify's checks", () => {
       target("fabio", "10.0.0.1:9997"),
       target("prometheus", "10.0.0.1:23456"),
     ];
-    expect(scrapeJobChecks(modelOf(cfg), targets, "via").map((r) => [r.check, r.result, r.detail])).toEqual([
+    expect(scrapeJobChecks(modelOf(cfg), targets, "via", true).map((r) => [r.check, r.result, r.detail])).toEqual([
       ["scrape job nomad-servers", "pass", "1 target(s) up"],
       [
         "scrape job nomad-clients",
         "fail",
         '10.0.0.2:4646 is down (Get "http://10.0.0.2:4646/v1/metrics": connection refused)',
       ],
-      ["scrape job consul-servers", "fail", "no target discovered"],
+      [
+        "scrape job consul-servers",
+        "fail",
+        'no target discovered (looked for Consul service "consul_http" with tag "cluster-dev")',
+      ],
       ["scrape job fabio", "pass", "1 target(s) up"],
       ["scrape job prometheus", "pass", "1 target(s) up"],
+      [
+        "scrape job nameserver-lookups",
+        "fail",
+        'no target discovered (looked for hosts: Consul service "fabio-nameserver-index" with tag "cluster-dev"; subgroups: services tagged "rocketmq-nsindex:dev:<subgroup>" or "dev.rmq-nsindex-/rocketmq/<subgroup>")',
+      ],
+      [
+        "scrape job nameserver-index-services",
+        "fail",
+        'no target discovered (looked for any Consul service with tag "rocketmq-nsindex:dev")',
+      ],
     ]);
+    // A target discovered a moment ago and not scraped yet is no failure.
+    const fresh = [...targets, target("nomad-servers", "10.0.0.12:4646", "unknown")];
+    expect(scrapeJobChecks(modelOf(cfg), fresh, "via", true)[0]).toMatchObject({
+      result: "pass",
+      detail: "1 target(s) up, 1 not scraped yet",
+    });
+    // Before any NameServer-index service exists, the probe jobs have nothing to probe.
+    expect(
+      scrapeJobChecks(modelOf(cfg), targets, "via", false)
+        .slice(-2)
+        .map((r) => r.result),
+    ).toEqual(["skip", "skip"]);
   });
 
   it("fails the rules check when an alert of the rule file is not loaded or cannot be evaluated", () => {

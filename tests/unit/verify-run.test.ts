@@ -58,6 +58,7 @@ const consulAnswers = {
     fabioEntry("ns-3", "10.0.0.3", "fabio-prometheus"),
   ],
   [`${CONSUL}/v1/catalog/services`]: { consul: [] },
+  [`${CONSUL}/v1/health/service/prometheus?tag=dev.rmq-prometheus-%2F`]: [],
   [`${CONSUL}/v1/status/peers`]: ["10.0.0.11:8300"],
 };
 
@@ -153,5 +154,51 @@ describe("verifyStack", () => {
       result: "fail",
       detail: "Consul server(s) not a scrape target: 10.0.0.11",
     });
+  });
+
+  it("lists every Prometheus check as not run when no Prometheus Fabio answers, failing only what caused it", async () => {
+    // ns-1's Prometheus Fabio does not answer; its index Fabio serves the one subgroup.
+    const client = fakeClient({
+      ...consulAnswers,
+      [`${CONSUL}/v1/catalog/services`]: { "rocketmq-a": ["dev.rmq-nsindex-/rocketmq/nsaddr-a"] },
+      [`${CONSUL}/v1/health/service/rocketmq-a`]: [fabioEntry("ns-1", "10.0.0.1", "rocketmq-a")],
+      "http://10.0.0.1:8080/rocketmq/nsaddr-a": "10.0.0.5:9876",
+      "http://10.0.0.3:8080/rocketmq/nsaddr-a": "10.0.0.5:9876",
+    });
+    const results = await verifyStack({ model: modelOf(cfg), client, consul: { url: CONSUL, headers: {} } });
+    expect(results.filter((r) => r.result === "fail").map((r) => `${r.check} @ ${r.host}`)).toEqual([
+      "prometheus ready @ ns-1 (10.0.0.1)",
+      "prometheus ready @ ns-3 (10.0.0.3)",
+      "prometheus api @ -",
+    ]);
+    expect(results.find((r) => r.check === "prometheus api")!.detail).toBe(
+      'no host\'s Prometheus Fabio answered /-/ready; Consul has no instance of service "prometheus" with tag "dev.rmq-prometheus-/": Prometheus is not running or not registered',
+    );
+    // The leak checks behind a Prometheus Fabio that gave no answer are not run, not failed.
+    expect(results.find((r) => r.check === "no leak /rocketmq/nsaddr-a")).toEqual({
+      check: "no leak /rocketmq/nsaddr-a",
+      host: "ns-1 (10.0.0.1)",
+      result: "skip",
+      detail: "not run (because prometheus ready got no answer from 10.0.0.1:9090)",
+    });
+    // Prometheus' checks are listed, not dropped.
+    const notRun = results.filter((r) => r.host === "prometheus").map((r) => [r.check, r.result, r.detail]);
+    expect(notRun.map(([check]) => check)).toEqual([
+      "scrape job nomad-servers",
+      "scrape job nomad-clients",
+      "scrape job consul-servers",
+      "scrape job fabio",
+      "scrape job prometheus",
+      "scrape job nameserver-lookups",
+      "scrape job nameserver-index-services",
+      "consul servers scraped",
+      "nomad agents scraped",
+      "alert rules",
+      "alerts firing",
+    ]);
+    for (const [, result, detail] of notRun) {
+      expect(result).toBe("skip");
+      expect(detail).toBe("not run (because prometheus api failed)");
+    }
   });
 });

@@ -15,8 +15,9 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// Roots Nomad's client interpolates at run time; upper-case names are the task's environment (NOMAD_*, …).
-var runtimeRoots = map[string]bool{"node": true, "attr": true, "meta": true, "env": true}
+// Roots Nomad interpolates at run time; upper-case names are the task's environment (NOMAD_*, …). `device` is
+// what a device block's constraint or affinity reads (${device.attr.memory}, ${device.model}, …).
+var runtimeRoots = map[string]bool{"node": true, "attr": true, "meta": true, "env": true, "device": true}
 var environmentName = regexp.MustCompile(`^(?:NOMAD_[A-Za-z0-9_]+|[A-Z_][A-Z0-9_]*)$`)
 
 // The HCL2 functions of Nomad's parser that need no file system (jobspec2/functions.go has the same names).
@@ -50,7 +51,7 @@ func runtimeEvalContext(expr hcl.Expression) (*hcl.EvalContext, hcl.Diagnostics)
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown variable",
-				Detail:   fmt.Sprintf("There is no variable named %q: Nomad interpolates only node.*, attr.*, meta.*, env.* and the task's environment (NOMAD_*, …) at run time", root),
+				Detail:   fmt.Sprintf("There is no variable named %q: Nomad interpolates only node.*, attr.*, meta.*, env.*, device.* and the task's environment (NOMAD_*, …) at run time", root),
 				Subject:  traversal.SourceRange().Ptr(),
 			})
 			continue
