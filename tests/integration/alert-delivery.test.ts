@@ -68,8 +68,9 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
   });
 
   afterAll(async () => {
-    await webhook?.close();
+    // The sender first: a webhook server closes only once Alertmanager's connections to it are gone.
     await stopAll();
+    await webhook?.close();
   });
 
   it("has Prometheus find the Alertmanager through Consul (what verify checks)", async () => {
