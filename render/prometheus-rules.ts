@@ -18,16 +18,6 @@ export interface AlertRule {
   annotations: Annotations & { runbook_url: string };
 }
 
-/** How the rules are rendered; the defaults are what the stack deploys. */
-export interface AlertRuleOptions {
-  /**
-   * Every rule's `for:` replaced, so a test against a real Prometheus sees an alert fire within seconds from the
-   * same definitions the stack deploys.
-   * @default each definition's own
-   */
-  for?: string;
-}
-
 export interface RuleFile {
   groups: { name: string; rules: AlertRule[] }[];
 }
@@ -39,15 +29,11 @@ const TEMPLATE_REFERENCES: AnnotationContext = {
 };
 
 /** `runbookBaseUrl` is the stack's `prometheus.runbookBaseUrl`. */
-export function alertRule(
-  definition: AlertDefinition,
-  runbookBaseUrl: string,
-  options: AlertRuleOptions = {},
-): AlertRule {
+export function alertRule(definition: AlertDefinition, runbookBaseUrl: string): AlertRule {
   return {
     alert: definition.alert,
     expr: definition.expr,
-    for: options.for ?? definition.for,
+    for: definition.for,
     labels: definition.labels,
     annotations: {
       ...definition.annotations(TEMPLATE_REFERENCES),
@@ -56,13 +42,13 @@ export function alertRule(
   };
 }
 
-export function alertRules(model: StackModel, options: AlertRuleOptions = {}): RuleFile {
+export function alertRules(model: StackModel): RuleFile {
   const base = model.config.prometheus.runbookBaseUrl;
   return {
-    groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map((d) => alertRule(d, base, options)) }],
+    groups: [{ name: "rocketmq-system", rules: alertDefinitions(model).map((d) => alertRule(d, base)) }],
   };
 }
 
-export function alertRulesYaml(model: StackModel, options: AlertRuleOptions = {}): string {
-  return stringify(alertRules(model, options), { lineWidth: 0, aliasDuplicateObjects: false });
+export function alertRulesYaml(model: StackModel): string {
+  return stringify(alertRules(model), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -271,6 +271,7 @@ go_build_tools() { # dir out_dir ldflags package...
   shift 3
   command -v go >/dev/null || die "go is not on PATH: the test tools are built from Go modules (install Go 1.24 or later)"
   log "building $* from the Go module proxy ($(go env GOPROXY)) with $(go env GOVERSION) (cached after the first run)"
+  local started=$SECONDS
   if ! output=$(cd "$repo_root/tools/$dir" && GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
     -ldflags "$ldflags" -o "$out/" "$@" 2>&1); then
     sed 's/^/    /' <<<"$output"
@@ -279,6 +280,7 @@ go_build_tools() { # dir out_dir ldflags package...
     fi
     die "go build of $* (tools/$dir) failed: $(tail -n 1 <<<"$output")"
   fi
+  log "built tools/$dir in $((SECONDS - started))s"
 }
 
 # A tool of the pinned version: from <NAME>_BIN when set (used as given; a version mismatch is reported),
@@ -292,9 +294,9 @@ provide_go_tool() { # name version_regex build_function
     ln -sfn "$(cd "$(dirname "${!var}")" && pwd)/$(basename "${!var}")" "$tools_dir/$name"
     reported=$(tool_version "$tools_dir/$name")
     grep -qE "$want" <<<"$reported" || log "WARNING: $var reports '$reported', not the version the jobs deploy"
-  elif [[ -x $tools_dir/$name && ! -L $tools_dir/$name ]] && grep -qE "$want" <<<"$(tool_version "$tools_dir/$name")"; then
-    : # built by an earlier run
-  elif found=$(command -v "$name") && [[ $found != "$tools_dir/$name" ]] && grep -qE "$want" <<<"$(tool_version "$found")"; then
+  elif [[ -x $tools_dir/$name ]] && grep -qE "$want" <<<"$(tool_version "$tools_dir/$name")"; then
+    : # built, or linked from PATH, by an earlier run (whose PATH fragment may put it first on PATH now)
+  elif found=$(on_path_outside_tools_dir "$name") && grep -qE "$want" <<<"$(tool_version "$found")"; then
     ln -sfn "$found" "$tools_dir/$name"
   else
     rm -f "$tools_dir/$name"
@@ -305,6 +307,18 @@ provide_go_tool() { # name version_regex build_function
   log "$name: $(readlink -f "$tools_dir/$name") ($(tool_version "$tools_dir/$name"))"
 }
 
+# The first `name` on PATH that is not $tools_dir's own entry (which the PATH fragment puts first).
+on_path_outside_tools_dir() { # name
+  local dir
+  local -a dirs
+  IFS=: read -ra dirs <<<"$PATH"
+  for dir in "${dirs[@]}"; do
+    [[ -n $dir && $(cd "$dir" 2>/dev/null && pwd -P) != "$(cd "$tools_dir" && pwd -P)" ]] || continue
+    [[ -x $dir/$1 && -f $dir/$1 ]] && { echo "$dir/$1"; return 0; }
+  done
+  return 1
+}
+
 tool_version() { # binary: its version line
   case $(basename "$1") in
     fabio | consul-template) "$1" -v 2>&1 </dev/null | sed -n 1p ;;
@@ -312,10 +326,28 @@ tool_version() { # binary: its version line
   esac
 }
 
+# The tools are provided side by side: a lone go build leaves a core idle while it downloads modules, links,
+# or waits on its last package. Each runs in the background; wait_for_tools fails naming every one that failed
+# (its own ERROR line is above).
+tool_pids=() tool_names=()
+in_background() { # name command...
+  local name=$1
+  shift
+  "$@" &
+  tool_pids+=($!)
+  tool_names+=("$name")
+}
+wait_for_tools() {
+  local i failed=()
+  for i in "${!tool_pids[@]}"; do wait "${tool_pids[$i]}" || failed+=("${tool_names[$i]}"); done
+  tool_pids=() tool_names=()
+  ((${#failed[@]} == 0)) || die "could not provide: ${failed[*]} (see above)"
+}
+
 fabio_version=$(pinned_module_version fabio github.com/fabiolb/fabio)
 build_fabio() { go_build_tools fabio "$tools_dir" "-s -w" github.com/fabiolb/fabio; }
 # fabio -v prints "<version> <go version>".
-provide_go_tool fabio "^${fabio_version#v} " build_fabio
+in_background fabio provide_go_tool fabio "^${fabio_version#v} " build_fabio
 
 # Prometheus publishes release 2.x.y as the module version v0.x.y; the version string is stamped the way
 # Prometheus' own release build does, so `prometheus --version` names the release.
@@ -327,9 +359,13 @@ build_prometheus() {
     "-s -w -X $x.Version=$prometheus_version -X $x.Branch=module -X $x.Revision=$prometheus_module" \
     github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
 }
-for b in prometheus promtool; do
-  provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
-done
+provide_prometheus() { # one build makes both
+  local b
+  for b in prometheus promtool; do
+    provide_go_tool "$b" "version ${prometheus_version//./\\.} " build_prometheus
+  done
+}
+in_background "prometheus, promtool" provide_prometheus
 
 alertmanager_version=$(pinned_module_version alertmanager github.com/prometheus/alertmanager)
 build_alertmanager() {
@@ -338,7 +374,8 @@ build_alertmanager() {
     "-s -w -X $x.Version=${alertmanager_version#v} -X $x.Branch=module -X $x.Revision=$alertmanager_version" \
     github.com/prometheus/alertmanager/cmd/alertmanager
 }
-provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
+in_background alertmanager provide_go_tool alertmanager "version ${alertmanager_version#v}\b" build_alertmanager
+
 # blackbox_exporter stamps its version like Prometheus; `--version` then names the release.
 blackbox_module=$(pinned_module_version blackbox_exporter github.com/prometheus/blackbox_exporter)
 build_blackbox_exporter() {
@@ -347,7 +384,7 @@ build_blackbox_exporter() {
     "-s -w -X $x.Version=${blackbox_module#v} -X $x.Branch=module -X $x.Revision=$blackbox_module" \
     github.com/prometheus/blackbox_exporter
 }
-provide_go_tool blackbox_exporter "version ${blackbox_module#v} " build_blackbox_exporter
+in_background blackbox_exporter provide_go_tool blackbox_exporter "version ${blackbox_module#v} " build_blackbox_exporter
 
 consul_template_module=$(pinned_module_version consul-template github.com/hashicorp/consul-template)
 build_consul_template() {
@@ -356,7 +393,23 @@ build_consul_template() {
     github.com/hashicorp/consul-template
 }
 # consul-template -v prints "consul-template v0.29.5 (<commit>)".
-provide_go_tool consul-template "^consul-template ${consul_template_module//./\\.} " build_consul_template
+in_background consul-template provide_go_tool consul-template "^consul-template ${consul_template_module//./\\.} " build_consul_template
+
+# Nomad's jobspec schema without a Nomad: the checker is built from this repository's sources, so the cache
+# key is their hash rather than a release version.
+provide_jobspec_checker() {
+  local checker_dir=$repo_root/tools/nomad-jobspec-check checker_hash checker_stamp=$tools_dir/.nomad-jobspec-check.sha256
+  checker_hash=$(cd "$checker_dir" && sha256sum go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
+  if [[ ! -x $tools_dir/nomad-jobspec-check || $(cat "$checker_stamp" 2>/dev/null) != "$checker_hash" ]]; then
+    rm -f "$checker_stamp"
+    go_build_tools nomad-jobspec-check "$tools_dir" "-s -w" rocketmq-system-jobs/tools/nomad-jobspec-check
+    echo "$checker_hash" >"$checker_stamp"
+  fi
+  log "nomad-jobspec-check: $tools_dir/nomad-jobspec-check (sources $checker_hash)"
+}
+in_background nomad-jobspec-check provide_jobspec_checker
+
+wait_for_tools
 
 # The scrape config relies on Consul service discovery, which some distribution builds leave out.
 chk=$(mktemp -d)
@@ -377,18 +430,6 @@ if ! out=$("$tools_dir/promtool" check config "$chk/prometheus.yml" 2>&1); then
   die "promtool check config rejects consul_sd_configs: $out"
 fi
 rm -rf "$chk"
-
-# Nomad's jobspec schema without a Nomad: the checker is built from this repository's sources, so the cache
-# key is their hash rather than a release version.
-checker_dir=$repo_root/tools/nomad-jobspec-check
-checker_hash=$(cd "$checker_dir" && sha256sum go.mod go.sum ./*.go | sha256sum | cut -d' ' -f1)
-checker_stamp=$tools_dir/.nomad-jobspec-check.sha256
-if [[ ! -x $tools_dir/nomad-jobspec-check || $(cat "$checker_stamp" 2>/dev/null) != "$checker_hash" ]]; then
-  rm -f "$checker_stamp"
-  go_build_tools nomad-jobspec-check "$tools_dir" "-s -w" rocketmq-system-jobs/tools/nomad-jobspec-check
-  echo "$checker_hash" >"$checker_stamp"
-fi
-log "nomad-jobspec-check: $tools_dir/nomad-jobspec-check (sources $checker_hash)"
 
 # The PATH fragment: the tools dir first, so its binaries win over other versions on PATH.
 fragment=$tools_dir

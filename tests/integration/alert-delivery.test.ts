@@ -16,7 +16,6 @@ import { registerService, startConsul, type ConsulAgent } from "../support/consu
 import { blocks, parseJobspec } from "../support/hcl";
 import {
   findTool,
-  freePort,
   freePorts,
   http,
   requireTools,
@@ -28,6 +27,7 @@ import {
 } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { loadModel } from "../support/stack";
+import { withTestFor } from "../support/test-timing";
 
 const available = requireTools("consul", "prometheus", "alertmanager");
 
@@ -48,11 +48,8 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
 
   beforeAll(async () => {
     webhook = await startWebhookReceiver();
-    // The same route, receivers and inhibition; only the waits are shortened so a notification comes in seconds.
-    alertmanager = await startAlertmanager(
-      { ...alerting, route: { ...alerting.route, groupWait: "1s", groupInterval: "1s" } },
-      { oncallWebhookUrl: webhook.url },
-    );
+    // The same route, receivers and inhibition; startAlertmanager shortens only the grouping waits (test-timing.ts).
+    alertmanager = await startAlertmanager(alerting, { oncallWebhookUrl: webhook.url });
     consul = await startConsul();
     // Registered as the rendered job registers its HTTP service: its name and tags.
     const { group } = await parseJobspec(renderAlertmanagerJob(model, deployed).hcl);
@@ -65,17 +62,15 @@ describe.runIf(available)("prod's alerts, delivered by a real Prometheus to a re
     });
     // No Nomad or Consul server is registered: NomadServersMissing and NomadNoLeader (and Consul's pair) fire,
     // one cause with two alerts each, which prod's inhibition rules reduce to the servers' alert.
-    const ruleOptions = { for: "0s" };
-    rules = alertRules(model, ruleOptions).groups[0]!.rules;
-    // Alerts that fire before discovery finds the Alertmanager are resent after this delay (default 1m).
-    prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr, { ruleOptions }), await freePort(), [
-      "--rules.alert.resend-delay=2s",
-    ]);
+    // The rules as writePrometheusFiles gives them to Prometheus: with the test's short `for:` (test-timing.ts).
+    rules = withTestFor(alertRules(model)).groups[0]!.rules;
+    prometheus = await startPrometheus(writePrometheusFiles(cfg, consul.httpAddr));
   });
 
   afterAll(async () => {
-    await webhook?.close();
+    // The sender first: a webhook server closes only once Alertmanager's connections to it are gone.
     await stopAll();
+    await webhook?.close();
   });
 
   it("has Prometheus find the Alertmanager through Consul (what verify checks)", async () => {

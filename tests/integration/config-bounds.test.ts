@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { minimalRaw, parseRaw } from "../support/stack";
-import { writePrometheusFiles } from "../support/prometheus";
+import { writeRenderedPrometheusFiles } from "../support/prometheus";
 import { requireTools, runTool, stopAll, tempDir } from "../support/processes";
 
 const available = requireTools("promtool", "prometheus");
@@ -20,7 +20,7 @@ describe.runIf(available)("the Prometheus duration bounds, checked by Prometheus
       ...minimalRaw(),
       "rocketmq-system-jobs:prometheus": { scrapeInterval, evaluationInterval },
     });
-    const files = writePrometheusFiles(cfg, "127.0.0.1:8500");
+    const files = writeRenderedPrometheusFiles(cfg, "127.0.0.1:8500");
     const result = runTool("promtool", ["check", "config", files.configFile]);
     expect(result.output).toContain("SUCCESS");
     expect(result.code, result.output).toBe(0);
@@ -50,7 +50,7 @@ describe.runIf(available)("the Prometheus duration bounds, checked by Prometheus
 
   it("checks TargetDown's `for:` at the bound 1d, and refuses 1000y, which the config used to accept", () => {
     const cfg = parseRaw({ ...minimalRaw(), "rocketmq-system-jobs:prometheus": { targetDownFor: "1d" } });
-    const { ruleFile } = writePrometheusFiles(cfg, "127.0.0.1:8500");
+    const { ruleFile } = writeRenderedPrometheusFiles(cfg, "127.0.0.1:8500");
     const atBound = runTool("promtool", ["check", "rules", ruleFile]);
     expect(atBound.code, atBound.output).toBe(0);
     // The same rules with 1000y in TargetDown's `for:` (validation refuses it, so the text is edited instead).

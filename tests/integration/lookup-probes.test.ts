@@ -3,8 +3,8 @@
 // template, and Prometheus from the rendered config and rules. Services are registered the way Nomad registers
 // the rendered jobspecs' services, and RocketMQ clusters' NameServer-index services with the contract's tags.
 //
-// Test-side timing, all in the stack file (support/loopback-stack.ts): 1s scrape and evaluation intervals. Alerts
-// keep their rendered `for:`; the test waits for them to go pending, which needs no `for:` to pass.
+// Test-side timing from support/test-timing.ts (intervals, discovery refresh, through writePrometheusFiles and the
+// stack file). Alerts keep their rendered `for:`; the test waits for them to go pending, which needs no `for:`.
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FABIO_ROLES, type StackConfig } from "../../config";
@@ -105,7 +105,7 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
 
     const prober = await startBlackbox();
     const prometheusPort = await freePort();
-    files = writePrometheusFiles(cfg, consulAddr, { blackboxAddr: prober.blackboxAddr });
+    files = writePrometheusFiles(cfg, consulAddr, { blackboxAddr: prober.blackboxAddr, alertFor: "rendered" });
     await startLookupTargets(cfg, consulAddr, files.lookupTargetsFile);
     await registerIndexService("rocketmq-a", "nsaddr-a", NAMESERVERS);
     await registerIndexService("rocketmq-b", "nsaddr-b", NAMESERVERS, { ttl: true });

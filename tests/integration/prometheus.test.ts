@@ -1,24 +1,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { alertRules, RULE_FILE, RULE_TEST_FILE, renderArtifacts, renderJobs } from "../../render";
 import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS, modelOf } from "../support/stack";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
-import { freePort, http, requireTools, runTool, stopAll, tempDir, waitFor } from "../support/processes";
+import { freePort, http, requireTools, runTool, runToolAsync, stopAll, tempDir, waitFor } from "../support/processes";
 import {
   activeTargets,
   startPrometheus,
   waitForTarget,
   writePrometheusFiles,
+  writeRenderedPrometheusFiles,
   type PrometheusServer,
 } from "../support/prometheus";
 
 const available = requireTools("consul", "prometheus", "promtool");
 
 describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files", (stack) => {
-  const files = writePrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+  const files = writeRenderedPrometheusFiles(loadStack(stack), "127.0.0.1:8500");
 
   it("pass promtool check config (which also loads the rule file)", () => {
     const result = runTool("promtool", ["check", "config", files.configFile]);
@@ -30,6 +32,50 @@ describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files
     const result = runTool("promtool", ["check", "rules", files.ruleFile]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain(`SUCCESS: ${EXPECTED_ALERTS.length} rules found`);
+  });
+});
+
+describe.runIf(available).each(STACKS)("the %s stack's Prometheus files with the tests' timing", (stack) => {
+  const rendered = writeRenderedPrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+  const timed = writePrometheusFiles(loadStack(stack), "127.0.0.1:8500");
+  const read = (file: string) => parseYaml(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  /** Everything but the keys PROMETHEUS_TEST_TIMING overrides, and the temp dir the rules are in. */
+  const untimed = (file: string, dir: string): unknown =>
+    JSON.parse(
+      JSON.stringify(read(file), (key, value: unknown) =>
+        ["scrape_interval", "evaluation_interval", "scrape_timeout", "refresh_interval", "for"].includes(key)
+          ? undefined
+          : value,
+      ).replaceAll(dir, "<dir>"),
+    );
+
+  it("differ from the rendered ones only in intervals, discovery refresh and `for:`", () => {
+    expect(untimed(timed.configFile, timed.dir)).toEqual(untimed(rendered.configFile, rendered.dir));
+    expect(untimed(timed.ruleFile, timed.dir)).toEqual(untimed(rendered.ruleFile, rendered.dir));
+    const config = read(timed.configFile) as {
+      global: Record<string, string>;
+      scrape_configs: Record<string, unknown>[];
+    };
+    expect(config.global).toMatchObject({ scrape_interval: "1s", evaluation_interval: "1s" });
+    // Every discovery section (Consul, file) of every scrape job.
+    const refresh = config.scrape_configs.flatMap((job) =>
+      Object.entries(job)
+        .filter(([key]) => key.endsWith("_sd_configs"))
+        .flatMap(([, sds]) => (sds as { refresh_interval: string }[]).map((sd) => sd.refresh_interval)),
+    );
+    expect(new Set(refresh)).toEqual(new Set(["1s"]));
+    const rules = read(timed.ruleFile) as { groups: { rules: { for: string }[] }[] };
+    expect(new Set(rules.groups.flatMap((group) => group.rules.map((rule) => rule.for)))).toEqual(new Set(["1s"]));
+  });
+
+  it("pass promtool check config and check rules", () => {
+    for (const args of [
+      ["check", "config", timed.configFile],
+      ["check", "rules", timed.ruleFile],
+    ]) {
+      const result = runTool("promtool", args);
+      expect(result.code, result.output).toBe(0);
+    }
   });
 });
 
@@ -59,24 +105,28 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     }
     return dir;
   };
-  const testRules = (dir: string) => runTool("promtool", ["test", "rules", path.join(dir, RULE_TEST_FILE)]);
+  // Concurrent: each is a promtool run of its own, and they keep both cores busy once other files are done.
+  const testRules = (dir: string) => runToolAsync("promtool", ["test", "rules", path.join(dir, RULE_TEST_FILE)]);
 
-  it.each(STACKS)(
+  it.concurrent.for(STACKS)(
     "prove every alert of the %s stack fires after its `for:` and resolves when the target is back",
-    (stack) => {
-      const result = testRules(renderedPrometheusDir(stack));
+    async (stack, { expect }) => {
+      const result = await testRules(renderedPrometheusDir(stack));
       expect(result.output).toContain("SUCCESS");
       expect(result.code, result.output).toBe(0);
     },
   );
 
-  it("prove every alert fires and resolves as Consul 1.16.3 and Nomad 1.6.2 report it", () => {
-    const result = testRules(renderedPrometheusDir({ consul: "1.16.3", nomad: "1.6.2" }));
-    expect(result.output).toContain("SUCCESS");
-    expect(result.code, result.output).toBe(0);
-  });
+  it.concurrent(
+    "prove every alert fires and resolves as Consul 1.16.3 and Nomad 1.6.2 report it",
+    async ({ expect }) => {
+      const result = await testRules(renderedPrometheusDir({ consul: "1.16.3", nomad: "1.6.2" }));
+      expect(result.output).toContain("SUCCESS");
+      expect(result.code, result.output).toBe(0);
+    },
+  );
 
-  it.each<[string, string, string, Target?]>([
+  it.concurrent.for<[string, string, string, Target?]>([
     ["FabioDown", 'up{job="fabio"} == 0', 'up{job="fabio"} == 2'],
     ["TargetDown", "for: 5m", "for: 30m"],
     ["NomadServerDown", "Nomad server {{ $labels.instance }} is down", "Nomad server {{ $labels.job }} is down"],
@@ -133,8 +183,8 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
     ],
     // dev has one Nomad server.
     ["NomadServersMissing", "No Nomad server is registered", "Fewer than 1 Nomad servers are registered", "dev"],
-  ])("fail when %s is broken, so they test something", (alert, from, to, target = "prod") => {
-    const result = testRules(renderedPrometheusDir(target, (rules) => rules.replace(from, to)));
+  ])("fail when %s is broken, so they test something", async ([alert, from, to, target = "prod"], { expect }) => {
+    const result = await testRules(renderedPrometheusDir(target, (rules) => rules.replace(from, to)));
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`alertname: ${alert},`);
   });

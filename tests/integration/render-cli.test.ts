@@ -3,13 +3,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { PROJECT_DIR, stackFile } from "../support/stack";
 
 const run = promisify(execFile);
 
-describe("npm run render, as a user runs it", () => {
-  it("writes the prod jobspecs and prints their paths", async () => {
+// Concurrent: each is an `npm run render` process of its own.
+describe.concurrent("npm run render, as a user runs it", () => {
+  it("writes the prod jobspecs and prints their paths", async ({ expect }) => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-npm-"));
     const { stdout } = await run("npm", ["run", "--silent", "render", "--", "--stack", "prod", "--out", out], {
       cwd: PROJECT_DIR,
@@ -17,7 +18,7 @@ describe("npm run render, as a user runs it", () => {
     expect(stdout.trim().split("\n")).toContain(path.join(out, "jobs", "fabio-nameserver-index.nomad.hcl"));
   });
 
-  it("exits non-zero with one line naming file and key, without a stack trace", async () => {
+  it("exits non-zero with one line naming file and key, without a stack trace", async ({ expect }) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-npm-"));
     const file = path.join(dir, "Pulumi.bad.yaml");
     fs.writeFileSync(file, fs.readFileSync(stackFile("prod"), "utf8").replace("proxyPort: 9090", "proxyPort: 8080"));
@@ -39,7 +40,7 @@ describe("npm run render, as a user runs it", () => {
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
   });
 
-  it("exits 2 with one line naming an --out it cannot write, without a stack trace", async () => {
+  it("exits 2 with one line naming an --out it cannot write, without a stack trace", async ({ expect }) => {
     const failure = await run("npm", ["run", "--silent", "render", "--", "--stack", "dev", "--out", "/dev/null/x"], {
       cwd: PROJECT_DIR,
     }).then(

@@ -53,7 +53,7 @@ describe.runIf(available)(`the ${stack} stack's monitoring path on real agents`,
     );
     // The scrape job discovers the metrics service; the test is void if the jobspec no longer declares it.
     expect(registered.map((service) => service.name)).toContain(model.fabios.nameServerIndex.metricsService);
-    // writePrometheusFiles documents its only substitutions: the node's Consul agent and the rules directory.
+    // writePrometheusFiles documents its substitutions (the node's Consul agent, the rules directory) and the test timing.
     prometheus = await startPrometheus(writePrometheusFiles(cfg, consulAddr));
   });
 

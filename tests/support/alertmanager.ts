@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type { DeployedAlerting } from "../../config";
 import { alertmanagerYaml, secretFile } from "../../render";
 import { freePort, http as get, start, tempDir, waitForReady, type Started } from "./processes";
+import { withTestGrouping } from "./test-timing";
 
 export interface AlertmanagerServer {
   readonly process: Started;
@@ -26,7 +27,7 @@ export async function startAlertmanager(
   fs.mkdirSync(secretsDir);
   for (const [name, value] of Object.entries(secrets)) fs.writeFileSync(secretFile(secretsDir, name), value);
   const configFile = path.join(dir, "alertmanager.yml");
-  fs.writeFileSync(configFile, alertmanagerYaml(alerting, secretsDir));
+  fs.writeFileSync(configFile, alertmanagerYaml(withTestGrouping(alerting), secretsDir));
   const port = await freePort();
   const proc = start("alertmanager", [
     `--config.file=${configFile}`,

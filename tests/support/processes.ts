@@ -41,7 +41,24 @@ export function requireTools(...tools: Tool[]): boolean {
   return false;
 }
 
+/** Ports this worker handed out: a worker runs several files, and an agent may not have bound its port yet. */
+const handedOut = new Set<number>();
+
+/**
+ * A port the OS has just reported free on loopback, never one this worker handed out before. Other workers
+ * (files run in parallel) ask the OS too, which does not hand out a port that is bound.
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await osFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -2,18 +2,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
+import { stringify } from "yaml";
 import {
+  alertRules,
   alertRulesYaml,
   BLACKBOX_ADDRESS,
   consulSdServer,
   LOOKUP_TARGETS_PATH,
-  type AlertRuleOptions,
   prometheusYaml,
   RULE_FILE,
   RULES_DIR,
 } from "../../render";
 import { freePort, http, start, tempDir, waitFor, waitForReady, type Started } from "./processes";
 import { modelOf } from "./stack";
+import { PROMETHEUS_TEST_TIMING, withTestFor, withTestTiming } from "./test-timing";
 
 export interface PrometheusFiles {
   dir: string;
@@ -31,11 +33,39 @@ export interface PrometheusFiles {
  *  - the task-local lookup targets file → `<temp dir>/lookup-targets/…` (`lookupTargetsFile`);
  *  - blackbox_exporter's address, `127.0.0.1:{{ env "NOMAD_PORT_blackbox" }}` → `blackboxAddr` (default: a
  *    port nothing listens on, for tests that start no prober).
+ * For promtool's checks of the files themselves; a real Prometheus runs `writePrometheusFiles`.
+ */
+export function writeRenderedPrometheusFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  { blackboxAddr = "127.0.0.1:1" }: { blackboxAddr?: string } = {},
+): PrometheusFiles {
+  return writeFiles(cfg, consulAddr, blackboxAddr, (config) => config, alertRulesYaml(modelOf(cfg)));
+}
+
+/**
+ * The files of `writeRenderedPrometheusFiles` with the test timing of test-timing.ts (intervals, discovery
+ * refresh, alerts' `for:`), for a real Prometheus that the tests watch react. `alertFor: "rendered"` keeps the
+ * rules' own `for:`, for a test that needs alerts to stay pending while it looks.
  */
 export function writePrometheusFiles(
   cfg: StackConfig,
   consulAddr: string,
-  { blackboxAddr = "127.0.0.1:1", ruleOptions = {} }: { blackboxAddr?: string; ruleOptions?: AlertRuleOptions } = {},
+  { blackboxAddr = "127.0.0.1:1", alertFor = "test" }: { blackboxAddr?: string; alertFor?: "test" | "rendered" } = {},
+): PrometheusFiles {
+  const rules =
+    alertFor === "test"
+      ? stringify(withTestFor(alertRules(modelOf(cfg))), { lineWidth: 0, aliasDuplicateObjects: false })
+      : alertRulesYaml(modelOf(cfg));
+  return writeFiles(cfg, consulAddr, blackboxAddr, withTestTiming, rules);
+}
+
+function writeFiles(
+  cfg: StackConfig,
+  consulAddr: string,
+  blackboxAddr: string,
+  timing: (config: string) => string,
+  rules: string,
 ): PrometheusFiles {
   const dir = tempDir("prometheus");
   const rendered = prometheusYaml(modelOf(cfg));
@@ -59,8 +89,8 @@ export function writePrometheusFiles(
     .join(blackboxAddr);
   const configFile = path.join(dir, "prometheus.yml");
   const ruleFile = path.join(rulesDir, RULE_FILE);
-  fs.writeFileSync(configFile, config);
-  fs.writeFileSync(ruleFile, alertRulesYaml(modelOf(cfg), ruleOptions));
+  fs.writeFileSync(configFile, timing(config));
+  fs.writeFileSync(ruleFile, rules);
   return { dir, configFile, ruleFile, lookupTargetsFile };
 }
 
@@ -69,7 +99,7 @@ export interface PrometheusServer {
   readonly url: string;
 }
 
-/** `extraArgs` are further flags, e.g. a short `--rules.alert.resend-delay` so a test need not wait a minute. */
+/** With the test's alert resend delay (test-timing.ts); `extraArgs` are further flags. */
 export async function startPrometheus(
   files: PrometheusFiles,
   port?: number,
@@ -80,6 +110,7 @@ export async function startPrometheus(
     `--config.file=${files.configFile}`,
     `--storage.tsdb.path=${path.join(files.dir, "data")}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    `--rules.alert.resend-delay=${PROMETHEUS_TEST_TIMING.alertResendDelay}`,
     ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;

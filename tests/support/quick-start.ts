@@ -6,6 +6,7 @@ import { FABIO_ROLES } from "../../config";
 import { waitForConsulLeader } from "./consul";
 import { freePorts, start, tempDir, type Started } from "./processes";
 import { PROJECT_DIR, stackFile } from "./stack";
+import { PROMETHEUS_TEST_TIMING } from "./test-timing";
 
 /** The shell lines of the README's quick start, comments removed. */
 export function quickStartLines(): string[] {
@@ -25,7 +26,7 @@ export function quickStartArgs(command: string): string[] {
 
 /**
  * A copy of a stack's file with every static port moved to a free one (the six Fabio ports, the Consul HTTP
- * API in `consul.address` and `images.consulServer.httpPort`) and 1s scrape/evaluation intervals, so tests
+ * API in `consul.address` and `images.consulServer.httpPort`) and the test scrape/evaluation intervals, so tests
  * read the same keys production does without touching the machine's own ports.
  */
 export async function stackFileOnFreePorts(stack: string, name = stack): Promise<string> {
@@ -39,8 +40,9 @@ export async function stackFileOnFreePorts(stack: string, name = stack): Promise
   }
   doc.setIn(["config", `${ns}:consul`, "address"], `127.0.0.1:${consulHttp}`);
   doc.setIn(["config", `${ns}:images`, "consulServer", "httpPort"], consulHttp);
-  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], "1s");
-  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], "1s");
+  // The intervals the tests' Prometheus runs with (test-timing.ts), which verify reads from the stack.
+  doc.setIn(["config", `${ns}:prometheus`, "scrapeInterval"], PROMETHEUS_TEST_TIMING.scrapeInterval);
+  doc.setIn(["config", `${ns}:prometheus`, "evaluationInterval"], PROMETHEUS_TEST_TIMING.evaluationInterval);
   const file = path.join(tempDir(`${name}-stack`), `Pulumi.${name}.yaml`);
   fs.writeFileSync(file, doc.toString());
   return file;
