@@ -52,6 +52,12 @@ const storage = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/**
+ * The longest a NameServer lookup probe waits: the 3 s a RocketMQ client gives its own address-server lookup
+ * (TopAddressing#fetchNSAddr, 3000 ms), so an answer the clients give up on is a failed probe, not a slow one.
+ */
+export const LOOKUP_TIMEOUT = "3s";
+
 export const prometheusSchema = z.strictObject({
   /**
    * Nomad job ID, also the Consul service name Prometheus registers under: a DNS label, distinct from both
@@ -123,8 +129,8 @@ export const prometheusSchema = z.strictObject({
       /** A lookup that succeeds but takes longer than this raises NameServerLookupSlow. */
       slowAfter: promDurationBetween(
         "10ms",
-        "4s",
-        "a probe gives up after 5s (or the scrape timeout), so a slower threshold could never be crossed by a lookup that succeeds",
+        "2s",
+        `a probe gives up after ${LOOKUP_TIMEOUT}, a RocketMQ client's own lookup timeout, so a slower threshold could never be crossed by a lookup that succeeds`,
       ).default("1s"),
       /** Nomad reservation of the blackbox-exporter task. */
       resources: resources({ cpu: 100, memory: 64, minMemory: 16 }).prefault({}),

@@ -1,6 +1,7 @@
 // The NameServer lookup probes: blackbox_exporter's config, the consul-template that turns Consul's catalog into
 // Prometheus file_sd targets (every index-Fabio host × every subgroup), and the two scrape jobs that use them.
 // Pure functions over a narrow input (`LookupProbeInputs`), built from the stack config in one place.
+import { LOOKUP_TIMEOUT } from "../config";
 import { stringify } from "yaml";
 import type { StackModel } from "../model";
 import { nameServerIndexMemberTag, nameServerIndexPath, type NameServerIndexStack } from "./nameserver-index";
@@ -36,9 +37,6 @@ export const BLACKBOX_MODULES = { lookup: "rocketmq_lookup", tcp: "tcp_connect" 
  * whitespace). Go regexp without (?m): `^`/`$` are the start and end of the whole body.
  */
 export const ADDRESS_LIST_REGEX = "^\\s*[A-Za-z0-9._-]+:[0-9]{1,5}(;[A-Za-z0-9._-]+:[0-9]{1,5})*\\s*$";
-
-/** The longest a lookup probe waits; blackbox_exporter also stops half a second before the scrape timeout. */
-export const LOOKUP_TIMEOUT = "5s";
 
 export interface BlackboxConfig {
   modules: Record<
