@@ -1,7 +1,7 @@
 // The verify CLI's logic, callable in-process: checks a deployed stack from the outside, through Consul's,
 // Fabio's, Prometheus' and (with NOMAD_ADDR) Nomad's HTTP APIs.
 import { parseArgs } from "node:util";
-import { ConfigError, loadStackFile, type StackConfig } from "../config";
+import { ConfigError, loadStackFile, LOOKUP_TIMEOUT, prometheusDurationMs, type StackConfig } from "../config";
 import { resolveStack } from "../model";
 import type { Api } from "../verify/discover";
 import { formatSeconds, httpClient } from "../verify/http";
@@ -10,13 +10,17 @@ import { verifyStack } from "../verify/run";
 import { STACK_OPTIONS, stackSource, UsageError } from "./stack-args";
 import { EXIT, exitCodeFor, type Console } from "./cli-io";
 
+// Each request waits as long as a RocketMQ client waits for its own lookup (LOOKUP_TIMEOUT): an answer slower than
+// that is a failed lookup for the clients, and a hung host costs verify no more than that.
+const DEFAULT_REQUEST_TIMEOUT_S = prometheusDurationMs(LOOKUP_TIMEOUT) / 1000;
+
 export const USAGE = `Usage: npm run verify -- (--stack <name> | --stack-file <path>) [--json] [--timeout <s>] [--request-timeout <s>]
 
   --stack <name>           read Pulumi.<name>.yaml from the project directory
   --stack-file <path>      read this stack file instead
   --json                   print the results as JSON on stdout instead of a table
   --timeout <s>            bound on the whole run, in seconds (default 120)
-  --request-timeout <s>    bound on each HTTP request, in seconds (default 3: a RocketMQ client's lookup timeout)
+  --request-timeout <s>    bound on each HTTP request, in seconds (default ${DEFAULT_REQUEST_TIMEOUT_S}: a RocketMQ client's lookup timeout)
   -h, --help               show this help
 
 Environment:
@@ -44,9 +48,6 @@ export interface VerifyEnv {
 }
 
 const DEFAULT_TIMEOUT_S = 120;
-// A RocketMQ client gives its address-server lookup 3 s (TopAddressing#fetchNSAddr, 3000 ms): an answer slower
-// than that is a failed lookup for the clients, and a hung host costs verify no more than that.
-const DEFAULT_REQUEST_TIMEOUT_S = 3;
 
 /** Runs the CLI and returns its exit code: 0 all passed, 1 a check failed, 2 bad usage or invalid config. */
 export async function verifyCli(argv: string[], io: Console, env: VerifyEnv): Promise<number> {
