@@ -45,28 +45,34 @@ export function requireTools(...tools: Tool[]): boolean {
 const handedOut = new Set<number>();
 
 /**
- * A port the OS has just reported free on loopback, never one this worker handed out before. Other workers
- * (files run in parallel) ask the OS too, which does not hand out a port that is bound.
+ * Each worker hands out ports from a range of its own, below the kernel's ephemeral range (32768 and up, where
+ * `listen(0)` and outgoing connections take theirs): a port is only free until its agent binds it, and a port the
+ * OS picked could be picked again by another worker in between. VITEST_POOL_ID tells the workers apart (unset
+ * outside vitest, e.g. the bench).
  */
+const PORTS_PER_WORKER = 2000;
+const FIRST_PORT = 20_000 + (Number(process.env.VITEST_POOL_ID ?? 0) % 6) * PORTS_PER_WORKER;
+let nextPort = FIRST_PORT;
+
+/** A port of this worker's range that is free on loopback now, never one this worker handed out before. */
 export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await osFreePort();
-    if (!handedOut.has(port)) {
+  for (let tried = 0; tried < PORTS_PER_WORKER; tried++) {
+    const port = nextPort;
+    nextPort = port + 1 < FIRST_PORT + PORTS_PER_WORKER ? port + 1 : FIRST_PORT;
+    if (!handedOut.has(port) && (await isFree(port))) {
       handedOut.add(port);
       return port;
     }
   }
+  throw new Error(`no free port left in ${FIRST_PORT}-${FIRST_PORT + PORTS_PER_WORKER - 1}`);
 }
 
-function osFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
