@@ -24,6 +24,8 @@ interface AlertTest {
 }
 
 export interface RuleTestCase {
+  /** What promtool prints above a failure, and what `promtool test rules --run <regex>` selects by. */
+  name: string;
   interval: string;
   input_series: { series: string; values: string }[];
   alert_rule_test: AlertTest[];
@@ -56,13 +58,20 @@ function expectedAlert(definition: AlertDefinition, firing: ExpectedFiring, runb
   };
 }
 
+/** The name of the n-th (from 1) scenario of an alert's own rule test cases. */
+export const scenarioTestName = (alert: string, n: number) => `${alert}: scenario ${n}`;
+/** The name of a cause's rule test case. */
+export const causeTestName = (cause: string) => `cause: ${cause}`;
+
 /** One `promtool test rules` case: a scenario's series, and the alerts the definition must produce from them. */
 export function alertRuleTestCase(
   definition: AlertDefinition,
   scenario: Scenario,
+  n: number,
   runbookBaseUrl: string,
 ): RuleTestCase {
   return {
+    name: scenarioTestName(definition.alert, n),
     interval: "1m",
     input_series: scenario.series,
     alert_rule_test: scenario.expect.map(({ at, firing }) => ({
@@ -83,6 +92,7 @@ export function causeTestCase(definitions: AlertDefinition[], cause: Cause, runb
     if (!known.has(name)) throw new Error(`cause "${cause.name}" expects ${name}, which is not an alert of the stack`);
   }
   return {
+    name: causeTestName(cause.name),
     interval: "1m",
     input_series: cause.series,
     alert_rule_test: cause.expect.flatMap(({ at, firing }) =>
@@ -102,7 +112,7 @@ export function alertRuleTests(model: StackModel): RuleTestFile {
     rule_files: [RULE_FILE],
     evaluation_interval: "1m",
     tests: [
-      ...definitions.flatMap((d) => d.scenarios.map((s) => alertRuleTestCase(d, s, base))),
+      ...definitions.flatMap((d) => d.scenarios.map((s, i) => alertRuleTestCase(d, s, i + 1, base))),
       ...alertCauses(model).map((cause) => causeTestCase(definitions, cause, base)),
     ],
   };

@@ -27,7 +27,7 @@ import {
 } from "../support/processes";
 import { startPrometheus, writePrometheusFiles, type PrometheusServer } from "../support/prometheus";
 import { loadModel } from "../support/stack";
-import { withTestFor } from "../support/test-timing";
+import { ALERTMANAGER_TEST_TIMING, withTestFor } from "../support/test-timing";
 
 const available = requireTools("consul", "prometheus", "alertmanager");
 
@@ -165,6 +165,7 @@ describe.runIf(available)(
           `--cluster.advertise-address=127.0.0.1:${cluster[i]}`,
           `--config.file=${path.join(dir, "alertmanager.yml")}`,
           `--storage.path=${path.join(dir, "data")}`,
+          `--cluster.gossip-interval=${ALERTMANAGER_TEST_TIMING.gossipInterval}`,
         ]);
         servers.push({ url: `http://127.0.0.1:${web[i]}`, proc });
       }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aclPolicyName } from "../../config";
 import { aclConsumers, type AclConsumer, renderArtifacts } from "../../render";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
-import { http, requireTools, stopAll } from "../support/processes";
+import { http, requireTools, stopAll, waitFor } from "../support/processes";
 import { loadStack, modelOf } from "../support/stack";
 
 const available = requireTools("consul");
@@ -31,6 +31,12 @@ describe.runIf(available)("the rendered ACL policies on a real default-deny Cons
         'telemetry {\n  prometheus_retention_time = "10s"\n}\n',
       ].join("\n"),
     });
+    // The leader creates the master token once ACLs are initialised, which can come a moment after its election.
+    await waitFor(
+      "Consul to accept the management token",
+      async () => ((await call(MANAGEMENT, "GET", "/v1/acl/token/self")).status === 200 ? true : undefined),
+      { process: consul.process },
+    );
     await registerService(consul, { id: "nsindex", name: "rocketmq-nsindex", port: 1, tags: ["x"] }, MANAGEMENT);
     for (const consumer of aclConsumers(modelOf(cfg))) {
       await asAdmin("PUT", `/v1/kv/fabio/prod/${consumer.jobName}/config`, "route add x / http://127.0.0.1:1/");

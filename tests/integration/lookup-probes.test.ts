@@ -21,6 +21,7 @@ import {
   activeTargets,
   query,
   startPrometheus,
+  waitForNextEvaluation,
   writePrometheusFiles,
   type PrometheusFiles,
   type PrometheusServer,
@@ -130,35 +131,54 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
     });
   });
 
-  it("fails the probe and raises NameServerLookupFailingEverywhere when the service loses its route tag", async () => {
-    await waitForProbe("nsaddr-a", 1);
-    const stack = modelOf(cfg).nameServerIndexStack;
-    // Still a NameServer-index service of the stack (member and marker tags), but no longer routed.
-    const untagged = [nameServerIndexMemberTag(stack), nameServerIndexMarkerTag(stack, "nsaddr-a")];
-    await registerIndexService("rocketmq-a", "nsaddr-a", NAMESERVERS, { tags: untagged });
-    await waitFor(
-      "the index Fabio to answer 404",
-      async () => ((await proxyGet(fabios.nameServerIndex, "/rocketmq/nsaddr-a")).status === 404 ? true : undefined),
-      WAIT,
-    );
-    await waitForProbe("nsaddr-a", 0);
-    await waitForAlert("NameServerLookupFailingEverywhere", { subgroup: "nsaddr-a", service: "rocketmq-a" });
-    await registerIndexService("rocketmq-a", "nsaddr-a", NAMESERVERS);
-    await waitForProbe("nsaddr-a", 1);
+  it("counts a lookup of a subgroup no service claims in the index Fabio's fabio_notfound, which the alert reads", async () => {
+    const metricsUrl = `http://127.0.0.1:${cfg.fabio.nameServerIndex.metricsPort}/metrics`;
+    const notFound = async () => Number(/^fabio_notfound (\S+)$/m.exec((await http(metricsUrl)).text)?.[1] ?? "0");
+    // Every probe target routed, so that no probe's 404 is counted with the lookup below.
+    await Promise.all([waitForProbe("nsaddr-a", 1), waitForProbe("nsaddr-b", 1)]);
+    const before = await notFound();
+    expect((await proxyGet(fabios.nameServerIndex, "/rocketmq/nsaddr-nobody")).status).toBe(404);
+    expect(await notFound()).toBe(before + 1);
   });
 
-  it("fails the probe when the service's check fails, raising NameServerIndexServiceUnhealthy alone", async () => {
-    await waitForProbe("nsaddr-b", 1);
-    await http(`${consul.url}/v1/agent/check/fail/rocketmq-b-ttl`, { method: "PUT" });
-    await waitForProbe("nsaddr-b", 0);
-    await waitForAlert("NameServerIndexServiceUnhealthy", { service: "rocketmq-b" });
-    // One cause, one alert: the lookup alerts leave a service without a passing instance to it.
-    expect((await alerts()).filter((a) => a.subgroup === "nsaddr-b")).toEqual([]);
-    await http(`${consul.url}/v1/agent/check/pass/rocketmq-b-ttl`, { method: "PUT" });
-    await waitForProbe("nsaddr-b", 1);
-  });
+  // Each of the tests below changes a subgroup of its own, and waits for discovery (seconds) more than it works:
+  // they run together.
+  it.concurrent(
+    "fails the probe and raises NameServerLookupFailingEverywhere when the service loses its route tag",
+    async () => {
+      await waitForProbe("nsaddr-a", 1);
+      const stack = modelOf(cfg).nameServerIndexStack;
+      // Still a NameServer-index service of the stack (member and marker tags), but no longer routed.
+      const untagged = [nameServerIndexMemberTag(stack), nameServerIndexMarkerTag(stack, "nsaddr-a")];
+      await registerIndexService("rocketmq-a", "nsaddr-a", NAMESERVERS, { tags: untagged });
+      await waitFor(
+        "the index Fabio to answer 404",
+        async () => ((await proxyGet(fabios.nameServerIndex, "/rocketmq/nsaddr-a")).status === 404 ? true : undefined),
+        WAIT,
+      );
+      await waitForProbe("nsaddr-a", 0);
+      await waitForAlert("NameServerLookupFailingEverywhere", { subgroup: "nsaddr-a", service: "rocketmq-a" });
+      await registerIndexService("rocketmq-a", "nsaddr-a", NAMESERVERS);
+      await waitForProbe("nsaddr-a", 1);
+    },
+  );
 
-  it("fails the probe of a 200 whose body is not an address list", async () => {
+  it.concurrent(
+    "fails the probe when the service's check fails, raising NameServerIndexServiceUnhealthy alone",
+    async ({ expect }) => {
+      await waitForProbe("nsaddr-b", 1);
+      await http(`${consul.url}/v1/agent/check/fail/rocketmq-b-ttl`, { method: "PUT" });
+      await waitForProbe("nsaddr-b", 0);
+      await waitForAlert("NameServerIndexServiceUnhealthy", { service: "rocketmq-b" });
+      await waitForNextEvaluation(prometheus);
+      // One cause, one alert: the lookup alerts leave a service without a passing instance to it.
+      expect((await alerts()).filter((a) => a.subgroup === "nsaddr-b")).toEqual([]);
+      await http(`${consul.url}/v1/agent/check/pass/rocketmq-b-ttl`, { method: "PUT" });
+      await waitForProbe("nsaddr-b", 1);
+    },
+  );
+
+  it.concurrent("fails the probe of a 200 whose body is not an address list", async () => {
     await registerIndexService("rocketmq-html", "nsaddr-html", "<html><body>Service Unavailable</body></html>");
     await waitFor(
       "the index Fabio to route nsaddr-html",
@@ -170,15 +190,7 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
     await deregister(consul, "rocketmq-html");
   });
 
-  it("counts a lookup of a subgroup no service claims in the index Fabio's fabio_notfound, which the alert reads", async () => {
-    const metricsUrl = `http://127.0.0.1:${cfg.fabio.nameServerIndex.metricsPort}/metrics`;
-    const notFound = async () => Number(/^fabio_notfound (\S+)$/m.exec((await http(metricsUrl)).text)?.[1] ?? "0");
-    const before = await notFound();
-    expect((await proxyGet(fabios.nameServerIndex, "/rocketmq/nsaddr-nobody")).status).toBe(404);
-    expect(await notFound()).toBe(before + 1);
-  });
-
-  it("makes a new cluster's service a probe target without a re-render or a reload", async () => {
+  it.concurrent("makes a new cluster's service a probe target without a re-render or a reload", async ({ expect }) => {
     const config = fs.readFileSync(files.configFile, "utf8");
     const lastReload = async () =>
       /^prometheus_config_last_reload_success_timestamp_seconds (\S+)$/m.exec(

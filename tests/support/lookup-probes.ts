@@ -42,11 +42,12 @@ export async function startLookupTargets(cfg: StackConfig, consulAddr: string, t
   const dir = tempDir("lookup-targets-template");
   const source = path.join(dir, "nameserver-lookups.yml.ctmpl");
   fs.writeFileSync(source, lookupTargetsTemplate(lookupProbeInputs(modelOf(cfg))));
-  const proc = start("consul-template", [
-    `-consul-addr=${consulAddr}`,
-    `-template=${source}:${targetsFile}`,
-    "-log-level=warn",
-  ]);
+  const proc = start(
+    "consul-template",
+    [`-consul-addr=${consulAddr}`, `-template=${source}:${targetsFile}`, "-log-level=warn"],
+    // Its -kill-signal; SIGTERM would only be passed on to a child command it has none of.
+    { stopSignal: "SIGINT" },
+  );
   await waitFor(
     "consul-template to render the lookup targets",
     () => Promise.resolve(fs.existsSync(targetsFile) || undefined),

@@ -101,7 +101,12 @@ export interface Started {
 
 const running = new Set<Started>();
 
-type StartOptions = { cwd?: string; env?: NodeJS.ProcessEnv };
+type StartOptions = {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The signal that asks the process to exit (consul-template forwards SIGTERM to its child and goes on). */
+  stopSignal?: NodeJS.Signals;
+};
 
 /** Starts a binary; its output is kept for diagnostics. Call `stop()` (or `stopAll()`) in afterAll. */
 export function start(tool: Tool, args: string[], options: StartOptions = {}): Started {
@@ -120,19 +125,21 @@ export function startCommand(command: string, args: string[], options: StartOpti
     name: `${command} ${args.join(" ")}`,
     child,
     output: () => log,
-    stop: () => stopProcess(child).finally(() => running.delete(started)),
+    stop: () => stopProcess(child, options.stopSignal ?? "SIGTERM").finally(() => running.delete(started)),
   };
   running.add(started);
   return started;
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
+  const asked = Date.now();
+  child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;
   clearTimeout(timer);
+  logTiming(`stopped in ${Date.now() - asked} ms: ${child.spawnfile} ${child.spawnargs.slice(1, 3).join(" ")}`);
 }
 
 /** Stops every process this file started, then removes the temp dirs it made (agents' data dirs among them). */
@@ -146,6 +153,15 @@ export async function stopAll(): Promise<void> {
 process.once("exit", () => {
   for (const p of running) p.child.kill("SIGKILL");
 });
+
+/**
+ * With RSJ_TIMING_LOG=<file>, every wait and every stop appends a line there (the worker, how long, what): where
+ * an integration run's time goes (docs/test-speed.md).
+ */
+function logTiming(line: string): void {
+  const file = process.env.RSJ_TIMING_LOG;
+  if (file) fs.appendFileSync(file, `worker ${process.env.VITEST_POOL_ID ?? "-"}: ${line.replace(/\s+/g, " ")}\n`);
+}
 
 /** Polls `<url>/-/ready` (Prometheus' and Alertmanager's readiness endpoint) until it answers 200, bounded. */
 export async function waitForReady(what: string, url: string, proc: Started): Promise<void> {
@@ -164,7 +180,8 @@ export async function waitFor<T>(
     process: proc,
   }: { timeoutMs?: number; intervalMs?: number; process?: Started } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (proc && proc.child.exitCode !== null) {
@@ -172,16 +189,24 @@ export async function waitFor<T>(
     }
     try {
       const value = await check();
-      if (value !== undefined) return value;
+      if (value !== undefined) {
+        logTiming(`waited ${Date.now() - started} ms for ${what}`);
+        return value;
+      }
     } catch (err) {
       lastError = err;
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  const tail = proc ? `\n--- ${proc.name} output ---\n${proc.output().slice(-4000)}` : "";
+  const tail = proc ? `\n--- ${proc.name} output ---\n${startAndEnd(proc.output())}` : "";
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ""}${tail}`,
   );
+}
+
+/** How an agent started and what it said last: the first is often why, and a poll's retries fill the rest. */
+function startAndEnd(output: string, each = 2500): string {
+  return output.length <= 2 * each ? output : `${output.slice(0, each)}\n[…]\n${output.slice(-each)}`;
 }
 
 /** GET/PUT helper for agent HTTP APIs; returns status and body text. */

@@ -154,3 +154,28 @@ export async function query(
   return (JSON.parse(text) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data
     .result;
 }
+
+/** When each rule group was last evaluated (RFC 3339), by group name. */
+async function lastEvaluations(server: PrometheusServer): Promise<Map<string, string>> {
+  const { text } = await http(`${server.url}/api/v1/rules`);
+  const groups = (JSON.parse(text) as { data: { groups: { name: string; lastEvaluation: string }[] } }).data.groups;
+  return new Map(groups.map((g) => [g.name, g.lastEvaluation]));
+}
+
+/**
+ * Waits until every rule group has been evaluated again since the call. Rules of one group each read the TSDB
+ * when their turn comes, so a scrape that lands during an evaluation can be seen by a later rule and not by an
+ * earlier one; the next evaluation sees it for every rule. Before asserting that an alert is absent because of
+ * data another alert already shows, wait for this.
+ */
+export async function waitForNextEvaluation(server: PrometheusServer): Promise<void> {
+  const before = await lastEvaluations(server);
+  await waitFor(
+    "every rule group to be evaluated again",
+    async () => {
+      const now = await lastEvaluations(server);
+      return [...before].every(([name, at]) => Date.parse(now.get(name) ?? "") > Date.parse(at)) ? true : undefined;
+    },
+    { intervalMs: 100, process: server.process },
+  );
+}

@@ -194,7 +194,7 @@ describe("rule tests derived from the alert definitions", () => {
       scenarios: [],
     };
     const scenario = { series: [], expect: [{ at: "1m", firing: [{ labels: { job: "x" }, value: 0 }] }] };
-    expect(() => alertRuleTestCase(definition, scenario, "https://runbooks.example/r")).toThrow(
+    expect(() => alertRuleTestCase(definition, scenario, 1, "https://runbooks.example/r")).toThrow(
       "Example: a rule test's firing alert has no label service",
     );
   });
