@@ -17,9 +17,11 @@
 #                       $CACHE/tools. FABIO_BIN=<path> uses that binary instead; a fabio on PATH is used
 #                       when it reports the pinned version.
 #   prometheus,         the version of tools/prometheus/go.mod (Prometheus release 2.x.y is the module
-#   promtool            version v0.x.y; = the prometheus.image tag), built the same way. PROMETHEUS_BIN +
-#                       PROMTOOL_BIN use those binaries; ones on PATH are used when they report the pinned
-#                       version (Debian's bookworm/trixie builds do not, and lack Consul service discovery).
+#   promtool            version v0.x.y; = the prometheus.image tag), built from that release's source with
+#                       only the service discoveries the rendered config uses (see build_prometheus).
+#                       PROMETHEUS_BIN + PROMTOOL_BIN use those binaries; ones on PATH are used when they
+#                       report the pinned version (Debian's bookworm/trixie builds do not, and lack Consul
+#                       service discovery).
 #                       The promtool used is checked to accept a consul_sd_configs section.
 #   alertmanager        the version of tools/alertmanager/go.mod (= the prometheus.alerting.image tag a deployed
 #                       Alertmanager runs), built the same way. ALERTMANAGER_BIN uses that binary instead.
@@ -265,22 +267,31 @@ pinned_module_version() { # dir module
 }
 
 # Builds packages of a tools module into a directory, with one clear line when the Go module proxy cannot
-# be reached (go's own output above it says why).
+# be reached (go's own output above it says why). BUILD_DIR, when set, is the main module built in instead of
+# tools/<dir> (which then only pins the version).
 go_build_tools() { # dir out_dir ldflags package...
-  local dir=$1 out=$2 ldflags=$3 output
+  local dir=$1 out=$2 ldflags=$3 output build_dir=${BUILD_DIR:-$repo_root/tools/$1}
   shift 3
-  command -v go >/dev/null || die "go is not on PATH: the test tools are built from Go modules (install Go 1.24 or later)"
+  require_go
   log "building $* from the Go module proxy ($(go env GOPROXY)) with $(go env GOVERSION) (cached after the first run)"
   local started=$SECONDS
-  if ! output=$(cd "$repo_root/tools/$dir" && GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
+  if ! output=$(cd "$build_dir" && GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
     -ldflags "$ldflags" -o "$out/" "$@" 2>&1); then
     sed 's/^/    /' <<<"$output"
-    if grep -qiE 'proxy|dial tcp|no such host|connection refused|timeout|TLS handshake|403|404|410' <<<"$output"; then
-      die "could not download tools/$dir's modules from the Go module proxy ($(go env GOPROXY)): $(tail -n 1 <<<"$output")"
-    fi
+    proxy_unreachable_or_die "$dir" "$output"
     die "go build of $* (tools/$dir) failed: $(tail -n 1 <<<"$output")"
   fi
   log "built tools/$dir in $((SECONDS - started))s"
+}
+
+require_go() {
+  command -v go >/dev/null || die "go is not on PATH: the test tools are built from Go modules (install Go 1.24 or later)"
+}
+
+proxy_unreachable_or_die() { # dir go_output: dies with one line when the output says the proxy was not reached
+  if grep -qiE 'proxy|dial tcp|no such host|connection refused|timeout|TLS handshake|403|404|410' <<<"$2"; then
+    die "could not download tools/$1's modules from the Go module proxy ($(go env GOPROXY)): $(tail -n 1 <<<"$2")"
+  fi
 }
 
 # A tool of the pinned version: from <NAME>_BIN when set (used as given; a version mismatch is reported),
@@ -353,11 +364,39 @@ in_background fabio provide_go_tool fabio "^${fabio_version#v} " build_fabio
 # Prometheus' own release build does, so `prometheus --version` names the release.
 prometheus_module=$(pinned_module_version prometheus github.com/prometheus/prometheus)
 prometheus_version=2.${prometheus_module#v0.}
+# The service discoveries built in besides file and http (which Prometheus always builds in): the ones the
+# rendered prometheus.yml uses (tests/unit/test-tools.test.ts keeps the two in step). Prometheus' own way to
+# choose them is its plugins.yml, from which `make plugins` writes plugins/plugins.go; here that file is written
+# into a copy of the release's source, which is then built as its own main module (its go.mod, go.sum and
+# replace directives). Leaving out the others (Kubernetes and the clouds' SDKs among them) more than halves a
+# cold build.
+prometheus_discoveries=(consul)
 build_prometheus() {
-  local x=github.com/prometheus/common/version
-  go_build_tools prometheus "$tools_dir" \
+  local x=github.com/prometheus/common/version module_dir output src=$cache/src/prometheus-$prometheus_module d
+  require_go
+  if ! output=$(cd "$repo_root/tools/prometheus" && GOFLAGS=-mod=readonly go mod download github.com/prometheus/prometheus 2>&1 &&
+    GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/prometheus/prometheus 2>&1); then
+    sed 's/^/    /' <<<"$output"
+    proxy_unreachable_or_die prometheus "$output"
+    die "could not download github.com/prometheus/prometheus@$prometheus_module: $(tail -n 1 <<<"$output")"
+  fi
+  module_dir=$output
+  rm -rf "$src"
+  mkdir -p "$(dirname "$src")"
+  cp -R "$module_dir" "$src"
+  chmod -R u+w "$src"
+  {
+    echo "// Written by scripts/install-test-tools.sh, as Prometheus' plugins.yml would have it."
+    echo "package plugins"
+    echo
+    echo "import ("
+    for d in "${prometheus_discoveries[@]}"; do echo "	_ \"github.com/prometheus/prometheus/discovery/$d\""; done
+    echo ")"
+  } >"$src/plugins/plugins.go"
+  BUILD_DIR=$src go_build_tools prometheus "$tools_dir" \
     "-s -w -X $x.Version=$prometheus_version -X $x.Branch=module -X $x.Revision=$prometheus_module" \
-    github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+    ./cmd/prometheus ./cmd/promtool
+  rm -rf "$src"
 }
 provide_prometheus() { # one build makes both
   local b

@@ -3,7 +3,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadStack, minimalRaw, parseRaw, PROJECT_DIR, STACKS } from "../support/stack";
+import { renderArtifacts } from "../../render";
+import { loadStack, minimalRaw, modelOf, parseRaw, PROJECT_DIR, STACKS } from "../support/stack";
+
+const PROMETHEUS_CONFIG_PATH = "prometheus/prometheus.yml";
 
 /** The version tools/<dir>/go.mod requires of a module. */
 function pinned(dir: string, module: string): string {
@@ -74,6 +77,22 @@ describe("the test tools", () => {
     const goMod = fs.readFileSync(path.join(PROJECT_DIR, "tools", "prometheus", "go.mod"), "utf8");
     expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/prometheus$/m);
     expect(goMod).toMatch(/^\s+github\.com\/prometheus\/prometheus\/cmd\/promtool$/m);
+  });
+
+  it("build into Prometheus the service discoveries the rendered prometheus.yml uses, and no others", () => {
+    const script = fs.readFileSync(path.join(PROJECT_DIR, "scripts", "install-test-tools.sh"), "utf8");
+    const built = /^prometheus_discoveries=\(([^)]*)\)$/m.exec(script)?.[1]?.split(/\s+/).filter(Boolean);
+    // Prometheus always builds in file and http discovery (plugins/minimum.go), and static targets need none.
+    const alwaysIn = new Set(["file", "http", "static"]);
+    const used = new Set<string>();
+    for (const stack of STACKS) {
+      const config = renderArtifacts(modelOf(loadStack(stack), stack)).find((a) => a.path === PROMETHEUS_CONFIG_PATH)!;
+      for (const [, kind] of config.content.matchAll(/^\s*-?\s*([a-z]+)_sd_configs:/gm)) {
+        if (!alwaysIn.has(kind!)) used.add(kind!);
+      }
+    }
+    expect(used.size).toBeGreaterThan(0);
+    expect(built).toEqual([...used].sort());
   });
 
   it("check jobspecs against Nomad's api module and HashiCorp's HCL, never Nomad's root module", () => {

@@ -1,7 +1,8 @@
 // Prometheus and promtool for the integration tests, at the release the jobs deploy (prometheus.image: release
-// 2.x.y is module v0.x.y; a unit test keeps them equal). scripts/install-test-tools.sh runs `go build` of both
-// commands here. `go install …@version` refuses the module for its replace directives, so they and its
-// excludes are repeated below exactly as the release's own go.mod has them.
+// 2.x.y is module v0.x.y; a unit test keeps them equal). scripts/install-test-tools.sh downloads the release's
+// source (checked against go.sum) and builds both commands in a copy of it, as the release's own main module.
+// The release's replace directives and excludes are repeated below so that this module's graph resolves as
+// the release's does.
 module rocketmq-system-jobs/tools/prometheus
 
 go 1.26
