@@ -1,10 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 // Real binaries on loopback. Files run in parallel: each starts its own agents on free ports with their own
-// temp dirs (tests/support/processes.ts). One worker per core of the CI machines (2; INTEGRATION_WORKERS to
-// change it): with 4 the tier took about 60 s instead of 100 s, but the agents were starved of CPU (about 225 s of
-// it in 60 s) and timing-bound checks failed in two of five runs (a route not seen within its wait, a pending
-// alert raced by its exclusion's data).
+// temp dirs (tests/support/processes.ts). Four workers on the 2-core CI machines (INTEGRATION_WORKERS to change
+// it): the files mostly wait on agents (Prometheus takes in a discovery change only every 5 s), so the tier
+// uses about 75 s of CPU in 52 s with four, and took 64 s with three and 88 s with two.
 // One module graph per worker (the render code, zod, the HCL parser's WASM) instead of one per file: a
 // worker runs its files one after another, and each file stops what it started (stopAll) in afterAll.
 export default defineConfig({
@@ -13,7 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: true,
-    maxWorkers: Number(process.env.INTEGRATION_WORKERS ?? 2),
+    maxWorkers: Number(process.env.INTEGRATION_WORKERS ?? 4),
     isolate: false,
     // Transformed modules kept between runs (node_modules/.experimental-vitest-cache, keyed by content): a rerun
     // skips most of the TypeScript transform.

@@ -18,8 +18,18 @@ function decodeAll(value: unknown): unknown {
 
 export type HclBody = Record<string, unknown>;
 
+// The unit tier parses many texts more than once (each stack's jobspecs, in several files): HashiCorp's parser
+// runs once per text and file name, and every caller gets a copy of its own to look at.
+const parsed = new Map<string, Promise<HclBody>>();
+
 export async function parseHcl(text: string, fileName = "rendered.hcl"): Promise<HclBody> {
-  return decodeAll(await parse(fileName, text)) as HclBody;
+  const key = `${fileName}\0${text}`;
+  let result = parsed.get(key);
+  if (result === undefined) {
+    result = parse(fileName, text).then((doc) => decodeAll(doc) as HclBody);
+    parsed.set(key, result);
+  }
+  return structuredClone(await result);
 }
 
 /** hcl2json represents every block as a list; most of ours occur once. */

@@ -2,7 +2,6 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { isMap, isScalar, parse as parseYaml, parseDocument } from "yaml";
-import { vi } from "vitest";
 import { stackFile } from "./stack";
 
 export interface RegisteredResource {
@@ -101,9 +100,9 @@ export interface Mocked {
 }
 
 /**
- * Installs the engine mocks in a fresh module registry, with `config` as the stack's config (`secretKeys`
- * marked secret, as `pulumi config set --secret` does). Modules imported afterwards (the program, a
- * component) register their resources with these mocks.
+ * Installs the engine mocks, with `config` as the stack's config (`secretKeys` marked secret, as `pulumi config
+ * set --secret` does). From then on the program and components register their resources with these mocks. (The
+ * SDK is one CommonJS instance per worker, which vi.resetModules() would not replace either.)
  */
 export async function installMocks(
   stack: string,
@@ -113,13 +112,12 @@ export async function installMocks(
   // A component registers its outputs after its constructor returns: let the previous run finish first, or
   // those registrations would reach this run's mocks, which never saw the component.
   await previous?.runtime.disconnect();
-  vi.resetModules();
-  const pulumiFresh = await import("@pulumi/pulumi");
+  const sdk = await import("@pulumi/pulumi");
   const registered: Omit<RegisteredResource, "urn" | "dependencies">[] = [];
   const dependencies = new Map<string, string[]>();
 
-  pulumiFresh.runtime.setAllConfig(engineConfig(config), secretKeys);
-  await pulumiFresh.runtime.setMocks(
+  sdk.runtime.setAllConfig(engineConfig(config), secretKeys);
+  await sdk.runtime.setMocks(
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
@@ -143,7 +141,7 @@ export async function installMocks(
   );
   // The mock monitor drops dependencies; record them from each registration request on the way in.
   type Request = { getType(): string; getName(): string; getDependenciesList(): string[] };
-  const monitor = pulumiFresh.runtime.getMonitor() as unknown as {
+  const monitor = sdk.runtime.getMonitor() as unknown as {
     registerResource(req: Request, cb: unknown): void;
     getRegisteredResources(): Map<string, unknown>;
   };
@@ -161,11 +159,12 @@ export async function installMocks(
       urn: urns.find((urn) => urn.endsWith(`$${r.type}::${r.name}`) || urn.endsWith(`::${r.type}::${r.name}`)) ?? "",
     }));
   };
-  previous = pulumiFresh;
-  return { pulumi: pulumiFresh, resources };
+  previous = sdk;
+  return { pulumi: sdk, resources };
 }
 
 let previous: typeof pulumi | undefined;
+let runs = 0;
 
 /** Imports index.ts afresh under mocks (see installMocks) and resolves its outputs. */
 export async function runProgram(
@@ -176,7 +175,9 @@ export async function runProgram(
   const mocked = await installMocks(stack, config, secretKeys);
   let program: Record<string, unknown>;
   try {
-    program = await import("../../index");
+    // The program runs when its module is evaluated: each run imports it as a module of its own (the modules
+    // it imports are evaluated once; they hold no state of a run).
+    program = (await import(/* @vite-ignore */ `../../index.ts?run=${++runs}`)) as Record<string, unknown>;
   } catch (error) {
     return { resources: mocked.resources(), outputs: {}, error };
   }

@@ -14,11 +14,16 @@ import { MANIFEST_PATH, renderArtifacts } from "../../render";
 
 const BASE = { ref: "origin/main", commit: "0123456789abcdef0123456789abcdef01234567" };
 
-/** The minimal stack with `overrides` merged in, rendered as the render CLI would write it. */
+const renders = new Map<string, RenderTree>();
+
+/** The minimal stack with `overrides` merged in, rendered as the render CLI would write it (once per overrides). */
 function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig } {
   const raw = { ...minimalRaw(), ...overrides };
-  const tree = new Map(renderArtifacts(modelOf(parseRaw(raw), "test")).map((a) => [a.path, a.content]));
-  return { tree, raw };
+  const key = JSON.stringify(overrides);
+  if (!renders.has(key)) {
+    renders.set(key, new Map(renderArtifacts(modelOf(parseRaw(raw), "test")).map((a) => [a.path, a.content])));
+  }
+  return { tree: new Map(renders.get(key)), raw };
 }
 
 async function reportOf(before: RenderTree, after: RenderTree): Promise<DiffReport> {
