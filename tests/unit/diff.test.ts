@@ -23,10 +23,20 @@ function rendered(overrides: RawConfig = {}): { tree: RenderTree; raw: RawConfig
   if (!renders.has(key)) {
     renders.set(key, new Map(renderArtifacts(modelOf(parseRaw(raw), "test")).map((a) => [a.path, a.content])));
   }
-  return { tree: new Map(renders.get(key)), raw };
+  return { tree: renders.get(key)!, raw };
 }
 
+const reports = new WeakMap<RenderTree, WeakMap<RenderTree, Promise<DiffReport>>>();
+
+/** The diff report of two trees; several tests look at the same pair of renders, which is compared once. */
 async function reportOf(before: RenderTree, after: RenderTree): Promise<DiffReport> {
+  const byAfter = reports.get(before) ?? new WeakMap<RenderTree, Promise<DiffReport>>();
+  reports.set(before, byAfter);
+  if (!byAfter.has(after)) byAfter.set(after, compare(before, after));
+  return structuredClone(await byAfter.get(after)!);
+}
+
+async function compare(before: RenderTree, after: RenderTree): Promise<DiffReport> {
   const comparison = await compareRenders(before, after);
   const consequences = consequencesOf(comparison);
   const alertDelivery =

@@ -3,10 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderArtifacts } from "../../render";
+import { prometheusYaml } from "../../render";
 import { loadStack, minimalRaw, modelOf, parseRaw, PROJECT_DIR, STACKS } from "../support/stack";
-
-const PROMETHEUS_CONFIG_PATH = "prometheus/prometheus.yml";
 
 /** The version tools/<dir>/go.mod requires of a module. */
 function pinned(dir: string, module: string): string {
@@ -86,8 +84,9 @@ describe("the test tools", () => {
     const alwaysIn = new Set(["file", "http", "static"]);
     const used = new Set<string>();
     for (const stack of STACKS) {
-      const config = renderArtifacts(modelOf(loadStack(stack), stack)).find((a) => a.path === PROMETHEUS_CONFIG_PATH)!;
-      for (const [, kind] of config.content.matchAll(/^\s*-?\s*([a-z]+)_sd_configs:/gm)) {
+      for (const [, kind] of prometheusYaml(modelOf(loadStack(stack), stack)).matchAll(
+        /^\s*-?\s*([a-z]+)_sd_configs:/gm,
+      )) {
         if (!alwaysIn.has(kind!)) used.add(kind!);
       }
     }
