@@ -58,10 +58,14 @@ function expectedAlert(definition: AlertDefinition, firing: ExpectedFiring, runb
   };
 }
 
+/** What the names of an alert's own rule test cases start with. */
+export const scenarioTestPrefix = (alert: string) => `${alert}: `;
 /** The name of the n-th (from 1) scenario of an alert's own rule test cases. */
-export const scenarioTestName = (alert: string, n: number) => `${alert}: scenario ${n}`;
+export const scenarioTestName = (alert: string, n: number) => `${scenarioTestPrefix(alert)}scenario ${n}`;
+/** What the name of every cause's rule test case starts with. */
+export const CAUSE_TEST_PREFIX = "cause: ";
 /** The name of a cause's rule test case. */
-export const causeTestName = (cause: string) => `cause: ${cause}`;
+export const causeTestName = (cause: string) => `${CAUSE_TEST_PREFIX}${cause}`;
 
 /** One `promtool test rules` case: a scenario's series, and the alerts the definition must produce from them. */
 export function alertRuleTestCase(

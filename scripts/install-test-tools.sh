@@ -381,10 +381,10 @@ build_prometheus() {
     die "could not download github.com/prometheus/prometheus@$prometheus_module: $(tail -n 1 <<<"$output")"
   fi
   module_dir=$output
-  rm -rf "$src"
+  remove_source_copy "$src" # left by an interrupted run
   mkdir -p "$(dirname "$src")"
   cp -R "$module_dir" "$src"
-  chmod -R u+w "$src"
+  chmod -R u+w "$src" # the module cache's copy is read-only
   {
     echo "// Written by scripts/install-test-tools.sh, as Prometheus' plugins.yml would have it."
     echo "package plugins"
@@ -393,11 +393,22 @@ build_prometheus() {
     for d in "${prometheus_discoveries[@]}"; do echo "	_ \"github.com/prometheus/prometheus/discovery/$d\""; done
     echo ")"
   } >"$src/plugins/plugins.go"
-  BUILD_DIR=$src go_build_tools prometheus "$tools_dir" \
+  if ! (BUILD_DIR=$src go_build_tools prometheus "$tools_dir" \
     "-s -w -X $x.Version=$prometheus_version -X $x.Branch=module -X $x.Revision=$prometheus_module" \
-    ./cmd/prometheus ./cmd/promtool
-  rm -rf "$src"
+    ./cmd/prometheus ./cmd/promtool); then
+    remove_source_copy "$src"
+    died=true # go_build_tools said why
+    exit 1
+  fi
+  remove_source_copy "$src"
 }
+
+remove_source_copy() { # dir: also when an interrupted copy kept the module cache's read-only directories
+  [[ -e $1 ]] && chmod -R u+w "$1"
+  rm -rf "$1"
+  rmdir "$(dirname "$1")" 2>/dev/null || true
+}
+
 provide_prometheus() { # one build makes both
   local b
   for b in prometheus promtool; do

@@ -134,7 +134,8 @@ describe.runIf(available)("the lookup probes on real Consul, Fabio, blackbox_exp
   it("counts a lookup of a subgroup no service claims in the index Fabio's fabio_notfound, which the alert reads", async () => {
     const metricsUrl = `http://127.0.0.1:${cfg.fabio.nameServerIndex.metricsPort}/metrics`;
     const notFound = async () => Number(/^fabio_notfound (\S+)$/m.exec((await http(metricsUrl)).text)?.[1] ?? "0");
-    // Every probe target routed, so that no probe's 404 is counted with the lookup below.
+    // Every probe target routed, so that no probe's 404 is counted with the lookup below. (Hence this test runs
+    // before the fault injections below: a probe of a subgroup they unroute answers 404 too.)
     await Promise.all([waitForProbe("nsaddr-a", 1), waitForProbe("nsaddr-b", 1)]);
     const before = await notFound();
     expect((await proxyGet(fabios.nameServerIndex, "/rocketmq/nsaddr-nobody")).status).toBe(404);

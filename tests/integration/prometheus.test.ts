@@ -2,7 +2,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { alertRules, causeTestName, RULE_FILE, RULE_TEST_FILE, renderArtifacts, renderJobs } from "../../render";
+import {
+  alertRules,
+  CAUSE_TEST_PREFIX,
+  RULE_FILE,
+  RULE_TEST_FILE,
+  renderArtifacts,
+  renderJobs,
+  scenarioTestPrefix,
+} from "../../render";
 import { jobspecServicesOf, registerJobServices } from "../support/nomad-registration";
 import { EXPECTED_ALERTS } from "../support/alerts";
 import { loadStack, STACKS, modelOf } from "../support/stack";
@@ -18,6 +26,7 @@ import {
 } from "../support/prometheus";
 
 const available = requireTools("consul", "prometheus", "promtool");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files", (stack) => {
   const files = writeRenderedPrometheusFiles(loadStack(stack), "127.0.0.1:8500");
@@ -187,7 +196,10 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
   ])("fail when %s is broken, so they test something", async ([alert, from, to, target = "prod"], { expect }) => {
     const dir = renderedPrometheusDir(target, (rules) => rules.replace(from, to));
     // Only the cases that check this alert (its own scenarios and every cause's): the others cannot report it.
-    const result = await testRules(dir, `^(${alert}: |${causeTestName("")})`);
+    const result = await testRules(
+      dir,
+      `^(${escapeRegExp(scenarioTestPrefix(alert))}|${escapeRegExp(CAUSE_TEST_PREFIX)})`,
+    );
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`alertname: ${alert},`);
   });

@@ -139,7 +139,7 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise
   const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;
   clearTimeout(timer);
-  logTiming(`stopped in ${Date.now() - asked} ms: ${child.spawnfile} ${child.spawnargs.slice(1, 3).join(" ")}`);
+  logTiming(Date.now() - asked, `stopping ${child.spawnfile} ${child.spawnargs.slice(1, 3).join(" ")}`);
 }
 
 /** Stops every process this file started, then removes the temp dirs it made (agents' data dirs among them). */
@@ -155,12 +155,13 @@ process.once("exit", () => {
 });
 
 /**
- * With RSJ_TIMING_LOG=<file>, every wait and every stop appends a line there (the worker, how long, what): where
- * an integration run's time goes (docs/test-speed.md).
+ * With RSJ_TIMING_LOG=<file>, every wait (a timed-out one too) and every stop appends a line there, `worker <n>:
+ * <ms> ms <what>`: where an integration run's time goes (docs/test-speed.md).
  */
-function logTiming(line: string): void {
+function logTiming(ms: number, what: string): void {
   const file = process.env.RSJ_TIMING_LOG;
-  if (file) fs.appendFileSync(file, `worker ${process.env.VITEST_POOL_ID ?? "-"}: ${line.replace(/\s+/g, " ")}\n`);
+  if (!file) return;
+  fs.appendFileSync(file, `worker ${process.env.VITEST_POOL_ID ?? "-"}: ${ms} ms ${what.replace(/\s+/g, " ")}\n`);
 }
 
 /** Polls `<url>/-/ready` (Prometheus' and Alertmanager's readiness endpoint) until it answers 200, bounded. */
@@ -190,7 +191,7 @@ export async function waitFor<T>(
     try {
       const value = await check();
       if (value !== undefined) {
-        logTiming(`waited ${Date.now() - started} ms for ${what}`);
+        logTiming(Date.now() - started, `waiting for ${what}`);
         return value;
       }
     } catch (err) {
@@ -198,6 +199,7 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+  logTiming(timeoutMs, `waiting for ${what} (timed out)`);
   const tail = proc ? `\n--- ${proc.name} output ---\n${startAndEnd(proc.output())}` : "";
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ""}${tail}`,

@@ -169,12 +169,15 @@ async function lastEvaluations(server: PrometheusServer): Promise<Map<string, st
  * data another alert already shows, wait for this.
  */
 export async function waitForNextEvaluation(server: PrometheusServer): Promise<void> {
-  const before = await lastEvaluations(server);
+  // lastEvaluation is when an evaluation started, published once it has finished: one that was running at the
+  // call would look new. Only one that started after the call counts (Prometheus runs on this host's clock).
+  const since = Date.now();
+  const groups = [...(await lastEvaluations(server)).keys()];
   await waitFor(
     "every rule group to be evaluated again",
     async () => {
       const now = await lastEvaluations(server);
-      return [...before].every(([name, at]) => Date.parse(now.get(name) ?? "") > Date.parse(at)) ? true : undefined;
+      return groups.every((name) => Date.parse(now.get(name) ?? "") > since) ? true : undefined;
     },
     { intervalMs: 100, process: server.process },
   );

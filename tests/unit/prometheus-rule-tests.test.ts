@@ -5,7 +5,9 @@ import {
   alertRuleTestCase,
   alertRuleTests,
   alertRuleTestsYaml,
+  CAUSE_TEST_PREFIX,
   RULE_FILE,
+  scenarioTestPrefix,
   type AlertDefinition,
   renderArtifacts,
 } from "../../render";
@@ -22,6 +24,17 @@ describe("the alert rule tests", () => {
     );
     const defined = alertRules(modelOf(cfg)).groups.flatMap((g) => g.rules.map((r) => r.alert));
     expect([...tested].sort()).toEqual([...defined].sort());
+  });
+
+  it("name each case by what it checks, so that `promtool test rules --run` selects an alert's cases", () => {
+    const { tests } = alertRuleTests(modelOf(cfg));
+    const alerts = new Set(tests.flatMap((t) => t.alert_rule_test.map((a) => a.alertname)));
+    expect(new Set(tests.map((t) => t.name)).size).toBe(tests.length);
+    for (const { name, alert_rule_test } of tests) {
+      const checked = new Set(alert_rule_test.map((a) => a.alertname));
+      if (name.startsWith(CAUSE_TEST_PREFIX)) expect([...checked].sort(), name).toEqual([...alerts].sort());
+      else expect([...checked].map(scenarioTestPrefix), name).toEqual([name.slice(0, name.indexOf(": ") + 2)]);
+    }
   });
 
   it("check each alert both silent and firing", () => {
