@@ -24,6 +24,7 @@ const SLOWEST_FIRST = [
   "alert-delivery",
   "verify",
   "consul-client-addr",
+  "diff-cli-base",
 ];
 
 const renamed = SLOWEST_FIRST.filter((name) => !fs.existsSync(`tests/integration/${name}.test.ts`));

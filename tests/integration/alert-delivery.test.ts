@@ -171,7 +171,12 @@ describe.runIf(available)(
       }
     });
 
-    afterAll(stopAll);
+    // One after the other: stopped together, each waits for the other to acknowledge its leaving the cluster,
+    // until it is killed (5 s).
+    afterAll(async () => {
+      for (const server of servers) await server.proc.stop();
+      await stopAll();
+    });
 
     it("join into one gossip cluster of two peers", async () => {
       for (const server of servers) {
