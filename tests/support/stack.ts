@@ -19,8 +19,12 @@ export function stackFile(stack: string): string {
   return path.join(PROJECT_DIR, stackFileName(stack));
 }
 
+const loaded = new Map<string, StackConfig>();
+
+/** A committed stack file's config, read and checked once per worker; each caller gets a copy of its own. */
 export function loadStack(stack: string): StackConfig {
-  return loadStackFile(stackFile(stack));
+  if (!loaded.has(stack)) loaded.set(stack, loadStackFile(stackFile(stack)));
+  return structuredClone(loaded.get(stack)!);
 }
 
 const PROMETHEUS_KEY = "rocketmq-system-jobs:prometheus";
