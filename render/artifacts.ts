@@ -7,8 +7,8 @@ import { aclConsumers } from "./consul-acl";
 import { fabioProperties } from "./fabio-properties";
 import { renderJobs } from "./jobs";
 import { MANIFEST_PATH, manifestJson } from "./manifest";
-import { prometheusYaml, RULE_FILE } from "./prometheus-config";
-import { alertRulesYaml } from "./prometheus-rules";
+import { RULE_FILE } from "./prometheus-config";
+import { prometheusFiles } from "./prometheus-job";
 import { alertRuleTestsYaml, RULE_TEST_FILE } from "./prometheus-rule-tests";
 
 export interface Artifact {
@@ -18,7 +18,9 @@ export interface Artifact {
 }
 
 export function renderArtifacts(model: StackModel): Artifact[] {
-  const jobspecs = new Map(renderJobs(model).map((job) => [job.name, job.hcl]));
+  // Written on their own and embedded in the Prometheus jobspec: each rendered once.
+  const prometheus = prometheusFiles(model);
+  const jobspecs = new Map(renderJobs(model, prometheus).map((job) => [job.name, job.hcl]));
   return [
     ...model.jobs.flatMap((job): Artifact[] => [
       { path: job.artifacts.jobspec, content: jobspecs.get(job.name)! },
@@ -29,8 +31,8 @@ export function renderArtifacts(model: StackModel): Artifact[] {
     ]),
     { path: MANIFEST_PATH, content: manifestJson(model) },
     // As consul-template sees them: the same text the Prometheus job's template stanzas carry.
-    { path: "prometheus/prometheus.yml", content: prometheusYaml(model) },
-    { path: `prometheus/${RULE_FILE}`, content: alertRulesYaml(model) },
+    { path: "prometheus/prometheus.yml", content: prometheus.config },
+    { path: `prometheus/${RULE_FILE}`, content: prometheus.rules },
     // As the Alertmanager job's template writes it (no secret in it: receivers read theirs from files).
     ...(model.alertmanager
       ? [{ path: model.alertmanager.artifacts.config, content: alertmanagerYaml(model.alertmanager.alerting) }]

@@ -97,11 +97,23 @@ export interface PrometheusJobView {
   blackboxMemory: number;
 }
 
-export function prometheusJobView(model: StackModel): PrometheusJobView {
+/** The two files the Prometheus job carries as template data, which the render CLI also writes on their own. */
+export interface PrometheusFiles {
+  /** prometheus.yml */
+  config: string;
+  /** The alert rule file. */
+  rules: string;
+}
+
+export function prometheusFiles(model: StackModel): PrometheusFiles {
+  return { config: prometheusYaml(model), rules: alertRulesYaml(model) };
+}
+
+export function prometheusJobView(model: StackModel, files = prometheusFiles(model)): PrometheusJobView {
   const cfg = model.config;
   const p = cfg.prometheus;
   const constraint = prometheusConstraint(cfg);
-  const rules = alertRulesYaml(model);
+  const rules = files.rules;
   if (RULES_DELIMITERS.some((d) => rules.includes(d))) {
     throw new Error(`the alert rules contain a consul-template delimiter (${RULES_DELIMITERS.join(" ")})`);
   }
@@ -122,7 +134,7 @@ export function prometheusJobView(model: StackModel): PrometheusJobView {
     image: p.image,
     args: hclStringListItems(prometheusArgs(cfg), " ".repeat(10)),
     configDestination: templateDestination(PROMETHEUS_CONFIG_PATH),
-    prometheusYml: hclHeredoc(prometheusYaml(model)),
+    prometheusYml: hclHeredoc(files.config),
     rulesDestination: templateDestination(`${RULES_DIR}/${RULE_FILE}`),
     rulesLeftDelimiter: RULES_DELIMITERS[0],
     rulesRightDelimiter: RULES_DELIMITERS[1],
@@ -141,8 +153,8 @@ export function prometheusJobView(model: StackModel): PrometheusJobView {
   };
 }
 
-export function renderPrometheusJob(model: StackModel): RenderedJob {
+export function renderPrometheusJob(model: StackModel, files = prometheusFiles(model)): RenderedJob {
   const job = model.prometheus;
-  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(model));
+  const hcl = renderTemplate("prometheus.nomad.hcl.mustache", prometheusJobView(model, files));
   return { name: job.name, kind: job.kind, type: job.type, hcl };
 }
