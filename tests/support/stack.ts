@@ -9,6 +9,7 @@ import {
   type StackConfig,
 } from "../../config";
 import { resolveStack, type StackModel } from "../../model";
+import { renderArtifacts, type Artifact } from "../../render";
 import { PROJECT_DIR } from "../../scripts/cli-io";
 
 export { PROJECT_DIR };
@@ -74,4 +75,15 @@ export function modelOf(config: StackConfig, stack = "test", source?: string): S
 /** The model of a committed stack file. */
 export function loadModel(stack: string): StackModel {
   return modelOf(loadStack(stack), stack);
+}
+
+const rendered = new Map<string, Artifact[]>();
+
+/**
+ * What the render CLI writes for a committed stack (`loadModel`), rendered once per worker: several files read
+ * it, and the rule tests alone take tens of milliseconds to write. Each caller gets a copy of its own.
+ */
+export function loadArtifacts(stack: string): Artifact[] {
+  if (!rendered.has(stack)) rendered.set(stack, renderArtifacts(loadModel(stack)));
+  return structuredClone(rendered.get(stack)!);
 }

@@ -22,11 +22,10 @@ import {
   renderImageFiles,
   renderJobs,
   type BootToken,
-  renderArtifacts,
 } from "../../render";
 import { decodeTemplateEscapes, only, parseHcl, parseJobspec, type HclBody } from "../support/hcl";
 import { HOSTILE } from "../support/hostile";
-import { loadStack, minimalRaw, parseRaw, STACKS, configErrorOf, modelOf } from "../support/stack";
+import { loadArtifacts, loadStack, minimalRaw, parseRaw, STACKS, configErrorOf, modelOf } from "../support/stack";
 
 const NS = "rocketmq-system-jobs";
 
@@ -217,7 +216,7 @@ describe.each(STACKS)("the %s stack's image files", (stack) => {
   });
 
   it("are what the render CLI writes under packer/", () => {
-    const packer = renderArtifacts(modelOf(cfg, stack)).filter((a) => a.path.startsWith("packer/"));
+    const packer = loadArtifacts(stack).filter((a) => a.path.startsWith("packer/"));
     expect(packer).toEqual(
       renderImageFiles(modelOf(cfg, stack)).map((f) => ({ path: `packer/${f.name}`, content: f.content })),
     );

@@ -12,10 +12,9 @@ import {
   prometheusYaml,
   renderJobs,
   tokenTemplateExpression,
-  renderArtifacts,
 } from "../../render";
 import { parseHcl, parseJobspec, type HclBody } from "../support/hcl";
-import { loadStack, parseRaw, stackFile, modelOf } from "../support/stack";
+import { loadArtifacts, loadStack, parseRaw, stackFile, modelOf } from "../support/stack";
 import { readStackFileConfig } from "../support/pulumi";
 
 const prod = loadStack("prod");
@@ -104,16 +103,16 @@ describe("Consul ACL policies", () => {
   });
 
   it("are written by the render CLI as consul-acl/<policy>.hcl only when ACLs are on", () => {
-    const aclFiles = (cfg: typeof prod, stack: string) =>
-      renderArtifacts(modelOf(cfg, stack))
+    const aclFiles = (stack: string) =>
+      loadArtifacts(stack)
         .map((a) => a.path)
         .filter((p) => p.startsWith("consul-acl/"));
-    expect(aclFiles(prod, "prod")).toEqual([
+    expect(aclFiles("prod")).toEqual([
       "consul-acl/rocketmq-prod_fabio-nameserver-index.hcl",
       "consul-acl/rocketmq-prod_fabio-prometheus.hcl",
       "consul-acl/rocketmq-prod_prometheus.hcl",
     ]);
-    expect(aclFiles(dev, "dev")).toEqual([]);
+    expect(aclFiles("dev")).toEqual([]);
   });
 });
 

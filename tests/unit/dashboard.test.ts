@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  dashboardArtifactPath,
-  DASHBOARD_PANELS,
-  dashboardJson,
-  grafanaDashboard,
-  renderArtifacts,
-} from "../../render";
-import { loadModel } from "../support/stack";
+import { dashboardArtifactPath, DASHBOARD_PANELS, dashboardJson, grafanaDashboard } from "../../render";
+import { loadArtifacts, loadModel } from "../support/stack";
 
 describe("the Grafana dashboard", () => {
   const prod = loadModel("prod");
@@ -14,7 +8,7 @@ describe("the Grafana dashboard", () => {
   const panels = dashboard.panels.filter((p) => p.type !== "row");
 
   it("is written by render per stack as dashboards/<cluster>-rocketmq-system.json", () => {
-    const artifact = renderArtifacts(prod).find((a) => a.path.startsWith("dashboards/"))!;
+    const artifact = loadArtifacts("prod").find((a) => a.path.startsWith("dashboards/"))!;
     expect(artifact.path).toBe("dashboards/prod-rocketmq-system.json");
     expect(dashboardArtifactPath("prod")).toBe(artifact.path);
     expect(JSON.parse(artifact.content)).toEqual(dashboard);

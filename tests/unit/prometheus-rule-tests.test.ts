@@ -4,16 +4,14 @@ import {
   alertRules,
   alertRuleTestCase,
   alertRuleTests,
-  alertRuleTestsYaml,
   CAUSE_TEST_PREFIX,
   RULE_FILE,
   scenarioTestPrefix,
   type AlertDefinition,
-  renderArtifacts,
 } from "../../render";
 import { parseGoDuration, parsePrometheusDuration, prometheusDurationMs } from "../../config";
 import { seriesStops, targetLeavesDiscovery } from "../../render/alerts/scenarios";
-import { loadStack, minimalRaw, parseRaw, modelOf } from "../support/stack";
+import { loadArtifacts, loadStack, minimalRaw, parseRaw, modelOf } from "../support/stack";
 
 describe("the alert rule tests", () => {
   const cfg = loadStack("prod");
@@ -56,10 +54,12 @@ describe("the alert rule tests", () => {
 
   it("load the rule file that sits beside them in the render output", () => {
     expect(alertRuleTests(modelOf(cfg)).rule_files).toEqual([RULE_FILE]);
-    const paths = renderArtifacts(modelOf(cfg, "prod")).map((a) => a.path);
+    const artifacts = loadArtifacts("prod");
+    const paths = artifacts.map((a) => a.path);
     expect(paths).toContain("prometheus/rocketmq-system.rules.yml");
     expect(paths).toContain("prometheus/rocketmq-system.rules.test.yml");
-    expect(parseYaml(alertRuleTestsYaml(modelOf(cfg)))).toEqual(alertRuleTests(modelOf(cfg)));
+    const written = artifacts.find((a) => a.path === "prometheus/rocketmq-system.rules.test.yml")!.content;
+    expect(parseYaml(written)).toEqual(alertRuleTests(modelOf(cfg, "prod")));
   });
 });
 
