@@ -1,4 +1,5 @@
-// Each component on its own under the engine mocks, built from literal args rather than the whole program.
+// Each component on its own under the engine mocks, built from literal args rather than the whole program. Run by
+// program.test.ts, in the same worker as the program's tests (one load of the Pulumi SDK).
 import { describe, expect, it } from "vitest";
 import { renderFabioJob, renderPrometheusJob, type AclConsumer, type RenderedJob } from "../../render";
 import { installMocks, isSecretInput, MOCK_TOKEN_SECRET, promiseOf, type RegisteredResource } from "../support/pulumi";
