@@ -16,7 +16,9 @@ const NS = "rocketmq-system-jobs";
 
 describe.each(STACKS)("the %s stack's Prometheus job", (stack) => {
   const cfg = loadStack(stack);
-  const parsed = () => parseJobspec(renderPrometheusJob(modelOf(cfg, stack)).hcl, "prometheus");
+  // Rendered once for the seven tests below; each parses its own copy.
+  const hcl = renderPrometheusJob(modelOf(cfg, stack)).hcl;
+  const parsed = () => parseJobspec(hcl, "prometheus");
 
   it("is a service job on the NameServer hosts with a dynamic port, since 9090 there belongs to Fabio", async () => {
     const { id, job, group } = await parsed();
