@@ -63,9 +63,12 @@ export function readStackFileConfig(file: string): Record<string, unknown> {
   return config;
 }
 
-/** The `config:` mapping of a committed stack file. */
+const committed = new Map<string, Record<string, unknown>>();
+
+/** The `config:` mapping of a committed stack file, read once per worker; each caller gets a copy of its own. */
 export function stackFileConfig(stack: string): Record<string, unknown> {
-  return readStackFileConfig(stackFile(stack));
+  if (!committed.has(stack)) committed.set(stack, readStackFileConfig(stackFile(stack)));
+  return structuredClone(committed.get(stack)!);
 }
 
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
