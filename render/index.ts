@@ -1,6 +1,7 @@
 // Pure rendering: typed stack config in, text out. Never imports Pulumi.
 
 export * from "./hcl";
+export * from "./regex";
 export * from "./nameserver-index";
 export * from "./fabio-properties";
 export * from "./fabio-job";

@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import type { StackModel } from "../model";
 import { nameServerIndexMemberTag, nameServerIndexPath, type NameServerIndexStack } from "./nameserver-index";
 import type { RelabelConfig, ScrapeConfig } from "./prometheus-config";
+import { regexQuote } from "./regex";
 
 /** What the probes are built from: nothing else of the stack reaches them. */
 export interface LookupProbeInputs {
@@ -82,7 +83,6 @@ export function blackboxYaml(): string {
 
 /** A Go template string literal: JSON's escapes are Go's for this ASCII text. */
 const goString = (text: string): string => JSON.stringify(text);
-const regexQuote = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const SUBGROUP_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
 
 /**

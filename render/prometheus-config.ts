@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import type { StackModel } from "../model";
 import { tokenTemplateExpression } from "./nomad-variables";
 import { LOOKUP_SCRAPE_JOBS, lookupProbeInputs, lookupScrapeConfigs } from "./lookup-probes";
+import { regexQuote } from "./regex";
 
 export interface ConsulSdConfig {
   server: string;
@@ -78,7 +79,7 @@ export const FABIO_METRICS_PATH = "/metrics";
 
 /** The regex Prometheus matches against `__meta_consul_tags` (",tag1,tag2,") to keep one tag. */
 export function tagRegex(tag: string): string {
-  return `.*,${tag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")},.*`;
+  return `.*,${regexQuote(tag)},.*`;
 }
 
 export function prometheusConfig(model: StackModel): PrometheusYaml {

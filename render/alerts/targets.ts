@@ -1,6 +1,7 @@
 // Alerts on scrape targets: one target down, or fewer targets registered than there must be.
 import type { StackConfig } from "../../config";
 import { SCRAPE_JOBS } from "../prometheus-config";
+import { regexQuote } from "../regex";
 import {
   SERVER_ALERTS_FOR,
   type AlertDefinition,
@@ -110,6 +111,6 @@ export function anyTargetDown(cfg: StackConfig, covered: readonly AlertDefinitio
     example,
   });
   if (jobs.length === 0) return catchAll;
-  const escaped = jobs.map((job) => job.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = jobs.map(regexQuote);
   return { ...catchAll, expr: `up{job!~"${escaped.join("|")}"} == 0` };
 }

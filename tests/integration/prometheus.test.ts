@@ -6,6 +6,7 @@ import {
   alertRules,
   CAUSE_TEST_PREFIX,
   RULE_FILE,
+  regexQuote,
   RULE_TEST_FILE,
   renderArtifacts,
   renderJobs,
@@ -26,7 +27,6 @@ import {
 } from "../support/prometheus";
 
 const available = requireTools("consul", "prometheus", "promtool");
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe.runIf(available).each(STACKS)("the %s stack's rendered Prometheus files", (stack) => {
   const files = writeRenderedPrometheusFiles(loadStack(stack), "127.0.0.1:8500");
@@ -196,10 +196,7 @@ describe.runIf(available)("promtool test rules on the rendered rule tests", () =
   ])("fail when %s is broken, so they test something", async ([alert, from, to, target = "prod"], { expect }) => {
     const dir = renderedPrometheusDir(target, (rules) => rules.replace(from, to));
     // Only the cases that check this alert (its own scenarios and every cause's): the others cannot report it.
-    const result = await testRules(
-      dir,
-      `^(${escapeRegExp(scenarioTestPrefix(alert))}|${escapeRegExp(CAUSE_TEST_PREFIX)})`,
-    );
+    const result = await testRules(dir, `^(${regexQuote(scenarioTestPrefix(alert))}|${regexQuote(CAUSE_TEST_PREFIX)})`);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`alertname: ${alert},`);
   });
