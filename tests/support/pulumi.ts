@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { isMap, isScalar, parse as parseYaml, parseDocument } from "yaml";
+import { copiesOfOnce } from "./once";
 import { stackFile } from "./stack";
 
 export interface RegisteredResource {
@@ -63,13 +64,8 @@ export function readStackFileConfig(file: string): Record<string, unknown> {
   return config;
 }
 
-const committed = new Map<string, Record<string, unknown>>();
-
 /** The `config:` mapping of a committed stack file, read once per worker; each caller gets a copy of its own. */
-export function stackFileConfig(stack: string): Record<string, unknown> {
-  if (!committed.has(stack)) committed.set(stack, readStackFileConfig(stackFile(stack)));
-  return structuredClone(committed.get(stack)!);
-}
+export const stackFileConfig = copiesOfOnce((stack) => readStackFileConfig(stackFile(stack)));
 
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));

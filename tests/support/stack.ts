@@ -11,6 +11,7 @@ import {
 import { resolveStack, type StackModel } from "../../model";
 import { renderArtifacts, type Artifact } from "../../render";
 import { PROJECT_DIR } from "../../scripts/cli-io";
+import { copiesOfOnce } from "./once";
 
 export { PROJECT_DIR };
 
@@ -20,13 +21,8 @@ export function stackFile(stack: string): string {
   return path.join(PROJECT_DIR, stackFileName(stack));
 }
 
-const loaded = new Map<string, StackConfig>();
-
 /** A committed stack file's config, read and checked once per worker; each caller gets a copy of its own. */
-export function loadStack(stack: string): StackConfig {
-  if (!loaded.has(stack)) loaded.set(stack, loadStackFile(stackFile(stack)));
-  return structuredClone(loaded.get(stack)!);
-}
+export const loadStack = copiesOfOnce((stack): StackConfig => loadStackFile(stackFile(stack)));
 
 const PROMETHEUS_KEY = "rocketmq-system-jobs:prometheus";
 
@@ -77,13 +73,8 @@ export function loadModel(stack: string): StackModel {
   return modelOf(loadStack(stack), stack);
 }
 
-const rendered = new Map<string, Artifact[]>();
-
 /**
  * What the render CLI writes for a committed stack (`loadModel`), rendered once per worker: several files read
  * it, and the rule tests alone take tens of milliseconds to write. Each caller gets a copy of its own.
  */
-export function loadArtifacts(stack: string): Artifact[] {
-  if (!rendered.has(stack)) rendered.set(stack, renderArtifacts(loadModel(stack)));
-  return structuredClone(rendered.get(stack)!);
-}
+export const loadArtifacts = copiesOfOnce((stack): Artifact[] => renderArtifacts(loadModel(stack)));
