@@ -374,13 +374,14 @@ prometheus_discoveries=(consul)
 build_prometheus() {
   local x=github.com/prometheus/common/version module_dir output src=$cache/src/prometheus-$prometheus_module d
   require_go
-  if ! output=$(cd "$repo_root/tools/prometheus" && GOFLAGS=-mod=readonly go mod download github.com/prometheus/prometheus 2>&1 &&
-    GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/prometheus/prometheus 2>&1); then
+  # Downloaded (and checked against tools/prometheus/go.sum) first; then its directory is the one line go list prints.
+  if ! output=$(cd "$repo_root/tools/prometheus" && GOFLAGS=-mod=readonly go mod download github.com/prometheus/prometheus 2>&1); then
     sed 's/^/    /' <<<"$output"
     proxy_unreachable_or_die prometheus "$output"
     die "could not download github.com/prometheus/prometheus@$prometheus_module: $(tail -n 1 <<<"$output")"
   fi
-  module_dir=$output
+  module_dir=$(cd "$repo_root/tools/prometheus" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)
+  [[ -d $module_dir ]] || die "go list gave no directory for github.com/prometheus/prometheus@$prometheus_module"
   remove_source_copy "$src" # left by an interrupted run
   mkdir -p "$(dirname "$src")"
   cp -R "$module_dir" "$src"
