@@ -178,12 +178,12 @@ describe("verify against Nomad's API (fake server: response parsing only)", () =
   it("gives up on a request after its timeout, and starts none after the total bound", async () => {
     fake = await fakeNomad({});
     const started = Date.now();
-    const answer = await httpClient({ requestTimeoutMs: 300, deadline: Date.now() + 10_000 }).get(
+    const answer = await httpClient({ requestTimeoutMs: 100, deadline: Date.now() + 10_000 }).get(
       `${fake.api.url}/hang`,
     );
-    expect(answer).toEqual({ ok: false, error: "no answer within 0.3s" });
+    expect(answer).toEqual({ ok: false, error: "no answer within 0.1s" });
     expect(Date.now() - started).toBeLessThan(2_000);
-    const late = await httpClient({ requestTimeoutMs: 300, deadline: Date.now() - 1 }).get(`${fake.api.url}/v1/nodes`);
+    const late = await httpClient({ requestTimeoutMs: 100, deadline: Date.now() - 1 }).get(`${fake.api.url}/v1/nodes`);
     expect(late).toEqual({ ok: false, error: "not run: the total time bound was reached" });
   });
 });
