@@ -1,4 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { keepHclParserOnBaselineCompiler } from "./diff/hcl-wasm";
+
+// The unit files parse about a hundred texts with HashiCorp's parser, in both workers.
+keepHclParserOnBaselineCompiler();
 
 export default defineConfig({
   test: {

@@ -1,4 +1,7 @@
 import { defineConfig } from "vitest/config";
+import { keepHclParserOnBaselineCompiler } from "./diff/hcl-wasm";
+
+keepHclParserOnBaselineCompiler();
 
 // The Nomad tier: like the integration tier, plus a real Nomad agent. Run through scripts/test-nomad.sh,
 // which says in one line when there is no Nomad to run it with.
