@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-import { keepHclParserOnBaselineCompiler } from "./diff/hcl-wasm";
 
 // Real binaries on loopback. Files run in parallel: each starts its own agents on free ports with their own
 // temp dirs (tests/support/processes.ts). Four workers on the 2-core CI machines (INTEGRATION_WORKERS to change
@@ -9,9 +8,6 @@ import { keepHclParserOnBaselineCompiler } from "./diff/hcl-wasm";
 // uses about 75 s of CPU in 52 s with four, and took 64 s with three and 88 s with two.
 // One module graph per worker (the render code, zod, the HCL parser's WASM) instead of one per file: a
 // worker runs its files one after another, and each file stops what it started (stopAll) in afterAll.
-
-// The agents' configs come from jobspecs parsed with HashiCorp's parser, and the diff CLI runs in-process.
-keepHclParserOnBaselineCompiler();
 
 /**
  * The files that take 8 s or more, slowest first (docs/test-speed.md, "Measuring"). Vitest orders files by the
@@ -51,6 +47,7 @@ class SlowestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["tests/integration/**/*.test.ts"],
+    globalSetup: ["tests/support/v8-flags.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: true,

@@ -1,13 +1,11 @@
 import { defineConfig } from "vitest/config";
-import { keepHclParserOnBaselineCompiler } from "./diff/hcl-wasm";
-
-keepHclParserOnBaselineCompiler();
 
 // The Nomad tier: like the integration tier, plus a real Nomad agent. Run through scripts/test-nomad.sh,
 // which says in one line when there is no Nomad to run it with.
 export default defineConfig({
   test: {
     include: ["tests/nomad/**/*.test.ts"],
+    globalSetup: ["tests/support/v8-flags.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
