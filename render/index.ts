@@ -23,3 +23,5 @@ export * from "./summary";
 export * from "./lookup-probes";
 export * from "./alert-delivery";
 export * from "./dashboard";
+export * from "./consul-template";
+export * from "./task-paths";

@@ -1,6 +1,7 @@
 // The Alertmanager service jobspec, rendered when a stack deploys its own (`prometheus.alerting.delivery: deployed`).
 import { alertSecretReferences } from "../../config";
 import { ALERTMANAGER_TASK, type AlertmanagerJobModel, type StackModel } from "../../model";
+import { SERVICE_INSTANCE_HOST } from "../consul-template";
 import { hclHeredoc, hclString, hclStringList, hclStringListItems } from "../hcl";
 import { prometheusConstraint } from "../placement";
 import type { RenderedJob } from "../rendered-job";
@@ -11,7 +12,8 @@ import { ALERTMANAGER_CONFIG_PATH, ALERTMANAGER_SECRETS_DIR, alertmanagerYaml, s
 /** consul-template delimiters of alertmanager.yml, which the config keeps out of every value (config/alerting-schema.ts). */
 export const ALERTMANAGER_CONFIG_DELIMITERS = ["[%", "%]"] as const;
 
-const PEERS_PATH = "/local/peers";
+/** Where the peers template writes the --cluster.peer flags the task's entrypoint reads. */
+export const ALERTMANAGER_PEERS_PATH = "/local/peers";
 const STORAGE_PATH = "/alloc/data/alertmanager";
 
 /** The consul-template expression that reads one secret out of the task's own Nomad Variable. */
@@ -21,7 +23,7 @@ export function alertSecretExpression(job: AlertmanagerJobModel, secret: string)
 
 /** One `--cluster.peer=<address>:<port>` line per registered instance of the peers service, healthy or not. */
 export function peersTemplate(job: AlertmanagerJobModel, tag: string): string {
-  return `{{ range service "${tag}.${job.peersService}|any" }}--cluster.peer={{ .Address }}:{{ .Port }}\n{{ end }}`;
+  return `{{ range service "${tag}.${job.peersService}|any" }}${SERVICE_INSTANCE_HOST}--cluster.peer={{ $host }}:{{ .Port }}\n{{ end }}`;
 }
 
 /** The task's flags besides the addresses Nomad fills in. */
@@ -102,13 +104,13 @@ export function alertmanagerJobView(model: StackModel, job: AlertmanagerJobModel
     serviceTags: hclStringList([tag]),
     peersService: job.peersService,
     image: alerting.image,
-    peersFile: PEERS_PATH,
+    peersFile: ALERTMANAGER_PEERS_PATH,
     args: hclStringListItems(alertmanagerArgs(), " ".repeat(10)),
     configDestination: templateDestination(ALERTMANAGER_CONFIG_PATH),
     configLeftDelimiter: ALERTMANAGER_CONFIG_DELIMITERS[0],
     configRightDelimiter: ALERTMANAGER_CONFIG_DELIMITERS[1],
     alertmanagerYml: hclHeredoc(yaml),
-    peersDestination: templateDestination(PEERS_PATH),
+    peersDestination: templateDestination(ALERTMANAGER_PEERS_PATH),
     peersTemplate: hclHeredoc(peersTemplate(job, tag)),
     secretTemplates: alertSecretReferences(alerting)
       .map(({ name }) => secretTemplateBlock(job, name))
