@@ -41,6 +41,15 @@ export function requireTools(...tools: Tool[]): boolean {
   return false;
 }
 
+/** Whether this machine can listen on IPv6 loopback: a container may run with IPv6 turned off. */
+export async function canListenOnIpv6Loopback(): Promise<boolean> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(0, "::1", () => server.close(() => resolve(true)));
+  });
+}
+
 /** Ports this worker handed out: a worker runs several files, and an agent may not have bound its port yet. */
 const handedOut = new Set<number>();
 
