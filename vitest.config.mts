@@ -1,8 +1,5 @@
-import * as os from "node:os";
-import * as path from "node:path";
 import { defineConfig } from "vitest/config";
-
-const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+import { moduleCache } from "./vitest.shared.mts";
 
 export default defineConfig({
   test: {
@@ -16,8 +13,7 @@ export default defineConfig({
     isolate: false,
     // Both cores: the Pulumi program tests dominate one worker, the renderers fill the other.
     maxWorkers: 2,
-    // Transformed modules kept between runs (keyed by content and the checkout's path): a rerun skips most of the
-    // TypeScript transform. Beside the test tools' cache, not in node_modules, which `npm ci` starts afresh.
-    experimental: { fsModuleCache: true, fsModuleCachePath: path.join(userCache, "rocketmq-system-jobs", "vitest") },
+    // Transformed modules kept between runs: a rerun skips most of the TypeScript transform.
+    experimental: moduleCache,
   },
 });

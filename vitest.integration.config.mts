@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { defineConfig } from "vitest/config";
+import { moduleCache } from "./vitest.shared.mts";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 // Real binaries on loopback. Files run in parallel: each starts its own agents on free ports with their own
@@ -46,20 +45,19 @@ class SlowestFirst extends BaseSequencer {
   }
 }
 
-const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-
 export default defineConfig({
   test: {
     include: ["tests/integration/**/*.test.ts"],
-    globalSetup: ["tests/support/v8-flags.ts"],
+    // Each test file runs in a child process (vitest's forks pool): HashiCorp's parser on V8's baseline compiler
+    // there, as diff/hcl-wasm.ts explains.
+    execArgv: ["--liftoff-only"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: true,
     maxWorkers: Number(process.env.INTEGRATION_WORKERS ?? 4),
     isolate: false,
     sequence: { sequencer: SlowestFirst },
-    // Transformed modules kept between runs (keyed by content and the checkout's path): a rerun skips most of the
-    // TypeScript transform. Beside the test tools' cache, not in node_modules, which `npm ci` starts afresh.
-    experimental: { fsModuleCache: true, fsModuleCachePath: path.join(userCache, "rocketmq-system-jobs", "vitest") },
+    // Transformed modules kept between runs: a rerun skips most of the TypeScript transform.
+    experimental: moduleCache,
   },
 });

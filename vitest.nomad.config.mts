@@ -5,7 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/nomad/**/*.test.ts"],
-    globalSetup: ["tests/support/v8-flags.ts"],
+    // Each test file runs in a child process (vitest's forks pool): HashiCorp's parser on V8's baseline compiler
+    // there, as diff/hcl-wasm.ts explains.
+    execArgv: ["--liftoff-only"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

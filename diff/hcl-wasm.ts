@@ -6,7 +6,9 @@ import { setFlagsFromString } from "node:v8";
 
 /**
  * Keeps WebAssembly on V8's baseline compiler for the rest of the process, its worker threads included. Call it
- * before the parser's module is compiled, in the process that parses: the CLI's entry point, vitest's config.
+ * in the process that parses, before the parser's module is compiled: hcl2json compiles it in a later turn of the
+ * event loop than its import, so the CLI's entry point calls it in its body. The unit tier calls it in its
+ * globalSetup (its workers are threads); the integration and Nomad tiers pass the flag in their forks' execArgv.
  */
 export function keepHclParserOnBaselineCompiler(): void {
   setFlagsFromString("--liftoff-only");

@@ -100,9 +100,12 @@ set -m
 tools_pid=$!
 set +m
 
-# vitest keeps transformed modules there between runs (vitest.config.mts); it never removes one, so what no run
-# has written for two weeks goes (a module still in use is transformed again once).
-find "${XDG_CACHE_HOME:-$HOME/.cache}/rocketmq-system-jobs/vitest" -type f -mtime +14 -delete 2>/dev/null || true
+# vitest keeps transformed modules there between runs, a directory per checkout (vitest.shared.mts); it never
+# removes one, so what no run has written for two weeks goes (a module still in use is transformed again once),
+# and with it the directory of a checkout no longer run.
+vitest_cache=${XDG_CACHE_HOME:-$HOME/.cache}/rocketmq-system-jobs/vitest
+find "$vitest_cache" -type f -mtime +14 -delete 2>/dev/null || true
+find "$vitest_cache" -mindepth 1 -type d -empty -delete 2>/dev/null || true
 
 run_step npm-ci npm ci --no-audit --no-fund
 run_step typecheck npm run typecheck
