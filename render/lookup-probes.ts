@@ -4,7 +4,7 @@
 import { LOOKUP_TIMEOUT } from "../config";
 import { stringify } from "yaml";
 import type { StackModel } from "../model";
-import { SERVICE_INSTANCE_HOST } from "./consul-template";
+import { SERVICE_INSTANCE_URL_HOST } from "./consul-template";
 import { nameServerIndexMemberTag, nameServerIndexPath, type NameServerIndexStack } from "./nameserver-index";
 import type { RelabelConfig, ScrapeConfig } from "./prometheus-config";
 import { regexQuote } from "./regex";
@@ -115,7 +115,7 @@ ${claims.join("\n")}
 {{- end }}
 # One probe per NameServer host and subgroup; empty while no service claims a subgroup.
 {{- range $subgroup := scratch.MapValues "subgroups" }}
-{{- range service ${hosts} }}${SERVICE_INSTANCE_HOST}
+{{- range service ${hosts} }}${SERVICE_INSTANCE_URL_HOST}
 - {"targets": [{{ printf "http://%s:%d/rocketmq/%s" $host ${inputs.proxyPort} $subgroup | toJSON }}], "labels": {"host": {{ .Node | toJSON }}, "subgroup": {{ $subgroup | toJSON }}, "service": {{ scratch.Get (printf "service %s" $subgroup) | toJSON }}}}
 {{- end }}
 {{- end }}

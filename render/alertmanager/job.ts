@@ -1,7 +1,7 @@
 // The Alertmanager service jobspec, rendered when a stack deploys its own (`prometheus.alerting.delivery: deployed`).
 import { alertSecretReferences } from "../../config";
 import { ALERTMANAGER_TASK, type AlertmanagerJobModel, type StackModel } from "../../model";
-import { SERVICE_INSTANCE_HOST } from "../consul-template";
+import { SERVICE_INSTANCE_HOST_PORT } from "../consul-template";
 import { hclHeredoc, hclString, hclStringList, hclStringListItems } from "../hcl";
 import { prometheusConstraint } from "../placement";
 import type { RenderedJob } from "../rendered-job";
@@ -23,7 +23,7 @@ export function alertSecretExpression(job: AlertmanagerJobModel, secret: string)
 
 /** One `--cluster.peer=<address>:<port>` line per registered instance of the peers service, healthy or not. */
 export function peersTemplate(job: AlertmanagerJobModel, tag: string): string {
-  return `{{ range service "${tag}.${job.peersService}|any" }}${SERVICE_INSTANCE_HOST}--cluster.peer={{ $host }}:{{ .Port }}\n{{ end }}`;
+  return `{{ range service "${tag}.${job.peersService}|any" }}${SERVICE_INSTANCE_HOST_PORT}--cluster.peer={{ $host }}:{{ .Port }}\n{{ end }}`;
 }
 
 /** The task's flags besides the addresses Nomad fills in. */

@@ -5,7 +5,6 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadStackFile, parseStackConfig, prometheusDurationMs, type RawConfig } from "../../config";
 import {
-  SERVICE_INSTANCE_HOST,
   alertDefinitions,
   alertDeliveryLine,
   alertmanagerConfig,
@@ -186,7 +185,9 @@ describe("the deployed Alertmanager's job", () => {
     );
     expect(parseYaml(byDestination["local/alertmanager.yml"]!)).toEqual(alertmanagerConfig(alerting));
     expect(byDestination["local/peers"]).toBe(
-      `{{ range service "cluster-prod.alertmanager-cluster|any" }}${SERVICE_INSTANCE_HOST}--cluster.peer={{ $host }}:{{ .Port }}\n{{ end }}\n`,
+      '{{ range service "cluster-prod.alertmanager-cluster|any" }}' +
+        '{{ $host := .Address }}{{ if regexMatch "^[^\\\\[].*:" $host }}{{ $host = printf "[%s]" $host }}{{ end }}' +
+        "--cluster.peer={{ $host }}:{{ .Port }}\n{{ end }}\n",
     );
     expect(byDestination["secrets/oncallWebhookUrl"]).toBe(
       '{{ with nomadVar "nomad/jobs/alertmanager/alertmanager/alertmanager" }}{{ .oncallWebhookUrl }}{{ end }}',
