@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RenderTree } from "../diff";
+import { cachedBaseRender, storeBaseRender } from "./base-render-cache";
 
 /** The revision cannot be used at all (no repository, unknown ref): a user mistake, one line. */
 export class BaseError extends Error {}
@@ -24,7 +25,8 @@ export interface BaseRenderRequest {
 /**
  * Exports the revision's tree with `git archive` into a temporary directory (the working tree, its index
  * and the repository's worktree list stay untouched), links the working tree's node_modules into it, and
- * runs that revision's `npm run render`. The temporary directory is removed either way.
+ * runs that revision's `npm run render`. The temporary directory is removed either way. A render of the same
+ * revision and stack file with the same node_modules is taken from the cache instead (base-render-cache.ts).
  */
 export function renderAtBase(request: BaseRenderRequest): BaseRender {
   const stackFile = fs.realpathSync(request.stackFile);
@@ -35,6 +37,9 @@ export function renderAtBase(request: BaseRenderRequest): BaseRender {
   if (commit === undefined) throw new BaseError(`--base ${request.ref}: no such commit in ${top}`);
   const relStack = path.relative(fs.realpathSync(top), stackFile);
   const shown = relStack.split(path.sep).join("/");
+  const key = { commit, stackPath: shown, nodeModules: request.nodeModules };
+  const cached = cachedBaseRender(key);
+  if (cached !== undefined) return { commit, tree: cached };
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rocketmq-diff-"));
   try {
@@ -73,7 +78,9 @@ export function renderAtBase(request: BaseRenderRequest): BaseRender {
           .join(shown),
       };
     }
-    return { commit, tree: readTree(out) };
+    const rendered = readTree(out);
+    storeBaseRender(key, rendered);
+    return { commit, tree: rendered };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -22,7 +22,8 @@ export const USAGE = `Usage: npm run diff -- (--stack <name> | --stack-file <pat
 Renders the stack twice and prints only what differs, per artifact of the render CLI: the working tree's
 files, and the base revision's, rendered by that revision's own code (its tree is exported with git archive
 into a temporary directory and its \`npm run render\` runs there with this checkout's node_modules; the
-working tree is never touched). Jobspecs are parsed with HashiCorp's HCL parser and compared as structure,
+working tree is never touched; a base render is kept in ~/.cache/rocketmq-system-jobs/base-renders and reused for
+the same revision, stack file and node_modules). Jobspecs are parsed with HashiCorp's HCL parser and compared as structure,
 named by path as \`nomad job plan\` does; a template's data, and any multi-line value, as a line diff.
 prometheus.yml is compared per scrape job, the rules per alert, agent files per block, ACL policies per rule.
 Lines starting with ! say what the change does to running allocations (restarts, moved listeners,

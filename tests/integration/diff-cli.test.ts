@@ -1,7 +1,10 @@
 // `npm run diff` of working-tree changes against a revision of a scratch git repository holding a copy of this
 // project: the base side is rendered by spawning that revision's own render CLI, so these run here rather than
 // in the unit tier (the comparisons themselves are unit-tested). diff-cli-base.test.ts covers the base side.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { baseRenderCacheDir } from "../../scripts/base-render-cache";
 import { scratchRepoPerFile } from "../support/diff-scratch";
 
 const repo = scratchRepoPerFile();
@@ -60,5 +63,29 @@ describe("npm run diff of working-tree changes on a scratch repository", () => {
     expect([repo().git("status", "--porcelain"), repo().git("worktree", "list"), repo().git("stash", "list")]).toEqual(
       before,
     );
+  });
+
+  it("takes the base from the render an earlier diff against the same revision left in the cache", async () => {
+    repo().writeStack();
+    await repo().diff("--base", "valid");
+    const commit = repo().git("rev-parse", "valid").trim();
+    const dir = baseRenderCacheDir();
+    const entryFile = fs
+      .readdirSync(dir)
+      .map((name) => path.join(dir, name))
+      .find((file) => (JSON.parse(fs.readFileSync(file, "utf8")) as { commit: string }).commit === commit)!;
+    const entry = JSON.parse(fs.readFileSync(entryFile, "utf8")) as { files: [string, string][] };
+    // The kept prometheus.yml says 99s where the revision renders 15s: only a diff that reads the cache shows it.
+    entry.files = entry.files.map(([file, text]) => [
+      file,
+      text.replace("scrape_interval: 15s", "scrape_interval: 99s"),
+    ]);
+    fs.writeFileSync(entryFile, JSON.stringify(entry));
+    try {
+      const { stdout } = await repo().diff("--base", "valid");
+      expect(stdout).toContain('  ~ global › scrape_interval: "99s" → "15s"\n');
+    } finally {
+      fs.rmSync(entryFile);
+    }
   });
 });

@@ -37,6 +37,8 @@ export interface ScratchRepo {
   writeStack(yaml?: string): void;
   /** `npm run diff -- --stack-file <stackFile> …`, in-process. */
   diff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** A user cache directory of the repository's own (XDG_CACHE_HOME), for its diffs' base renders. */
+  readonly userCache: string;
   remove(): void;
 }
 
@@ -47,6 +49,7 @@ export interface ScratchRepo {
  */
 export function createScratchRepo(): ScratchRepo {
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), "diff-scratch-"));
+  const userCache = fs.mkdtempSync(path.join(os.tmpdir(), "diff-scratch-cache-"));
   const stackFile = path.join(repo, "Pulumi.scratch.yaml");
   const git = (...args: string[]): string => execFileSync("git", args, { cwd: repo, encoding: "utf8" });
   const commit = (tag: string): void => {
@@ -105,17 +108,30 @@ export function createScratchRepo(): ScratchRepo {
       });
       return { code, stdout, stderr };
     },
-    remove: () => fs.rmSync(repo, { recursive: true, force: true }),
+    userCache,
+    remove: () => {
+      fs.rmSync(repo, { recursive: true, force: true });
+      fs.rmSync(userCache, { recursive: true, force: true });
+    },
   };
 }
 
-/** The calling file's scratch repository: built before its tests, removed after them. */
+/**
+ * The calling file's scratch repository: built before its tests, removed after them. Meanwhile the diffs of the
+ * file (each runs in-process) keep their base renders in a user cache of the repository's own, not the user's.
+ */
 export function scratchRepoPerFile(): () => ScratchRepo {
   let scratch: ScratchRepo | undefined;
+  const userCache = process.env.XDG_CACHE_HOME;
   beforeAll(() => {
     scratch = createScratchRepo();
+    process.env.XDG_CACHE_HOME = scratch.userCache;
   }, 60_000);
-  afterAll(() => scratch?.remove());
+  afterAll(() => {
+    if (userCache === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = userCache;
+    scratch?.remove();
+  });
   return () => {
     if (scratch === undefined) throw new Error("the scratch repository is built in beforeAll");
     return scratch;

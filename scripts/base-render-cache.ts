@@ -1,0 +1,87 @@
+// The base renders `npm run diff` made before, so a rerun against the same revision renders only the working tree.
+// A base render is a function of the revision (its code and its stack file), of the node_modules it runs with and of
+// Node's version, which together make the key: the render CLI reads no environment and no file outside the
+// revision. Only renders that succeeded are kept (a failed one may have failed for a passing reason).
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { RenderTree } from "../diff";
+
+/** How many base renders are kept; the least recently used go first. */
+export const BASE_RENDERS_KEPT = 32;
+
+export interface BaseRenderKey {
+  /** The revision's full commit ID. */
+  commit: string;
+  /** The stack file's path in the revision, with `/` separators. */
+  stackPath: string;
+  /** The node_modules the revision's render CLI runs with. */
+  nodeModules: string;
+}
+
+export function baseRenderCacheDir(): string {
+  const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  return path.join(userCache, "rocketmq-system-jobs", "base-renders");
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+function entryFile(dir: string, key: BaseRenderKey): string {
+  let installed = "";
+  try {
+    // npm's record of what node_modules holds, rewritten by every install.
+    installed = fs.readFileSync(path.join(key.nodeModules, ".package-lock.json"), "utf8");
+  } catch {
+    // no record: renders with any node_modules share the key's other parts
+  }
+  return path.join(
+    dir,
+    `${sha256(JSON.stringify([key.commit, key.stackPath, process.version, sha256(installed)]))}.json`,
+  );
+}
+
+interface Entry {
+  commit: string;
+  files: [string, string][];
+}
+
+/** The tree an earlier run rendered for `key`, or undefined (none, or unreadable). */
+export function cachedBaseRender(key: BaseRenderKey, dir = baseRenderCacheDir()): RenderTree | undefined {
+  const file = entryFile(dir, key);
+  let entry: Entry;
+  try {
+    entry = JSON.parse(fs.readFileSync(file, "utf8")) as Entry;
+  } catch {
+    return undefined;
+  }
+  const wellFormed =
+    entry.commit === key.commit &&
+    Array.isArray(entry.files) &&
+    entry.files.every((f) => Array.isArray(f) && f.length === 2 && f.every((part) => typeof part === "string"));
+  if (!wellFormed) return undefined;
+  const now = new Date();
+  fs.utimesSync(file, now, now);
+  return new Map(entry.files);
+}
+
+/** Keeps `tree` for `key`, and drops the least recently used renders beyond BASE_RENDERS_KEPT. */
+export function storeBaseRender(key: BaseRenderKey, tree: RenderTree, dir = baseRenderCacheDir()): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = entryFile(dir, key);
+    const entry: Entry = { commit: key.commit, files: [...tree] };
+    // Written whole, then renamed: a diff running beside this one reads the old entry or the new, never half.
+    const partial = `${file}.${process.pid}.partial`;
+    fs.writeFileSync(partial, JSON.stringify(entry));
+    fs.renameSync(partial, file);
+    const entries = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => ({ file: path.join(dir, name), used: fs.statSync(path.join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.used - a.used);
+    for (const old of entries.slice(BASE_RENDERS_KEPT)) fs.rmSync(old.file, { force: true });
+  } catch {
+    // A cache that cannot be written costs the next run a render, nothing else.
+  }
+}
