@@ -12,7 +12,9 @@ import * as path from "node:path";
  */
 function moduleCachePath(): string | undefined {
   const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
-  // vitest's root: the checkout, where npm runs the test scripts.
+  // The checkout: the working directory, where npm runs the test scripts (vitest run --root from elsewhere would
+  // share the directory of that working directory; __dirname or import.meta would name the checkout, but the one
+  // makes vite warn and the other is not CommonJS, which tsconfig.json checks these files as).
   const id = createHash("sha1").update(process.cwd()).digest("hex").slice(0, 12);
   const dir = path.join(userCache, "rocketmq-system-jobs", "vitest", id);
   try {

@@ -1,7 +1,9 @@
 // The base renders `npm run diff` made before, so a rerun against the same revision renders only the working tree.
 // A base render is a function of the revision (its code and its stack file), of the node_modules it runs with and of
-// Node's version, which together make the key: the render CLI reads no environment and no file outside the
-// revision. Only renders that succeeded are kept (a failed one may have failed for a passing reason).
+// the Node that runs it (base-render.ts runs the diff's own), which together make the key: the render CLI reads no
+// environment variable and no file outside the revision and node_modules. What the key cannot see: a file in
+// node_modules edited by hand (npm's record of it unchanged), and NODE_OPTIONS. Only renders that succeeded are
+// kept (a failed one may have failed for a passing reason).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -49,20 +51,25 @@ interface Entry {
 /** The tree an earlier run rendered for `key`, or undefined (none, or unreadable). */
 export function cachedBaseRender(key: BaseRenderKey, dir = baseRenderCacheDir()): RenderTree | undefined {
   const file = entryFile(dir, key);
-  let entry: Entry;
+  let entry: Partial<Entry> | null;
   try {
-    entry = JSON.parse(fs.readFileSync(file, "utf8")) as Entry;
+    entry = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Entry> | null;
   } catch {
     return undefined;
   }
+  const files = typeof entry === "object" && entry?.commit === key.commit ? entry.files : undefined;
   const wellFormed =
-    entry.commit === key.commit &&
-    Array.isArray(entry.files) &&
-    entry.files.every((f) => Array.isArray(f) && f.length === 2 && f.every((part) => typeof part === "string"));
+    Array.isArray(files) &&
+    files.every((f) => Array.isArray(f) && f.length === 2 && f.every((part) => typeof part === "string"));
   if (!wellFormed) return undefined;
-  const now = new Date();
-  fs.utimesSync(file, now, now);
-  return new Map(entry.files);
+  try {
+    // Used now: the prune keeps the renders used last.
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // pruned meanwhile by another diff, or a cache this user may read but not write: the render is still good
+  }
+  return new Map(files);
 }
 
 /** Keeps `tree` for `key`, and drops the least recently used renders beyond BASE_RENDERS_KEPT. */
@@ -75,12 +82,17 @@ export function storeBaseRender(key: BaseRenderKey, tree: RenderTree, dir = base
     const partial = `${file}.${process.pid}.partial`;
     fs.writeFileSync(partial, JSON.stringify(entry));
     fs.renameSync(partial, file);
-    const entries = fs
-      .readdirSync(dir)
+    const names = fs.readdirSync(dir);
+    const entries = names
       .filter((name) => name.endsWith(".json"))
       .map((name) => ({ file: path.join(dir, name), used: fs.statSync(path.join(dir, name)).mtimeMs }))
       .sort((a, b) => b.used - a.used);
     for (const old of entries.slice(BASE_RENDERS_KEPT)) fs.rmSync(old.file, { force: true });
+    // What a killed diff left half written, once it is older than any write still running could be.
+    for (const name of names.filter((n) => n.endsWith(".partial"))) {
+      const partialFile = path.join(dir, name);
+      if (Date.now() - fs.statSync(partialFile).mtimeMs > 60 * 60 * 1000) fs.rmSync(partialFile, { force: true });
+    }
   } catch {
     // A cache that cannot be written costs the next run a render, nothing else.
   }

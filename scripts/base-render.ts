@@ -65,7 +65,12 @@ export function renderAtBase(request: BaseRenderRequest): BaseRender {
     const render = spawnSync("npm", ["run", "--silent", "render", "--", "--stack-file", baseStack, "--out", out], {
       cwd: project,
       encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
+      // This diff's own Node runs the base's render, the one the kept renders are keyed by.
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
+      },
     });
     if (render.status !== 0) {
       const error = render.stderr.split("\n").find((l) => l.startsWith("error: ")) ?? firstLine(render.stderr);

@@ -62,7 +62,14 @@ describe("the base render cache of npm run diff", () => {
     const dir = scratch("base-renders-");
     storeBaseRender(key(), TREE, dir);
     const [entry] = fs.readdirSync(dir).map((name) => path.join(dir, name));
-    for (const text of ["{not json", JSON.stringify({ commit: key().commit, files: [["a", 1]] }), '{"files":[]}']) {
+    const others = [
+      "{not json",
+      "null",
+      "[]",
+      '{"files":[]}',
+      JSON.stringify({ commit: key().commit, files: [["a", 1]] }),
+    ];
+    for (const text of others) {
       fs.writeFileSync(entry!, text);
       expect(cachedBaseRender(key(), dir)).toBeUndefined();
     }
@@ -90,6 +97,17 @@ describe("the base render cache of npm run diff", () => {
     for (const commit of [commits[0]!, commits[2]!, "e".repeat(40)]) {
       expect(cachedBaseRender(key({ commit }), dir)).toEqual(TREE);
     }
+  });
+
+  it("removes what a killed write left half written once it is an hour old", () => {
+    modules = nodeModules("{}");
+    const dir = scratch("base-renders-");
+    const [stale, fresh] = ["a.json.1.partial", "b.json.2.partial"].map((name) => path.join(dir, name));
+    for (const file of [stale!, fresh!]) fs.writeFileSync(file, "{");
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(stale!, twoHoursAgo, twoHoursAgo);
+    storeBaseRender(key(), TREE, dir);
+    expect([fs.existsSync(stale!), fs.existsSync(fresh!)]).toEqual([false, true]);
   });
 
   it("leaves a cache it cannot write alone, and renders every time", () => {

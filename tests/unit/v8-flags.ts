@@ -1,4 +1,5 @@
-// The unit tier's globalSetup (see tests/support/v8-flags.ts).
+// The unit tier's globalSetup: it runs in vitest's own process before the workers start, and V8's flags hold for a
+// whole process, its worker threads included.
 import { setFlagsFromString } from "node:v8";
 import { keepHclParserOnBaselineCompiler } from "../../diff/hcl-wasm";
 
