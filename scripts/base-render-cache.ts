@@ -3,7 +3,7 @@
 // the Node that runs it (base-render.ts runs the diff's own), which together make the key: the render CLI reads no
 // environment variable and no file outside the revision and node_modules. What the key cannot see: a file in
 // node_modules edited by hand (npm's record of it unchanged), and NODE_OPTIONS. Only renders that succeeded are
-// kept (a failed one may have failed for a passing reason).
+// kept (a failed one may have failed for a passing reason), and none for a node_modules npm did not install.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -29,13 +29,14 @@ export function baseRenderCacheDir(): string {
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-function entryFile(dir: string, key: BaseRenderKey): string {
-  let installed = "";
+/** The entry's file, or undefined where node_modules has no npm record of what it holds (nothing is kept then). */
+function entryFile(dir: string, key: BaseRenderKey): string | undefined {
+  let installed: string;
   try {
     // npm's record of what node_modules holds, rewritten by every install.
     installed = fs.readFileSync(path.join(key.nodeModules, ".package-lock.json"), "utf8");
   } catch {
-    // no record: renders with any node_modules share the key's other parts
+    return undefined;
   }
   return path.join(
     dir,
@@ -51,6 +52,7 @@ interface Entry {
 /** The tree an earlier run rendered for `key`, or undefined (none, or unreadable). */
 export function cachedBaseRender(key: BaseRenderKey, dir = baseRenderCacheDir()): RenderTree | undefined {
   const file = entryFile(dir, key);
+  if (file === undefined) return undefined;
   let entry: Partial<Entry> | null;
   try {
     entry = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Entry> | null;
@@ -75,8 +77,9 @@ export function cachedBaseRender(key: BaseRenderKey, dir = baseRenderCacheDir())
 /** Keeps `tree` for `key`, and drops the least recently used renders beyond BASE_RENDERS_KEPT. */
 export function storeBaseRender(key: BaseRenderKey, tree: RenderTree, dir = baseRenderCacheDir()): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
     const file = entryFile(dir, key);
+    if (file === undefined) return;
+    fs.mkdirSync(dir, { recursive: true });
     const entry: Entry = { commit: key.commit, files: [...tree] };
     // Written whole, then renamed: a diff running beside this one reads the old entry or the new, never half.
     const partial = `${file}.${process.pid}.partial`;

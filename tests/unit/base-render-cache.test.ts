@@ -57,6 +57,14 @@ describe("the base render cache of npm run diff", () => {
     expect(cachedBaseRender(key(), dir)).toBeUndefined();
   });
 
+  it("keeps nothing for a node_modules without npm's record of what it holds", () => {
+    modules = scratch("node-modules-");
+    const dir = scratch("base-renders-");
+    storeBaseRender(key(), TREE, dir);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(cachedBaseRender(key(), dir)).toBeUndefined();
+  });
+
   it("takes an entry it cannot read, or one of another shape, for none", () => {
     modules = nodeModules("{}");
     const dir = scratch("base-renders-");
