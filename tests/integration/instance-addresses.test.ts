@@ -22,6 +22,7 @@ import {
   type RenderedJob,
 } from "../../render";
 import { startBackend, type Backend } from "../support/backend";
+import { startConsulTemplate } from "../support/consul-template";
 import { registerService, startConsul, type ConsulAgent } from "../support/consul";
 import { blocks, decodeTemplateEscapes, parseJobspec } from "../support/hcl";
 import { startBlackbox, type LookupProber } from "../support/lookup-probes";
@@ -109,24 +110,16 @@ describe.runIf(available)("service instances at IPv4 and IPv6 addresses, through
 
     const dir = tempDir("instance-addresses");
     const rendered = { lookups: path.join(dir, "nameserver-lookups.yml"), peers: path.join(dir, "peers") };
-    const sources = {
-      lookups: await templateData(jobs.get(model.prometheus.name)!, templateDestination(LOOKUP_TARGETS_PATH)),
-      peers: await templateData(alertmanagerJob, templateDestination(ALERTMANAGER_PEERS_PATH)),
-    };
-    const args = Object.entries(sources).map(([name, data]) => {
-      const source = path.join(dir, `${name}.ctmpl`);
-      fs.writeFileSync(source, data);
-      return `-template=${source}:${rendered[name as keyof typeof rendered]}`;
-    });
-    // Its -kill-signal; SIGTERM would only be passed on to a child command it has none of.
-    const template = start("consul-template", [`-consul-addr=${consul.httpAddr}`, ...args, "-log-level=warn"], {
-      stopSignal: "SIGINT",
-    });
-    await waitFor(
-      "consul-template to render both files",
-      () => Promise.resolve(Object.values(rendered).every((file) => fs.existsSync(file)) || undefined),
-      { process: template },
-    );
+    await startConsulTemplate(consul.httpAddr, [
+      {
+        data: await templateData(jobs.get(model.prometheus.name)!, templateDestination(LOOKUP_TARGETS_PATH)),
+        destination: rendered.lookups,
+      },
+      {
+        data: await templateData(alertmanagerJob, templateDestination(ALERTMANAGER_PEERS_PATH)),
+        destination: rendered.peers,
+      },
+    ]);
     lookupTargets = parseYaml(fs.readFileSync(rendered.lookups, "utf8")) as typeof lookupTargets;
     peerFlags = fs.readFileSync(rendered.peers, "utf8").trim().split("\n");
     prober = await startBlackbox();

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { blackboxYaml, lookupProbeInputs, lookupTargetsTemplate } from "../../render";
+import { startConsulTemplate } from "./consul-template";
 import { freePort, http, start, tempDir, waitFor, type Started } from "./processes";
 import { modelOf } from "./stack";
 
@@ -38,22 +39,7 @@ export async function startBlackbox(): Promise<LookupProber> {
  * Runs consul-template as Nomad's template stanza would: the rendered lookup targets template, re-rendered on
  * every catalog change, into `targetsFile`. Waits for the first render.
  */
-export async function startLookupTargets(cfg: StackConfig, consulAddr: string, targetsFile: string): Promise<Started> {
-  const dir = tempDir("lookup-targets-template");
-  const source = path.join(dir, "nameserver-lookups.yml.ctmpl");
-  fs.writeFileSync(source, lookupTargetsTemplate(lookupProbeInputs(modelOf(cfg))));
-  const proc = start(
-    "consul-template",
-    [`-consul-addr=${consulAddr}`, `-template=${source}:${targetsFile}`, "-log-level=warn"],
-    // Its -kill-signal; SIGTERM would only be passed on to a child command it has none of.
-    { stopSignal: "SIGINT" },
-  );
-  await waitFor(
-    "consul-template to render the lookup targets",
-    () => Promise.resolve(fs.existsSync(targetsFile) || undefined),
-    {
-      process: proc,
-    },
-  );
-  return proc;
+export function startLookupTargets(cfg: StackConfig, consulAddr: string, targetsFile: string): Promise<Started> {
+  const data = lookupTargetsTemplate(lookupProbeInputs(modelOf(cfg)));
+  return startConsulTemplate(consulAddr, [{ data, destination: targetsFile }]);
 }

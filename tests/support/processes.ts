@@ -42,12 +42,8 @@ export function requireTools(...tools: Tool[]): boolean {
 }
 
 /** Whether this machine can listen on IPv6 loopback: a container may run with IPv6 turned off. */
-export async function canListenOnIpv6Loopback(): Promise<boolean> {
-  const server = net.createServer();
-  return new Promise((resolve) => {
-    server.once("error", () => resolve(false));
-    server.listen(0, "::1", () => server.close(() => resolve(true)));
-  });
+export function canListenOnIpv6Loopback(): Promise<boolean> {
+  return canListen(0, "::1");
 }
 
 /** Ports this worker handed out: a worker runs several files, and an agent may not have bound its port yet. */
@@ -68,7 +64,7 @@ export async function freePort(): Promise<number> {
   for (let tried = 0; tried < PORTS_PER_WORKER; tried++) {
     const port = nextPort;
     nextPort = port + 1 < FIRST_PORT + PORTS_PER_WORKER ? port + 1 : FIRST_PORT;
-    if (!handedOut.has(port) && (await isFree(port))) {
+    if (!handedOut.has(port) && (await canListen(port, "127.0.0.1"))) {
       handedOut.add(port);
       return port;
     }
@@ -76,12 +72,13 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port left in ${FIRST_PORT}-${FIRST_PORT + PORTS_PER_WORKER - 1}`);
 }
 
-function isFree(port: number): Promise<boolean> {
+/** Whether a listener can bind `host`:`port` now (port 0: any port), closed again at once. */
+function canListen(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
     server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
 
